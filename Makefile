@@ -1,0 +1,52 @@
+# ovcompat: build, test, benchmark and regenerate the embedded model.
+GO        ?= go
+SHARED    ?= ../shared/ovirt
+BIN       ?= bin/ovcompat
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -X main.version=$(VERSION)
+PKGS      := ./...
+
+.PHONY: all build test test-short lint vet fmt-check bench schema fuzz clean
+
+all: build
+
+## build: the ovcompat binary in bin/
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/ovcompat
+
+## test: formatting, vet, then every test with the race detector
+test: lint
+	$(GO) test -race -count=1 $(PKGS)
+
+## test-short: the tests without the race detector, for a quick loop
+test-short:
+	$(GO) test -count=1 $(PKGS)
+
+## lint: gofmt and go vet must be clean
+lint: fmt-check vet
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+## bench: every benchmark, 6 runs each, summarised with benchstat
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 $(PKGS) | tee bench.txt
+	$(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da bench.txt
+
+## schema: regenerate the embedded v4 model from the oVirt API model
+schema:
+	$(GO) run ./schema/gen -src $(SHARED)/v4 -out schema/v4/model.json
+
+## fuzz: run each fuzz target for FUZZTIME (default 30s)
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test ./schema -run '^$$' -fuzz '^FuzzValidateXML$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./schema -run '^$$' -fuzz '^FuzzValidateJSON$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./har -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+
+clean:
+	rm -rf bin bench.txt

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ovcompat/ovcompat/rules"
+)
+
+func newRulesCmd(stdout, _ io.Writer) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "rules",
+		Short: "List the rules: ID, default severity, rationale",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cat := rules.Default()
+			switch format {
+			case "json":
+				type row struct {
+					ID        string `json:"id"`
+					Severity  string `json:"severity"`
+					Rationale string `json:"rationale"`
+				}
+				var out []row
+				for _, r := range cat.Rules() {
+					out = append(out, row{r.ID, r.Severity.String(), r.Rationale})
+				}
+				enc := json.NewEncoder(stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(out)
+			case "text":
+				tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "RULE\tSEVERITY\tRATIONALE")
+				for _, r := range cat.Rules() {
+					fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID, r.Severity, r.Rationale)
+				}
+				return tw.Flush()
+			}
+			return usageError("--format %q: want text or json", format)
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	return cmd
+}

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ovcompat/ovcompat/rules"
+	"github.com/ovcompat/ovcompat/schema"
+	"github.com/ovcompat/ovcompat/validate"
+)
+
+func newValidateCmd(stdout, _ io.Writer) *cobra.Command {
+	var (
+		cfg     validate.Config
+		format  string
+		maxBody int64
+		rf      ruleFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "validate [flags] PATH...",
+		Short: "Validate XML and JSON bodies and HAR recordings against the oVirt API model",
+		Long: `Validate checks recorded traffic offline.
+
+PATH is a file or a folder (searched for .xml, .json and .har files):
+  .xml   a body, identified by its root element (or by --type / --route)
+  .json  a body; JSON has no root element, so it needs --type or --route
+  .har   a recording: for each entry the route is found from the method and
+         URL path, the request body is checked against the route's input and
+         the response against its output and status, with every rule of
+         ` + "`ovcompat rules`" + `
+
+Exit code 0 when no error-severity violation was found, 1 when some was,
+2 on usage or I/O errors.`,
+		Example: `  ovcompat validate fixtures/bodies
+  ovcompat validate --type Vm vm.json
+  ovcompat validate --route 'GET /vms/{vm_id}' vm.xml
+  ovcompat validate --format json recording.har`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return usageError("--format %q: want text or json", format)
+			}
+			cat := rules.Default()
+			over, err := rf.overrides(cat)
+			if err != nil {
+				return err
+			}
+			cfg.Limits.MaxBytes = maxBody
+			checker, err := rules.New(rules.Options{Catalogue: cat, Overrides: over, Limits: cfg.Limits})
+			if err != nil {
+				return usageError("%v", err)
+			}
+			cfg.Checker = checker
+			cfg.Paths = args
+			out := newValidateOutput(stdout, format)
+			err = validate.Run(cmd.Context(), cfg, out.emit)
+			out.finish()
+			switch {
+			case errors.Is(err, validate.ErrUsage):
+				return usageError("%v", err)
+			case err != nil:
+				return &exitError{code: exitUsage, err: err}
+			case out.errors > 0:
+				return findings()
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&cfg.Type, "type", "", "expected type of bare bodies: a model type (`Vm`) or an element (vm)")
+	cmd.Flags().StringVar(&cfg.Route, "route", "", "route of bare bodies: `'METHOD PATH'`, a template or a concrete path")
+	cmd.Flags().BoolVar(&cfg.Request, "request", false, "validate bare bodies as the route's request body (default: response)")
+	cmd.Flags().IntVar(&cfg.Status, "status", 0, "response status bare bodies were answered with (an error status expects a <fault>)")
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text (for people) or json (one object per line)")
+	cmd.Flags().Int64Var(&maxBody, "max-body", schema.DefaultMaxBytes, "largest body validated, in bytes")
+	rf.add(cmd)
+	return cmd
+}
+
+// validateOutput prints records as they come and counts them.
+type validateOutput struct {
+	w                       io.Writer
+	format                  string
+	enc                     *json.Encoder
+	files, checked, skipped int
+	errors, warnings, infos int
+	skipReasons             map[string]int
+	lastFile                string
+}
+
+func newValidateOutput(w io.Writer, format string) *validateOutput {
+	o := &validateOutput{w: w, format: format, skipReasons: map[string]int{}}
+	if format == "json" {
+		o.enc = json.NewEncoder(w)
+		o.enc.SetEscapeHTML(false)
+	}
+	return o
+}
+
+func (o *validateOutput) emit(r validate.Record) {
+	if r.Violations == nil {
+		r.Violations = []schema.Violation{}
+	}
+	if r.Skipped != "" {
+		o.skipped++
+		o.skipReasons[r.Skipped]++
+	} else {
+		o.checked++
+	}
+	for _, v := range r.Violations {
+		switch v.Severity {
+		case schema.Error:
+			o.errors++
+		case schema.Warning:
+			o.warnings++
+		default:
+			o.infos++
+		}
+	}
+	if o.enc != nil {
+		_ = o.enc.Encode(r)
+		return
+	}
+	if r.File != o.lastFile {
+		o.files++
+		o.lastFile = r.File
+	}
+	if len(r.Violations) == 0 {
+		return
+	}
+	head := r.File
+	if r.Entry != nil {
+		head = fmt.Sprintf("%s entry %d: %s %s", r.File, *r.Entry, r.Method, r.Path)
+		if r.Route != "" {
+			head += "  (route " + r.Route + ")"
+		}
+	} else if r.Route != "" {
+		head += "  (route " + r.Route + ")"
+	}
+	fmt.Fprintln(o.w, head)
+	for _, v := range r.Violations {
+		loc := v.Location
+		if v.Line > 0 {
+			loc = fmt.Sprintf("%s %d:%d", loc, v.Line, v.Column)
+		}
+		fmt.Fprintf(o.w, "  %-7s %-26s %s\n          %s\n", v.Severity, v.Rule, loc, v.Reason)
+	}
+}
+
+func (o *validateOutput) finish() {
+	if o.enc != nil {
+		return
+	}
+	fmt.Fprintf(o.w, "checked %d, skipped %d: %d errors, %d warnings, %d info\n", o.checked, o.skipped, o.errors, o.warnings, o.infos)
+	reasons := make([]string, 0, len(o.skipReasons))
+	for r := range o.skipReasons {
+		reasons = append(reasons, r)
+	}
+	sort.Strings(reasons)
+	for _, r := range reasons {
+		fmt.Fprintf(o.w, "  skipped %d: %s\n", o.skipReasons[r], strings.TrimSpace(r))
+	}
+}

@@ -1,0 +1,268 @@
+package rules
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/beevik/etree"
+
+	"github.com/ovcompat/ovcompat/schema"
+)
+
+// Options configure a Checker.
+type Options struct {
+	// Models are the API models to check against, one per API version.
+	// Without any, the embedded v4 model is used.
+	Models []*schema.Model
+	// Catalogue defaults to Default().
+	Catalogue *Catalogue
+	// Overrides switch rules off or change their severity.
+	Overrides Overrides
+	// Limits bound body validation.
+	Limits schema.Limits
+}
+
+// Checker checks exchanges. It is immutable and safe for concurrent use.
+type Checker struct {
+	models map[int]*schema.Model
+	cat    *Catalogue
+	over   Overrides
+	lim    schema.Limits
+}
+
+// New builds a Checker.
+func New(o Options) (*Checker, error) {
+	c := &Checker{models: map[int]*schema.Model{}, cat: o.Catalogue, over: o.Overrides, lim: o.Limits}
+	if c.cat == nil {
+		c.cat = Default()
+	}
+	for _, m := range o.Models {
+		c.models[m.API] = m
+	}
+	if len(c.models) == 0 {
+		m, err := schema.V4()
+		if err != nil {
+			return nil, fmt.Errorf("rules: %w", err)
+		}
+		c.models[4] = m
+	}
+	return c, nil
+}
+
+// Catalogue returns the checker's rule catalogue.
+func (c *Checker) Catalogue() *Catalogue { return c.cat }
+
+// Overrides returns the checker's rule overrides.
+func (c *Checker) Overrides() Overrides { return c.over }
+
+// Model returns the model for API version api, or nil.
+func (c *Checker) Model(api int) *schema.Model { return c.models[api] }
+
+// Result is the verdict on one exchange.
+type Result struct {
+	// API is the API version the exchange addressed (0 when outside it).
+	API int
+	// Route is the route of the request, or nil.
+	Route *schema.Route
+	// Skipped, when not empty, says why the exchange (or its response)
+	// could not be checked: outside the API, a version without a model,
+	// an HTML page.
+	Skipped string
+	// Violations found, requests' first.
+	Violations []schema.Violation
+}
+
+// OK reports whether no error-severity violation was found.
+func (r Result) OK() bool { return !schema.HasErrors(r.Violations) }
+
+// RouteName returns "METHOD /template" or "".
+func (r Result) RouteName() string {
+	if r.Route == nil {
+		return ""
+	}
+	return r.Route.Method + " " + r.Route.Path
+}
+
+// Context is what a rule's Check sees: the exchange and what the checker
+// learned of it.
+type Context struct {
+	Ex    *Exchange
+	API   int
+	Base  string // the base path the request used
+	Rel   string // the path below it
+	Model *schema.Model
+	Match schema.Match
+	Route *schema.Route
+	// ReqRep and RespRep are the representations the bodies are in.
+	ReqRep, RespRep Representation
+	// ReqDoc and RespDoc are the parsed XML bodies, when they are XML and
+	// well-formed.
+	ReqDoc, RespDoc *etree.Document
+	// ReqJSON and RespJSON are the decoded JSON bodies.
+	ReqJSON, RespJSON any
+
+	cat *Catalogue
+	out []schema.Violation
+}
+
+// Report adds a finding of rule id, with the rule's default severity.
+func (x *Context) Report(id, location, reason string) {
+	r, ok := x.cat.Rule(id)
+	sev := schema.Error
+	if ok {
+		sev = r.Severity
+	}
+	x.out = append(x.out, schema.Violation{Rule: id, Severity: sev, Location: location, Reason: reason})
+}
+
+// Check checks a whole exchange: the request, then the response.
+func (c *Checker) Check(ex *Exchange) Result { return c.check(ex, false) }
+
+// CheckRequest checks the request alone, as enforce mode does before the
+// engine sees it.
+func (c *Checker) CheckRequest(ex *Exchange) Result { return c.check(ex, true) }
+
+func (c *Checker) check(ex *Exchange, requestOnly bool) Result {
+	api, base, rel, ok := Locate(ex.Path, ex.RequestHeader.Get("Version"))
+	if !ok {
+		return Result{Skipped: "path outside the oVirt API"}
+	}
+	m := c.models[api]
+	if m == nil {
+		return Result{API: api, Skipped: fmt.Sprintf("API version %d: no schema loaded for it (use --schema with the engine's XSD)", api)}
+	}
+	x := &Context{Ex: ex, API: api, Base: base, Rel: rel, Model: m, cat: c.cat}
+	x.Match = m.Routes().Lookup(ex.Method, rel)
+	x.Route = x.Match.Route
+	res := Result{API: api, Route: x.Route}
+
+	c.body(x, schema.Request)
+	if !requestOnly && !ex.NoResponse {
+		if skip := c.body(x, schema.Response); skip != "" {
+			res.Skipped = skip
+		}
+	}
+	for _, r := range c.cat.rules {
+		if r.Check == nil || (requestOnly && !r.Request) || c.over.Disabled[r.ID] {
+			continue
+		}
+		if ex.NoResponse && !r.Request {
+			continue
+		}
+		r.Check(x)
+	}
+	res.Violations = c.over.Apply(x.out)
+	sort.SliceStable(res.Violations, func(i, j int) bool {
+		return strings.HasPrefix(res.Violations[i].Location, "request") && !strings.HasPrefix(res.Violations[j].Location, "request")
+	})
+	return res
+}
+
+// Locate finds the API version, base path and the path below it. The
+// version comes from a /v3 or /v4 path prefix, else from the Version
+// header, else the base path's default (/api is v3, /ovirt-engine/api v4).
+func Locate(path, versionHeader string) (api int, base, rel string, ok bool) {
+	const engine = "/ovirt-engine/api"
+	switch {
+	case path == engine || strings.HasPrefix(path, engine+"/") || strings.HasPrefix(path, engine+";") || strings.HasPrefix(path, engine+"?"):
+		base, rel = engine, path[len(engine):]
+		api = 4
+		if strings.TrimSpace(versionHeader) == "3" {
+			api = 3
+		}
+	case path == "/api" || strings.HasPrefix(path, "/api/") || strings.HasPrefix(path, "/api;"):
+		base, rel, api = "/api", path[len("/api"):], 3
+	default:
+		return 0, "", "", false
+	}
+	for _, v := range []struct {
+		prefix string
+		api    int
+	}{{"/v4", 4}, {"/v3", 3}} {
+		if rel == v.prefix || strings.HasPrefix(rel, v.prefix+"/") {
+			base, rel, api = base+v.prefix, rel[len(v.prefix):], v.api
+		}
+	}
+	if rel == "" {
+		rel = "/"
+	}
+	return api, base, rel, true
+}
+
+// body validates the request or response body. It returns why the
+// response could not be checked, if it could not.
+func (c *Checker) body(x *Context, dir schema.Direction) string {
+	ex := x.Ex
+	data, ctype, truncated := ex.RequestBody, ex.RequestHeader.Get("Content-Type"), ex.RequestTruncated
+	prefix := "request:"
+	if dir == schema.Response {
+		data, ctype, truncated, prefix = ex.ResponseBody, ex.ResponseHeader.Get("Content-Type"), ex.ResponseTruncated, ""
+	}
+	declared, sniffed := Declared(ctype), Sniff(data)
+	rep := sniffed
+	if dir == schema.Request {
+		x.ReqRep = rep
+	} else {
+		x.RespRep = rep
+	}
+	if len(data) == 0 {
+		return ""
+	}
+	if (declared == XML || declared == JSON) && (sniffed == XML || sniffed == JSON || sniffed == HTML) && declared != sniffed {
+		x.Report(RuleContentType, prefix+"header:Content-Type", fmt.Sprintf("Content-Type says %s but the %s body is %s", declared, dir, sniffed))
+	}
+	switch {
+	case sniffed == HTML || declared == HTML:
+		// Real engines answer some errors (401 without credentials, 404
+		// outside the API) from their web server, with an HTML page: that
+		// is how an engine behaves, checked by the REST rules, not a body
+		// the schema describes.
+		if dir == schema.Response && ex.Status < 400 {
+			return fmt.Sprintf("HTML page (status %d), not an API document", ex.Status)
+		}
+		return ""
+	case sniffed != XML && sniffed != JSON:
+		if declared == XML || declared == JSON {
+			x.Report(schema.RuleMalformed, prefix+"/", fmt.Sprintf("the %s body is neither XML nor JSON", dir))
+		}
+		return ""
+	}
+	if truncated {
+		x.Report(schema.RuleLimit, prefix+"/", fmt.Sprintf("the %s body exceeds the size limit and was not validated", dir))
+		return ""
+	}
+	t := schema.Target{Route: x.Route, Direction: dir, Status: ex.Status}
+	if dir == schema.Request {
+		t.Status = 0
+	}
+	var res schema.Result
+	if sniffed == XML {
+		doc, err := schema.ParseXML(data, c.lim)
+		if err != nil {
+			v := schema.ParseViolation(err)
+			v.Location = prefix + v.Location
+			x.out = append(x.out, v)
+			return ""
+		}
+		if dir == schema.Request {
+			x.ReqDoc = doc
+		} else {
+			x.RespDoc = doc
+		}
+		res = x.Model.ValidateDocument(doc, data, t, c.lim)
+	} else {
+		var v any
+		res, v = x.Model.ValidateJSONValue(data, t, c.lim)
+		if dir == schema.Request {
+			x.ReqJSON = v
+		} else {
+			x.RespJSON = v
+		}
+	}
+	for _, v := range res.Violations {
+		v.Location = prefix + v.Location
+		x.out = append(x.out, v)
+	}
+	return ""
+}

@@ -1,0 +1,89 @@
+package schema
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// decodeJSON decodes a JSON body with numbers kept as json.Number, within
+// the limits.
+func decodeJSON(data []byte, lim Limits) (any, error) {
+	lim = lim.withDefaults()
+	if int64(len(data)) > lim.MaxBytes {
+		return nil, &ParseError{Rule: RuleLimit, Err: fmt.Errorf("%w (%d bytes, limit %d)", ErrTooLarge, len(data), lim.MaxBytes)}
+	}
+	if depth := jsonDepth(data); depth > lim.MaxDepth {
+		return nil, &ParseError{Rule: RuleLimit, Err: ErrTooDeep}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, jsonParseError(data, err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, &ParseError{Rule: RuleMalformed, Err: errors.New("JSON is not well-formed: data after the top-level value")}
+	}
+	return v, nil
+}
+
+func jsonParseError(data []byte, err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line := 1 + bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n"))
+		return &ParseError{Rule: RuleMalformed, Line: line, Err: fmt.Errorf("JSON is not well-formed: %s", asciiSafe(se.Error(), 120))}
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return &ParseError{Rule: RuleMalformed, Err: errors.New("JSON is not well-formed: unexpected end of input")}
+	}
+	return &ParseError{Rule: RuleMalformed, Err: fmt.Errorf("JSON is not well-formed: %s", asciiSafe(err.Error(), 120))}
+}
+
+// jsonDepth returns the deepest nesting of objects and arrays, scanning
+// bytes so a hostile document never reaches the decoder's recursion.
+func jsonDepth(data []byte) int {
+	depth, max := 0, 0
+	inString, escaped := false, false
+	for _, c := range data {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+			if depth > max {
+				max = depth
+			}
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return max
+}
+
+// ValidateJSON validates a JSON body against the model.
+func (m *Model) ValidateJSON(data []byte, t Target, lim Limits) Result {
+	r, _ := m.ValidateJSONValue(data, t, lim)
+	return r
+}
+
+// ValidateJSONValue validates a JSON body and also returns it decoded
+// (nil when it is not well-formed).
+func (m *Model) ValidateJSONValue(data []byte, t Target, lim Limits) (Result, any) {
+	v, err := decodeJSON(data, lim)
+	if err != nil {
+		return Result{Violations: []Violation{parseViolation(err)}}, nil
+	}
+	return m.validateJSON(v, t, lim), v
+}

@@ -1,0 +1,301 @@
+// Package schema is the compiled model of the oVirt REST API: its types,
+// elements, enums and routes, and the validators that check XML and JSON
+// bodies against it.
+//
+// A Model is built once (from the embedded v4 artifact, or from an engine's
+// own XSD and RSDL) and is immutable afterwards, so one value can be shared
+// by every goroutine of the proxy, the simulator and the replayer.
+package schema
+
+import (
+	"sort"
+	"strings"
+)
+
+// Scalar is the lexical type of a simple value.
+type Scalar uint8
+
+// The scalar types that oVirt's XSDs use.
+const (
+	String        Scalar = iota
+	Int                  // xs:int, 32 bits
+	Long                 // xs:long, 64 bits
+	UnsignedInt          // xs:unsignedInt
+	Boolean              // xs:boolean
+	DateTime             // xs:dateTime
+	Decimal              // xs:decimal
+	Double               // xs:double (exponents, INF, NaN)
+	Short                // xs:short
+	UnsignedShort        // xs:unsignedShort
+	Byte                 // xs:byte
+)
+
+var scalarNames = [...]string{
+	String: "xs:string", Int: "xs:int", Long: "xs:long", UnsignedInt: "xs:unsignedInt",
+	Boolean: "xs:boolean", DateTime: "xs:dateTime", Decimal: "xs:decimal", Double: "xs:double",
+	Short: "xs:short", UnsignedShort: "xs:unsignedShort", Byte: "xs:byte",
+}
+
+// String returns the XSD name of the scalar, such as "xs:int".
+func (s Scalar) String() string {
+	if int(s) < len(scalarNames) {
+		return scalarNames[s]
+	}
+	return "xs:string"
+}
+
+// ParseScalar maps an XSD built-in type name ("xs:int", "xsd:long") to a
+// Scalar. ok is false for names outside the subset oVirt uses.
+func ParseScalar(name string) (s Scalar, ok bool) {
+	if i := strings.IndexByte(name, ':'); i >= 0 {
+		name = name[i+1:]
+	}
+	switch name {
+	case "string", "anyURI", "token", "normalizedString", "ID", "IDREF", "NCName", "base64Binary":
+		return String, true
+	case "int", "integer":
+		return Int, true
+	case "long":
+		return Long, true
+	case "unsignedInt", "unsignedLong", "nonNegativeInteger", "positiveInteger":
+		return UnsignedInt, true
+	case "boolean":
+		return Boolean, true
+	case "dateTime", "date":
+		return DateTime, true
+	case "decimal", "float":
+		return Decimal, true
+	case "double":
+		return Double, true
+	case "short":
+		return Short, true
+	case "unsignedShort":
+		return UnsignedShort, true
+	case "byte", "unsignedByte":
+		return Byte, true
+	}
+	return String, false
+}
+
+// Unbounded is the Max of an element that may repeat without limit.
+const Unbounded = -1
+
+// Type is a complex or simple type of the model. Complex types have
+// attributes and a sequence of child elements; simple types have a scalar
+// lexical form and, for enums, a closed set of values.
+type Type struct {
+	// Name is the XSD type name ("Vm", "BaseResource", "VmStatus").
+	Name string
+	// Model is the name in the oVirt API model, when the type comes from it.
+	Model string
+	// Base is the type this one extends, or nil.
+	Base *Type
+
+	// Simple is true for scalar and enum types.
+	Simple bool
+	// Scalar is the lexical form of a simple type's values.
+	Scalar Scalar
+	// Enum lists the allowed values of an enum type, sorted.
+	Enum []string
+
+	// Attrs are the XML attributes, inherited ones included.
+	Attrs []*Attr
+	// Elems is the effective element sequence: the base's first, then the
+	// type's own, in XSD order.
+	Elems []*Elem
+	// Text is true when the type has simple content besides attributes.
+	Text bool
+
+	// Resource is true for types that extend BaseResource: they carry id and
+	// href attributes, <actions> and <link> elements.
+	Resource bool
+	// Item is set on collection and list-wrapper types: the one element
+	// that they repeat.
+	Item *Elem
+	// Rels are the link rels a resource of this type may carry, sorted.
+	Rels []string
+	// Actions are the action names a resource of this type may carry, sorted.
+	Actions []string
+	// Deprecated marks types the model deprecates.
+	Deprecated bool
+
+	required  []int
+	enumSet   map[string]struct{}
+	elemIndex map[string]int
+	relSet    map[string]struct{}
+	actionSet map[string]struct{}
+}
+
+// Elem is one element particle of a complex type's sequence.
+type Elem struct {
+	// Name is the element's tag.
+	Name string
+	// Type is the element's type.
+	Type *Type
+	// Min and Max are the occurrence bounds; Max is Unbounded or ≥ 1.
+	Min, Max int
+	// Index is the element's position in the effective sequence: a child
+	// whose Index is lower than its predecessor's is out of order.
+	Index int
+	// Link is true for members that the model marks as links to other
+	// resources (written as <cluster id href/> or as a <link rel>).
+	Link bool
+	// Deprecated marks members the model deprecates.
+	Deprecated bool
+}
+
+// Attr is an XML attribute of a complex type.
+type Attr struct {
+	Name     string
+	Type     *Type
+	Required bool
+}
+
+// Elem returns the element particle named name, or nil.
+func (t *Type) Elem(name string) *Elem {
+	if i, ok := t.elemIndex[name]; ok {
+		return t.Elems[i]
+	}
+	return nil
+}
+
+// Attr returns the attribute named name, or nil.
+func (t *Type) Attr(name string) *Attr {
+	for _, a := range t.Attrs {
+		if a.Name == name {
+			return a
+		}
+	}
+	return nil
+}
+
+// HasEnumValue reports whether v is one of the enum's values. It is false
+// for types that are not enums.
+func (t *Type) HasEnumValue(v string) bool {
+	_, ok := t.enumSet[v]
+	return ok
+}
+
+// IsEnum reports whether the type restricts its values to a closed set.
+func (t *Type) IsEnum() bool { return len(t.Enum) > 0 }
+
+// HasRel reports whether a resource of this type may carry a link with rel.
+func (t *Type) HasRel(rel string) bool {
+	_, ok := t.relSet[rel]
+	return ok
+}
+
+// HasAction reports whether a resource of this type may carry action name.
+func (t *Type) HasAction(name string) bool {
+	_, ok := t.actionSet[name]
+	return ok
+}
+
+// Extends reports whether t is base or derives from it.
+func (t *Type) Extends(base *Type) bool {
+	for x := t; x != nil; x = x.Base {
+		if x == base {
+			return true
+		}
+	}
+	return false
+}
+
+// finish builds the lookup tables of a type once its fields are set.
+func (t *Type) finish() {
+	if len(t.Enum) > 0 {
+		t.enumSet = make(map[string]struct{}, len(t.Enum))
+		for _, v := range t.Enum {
+			t.enumSet[v] = struct{}{}
+		}
+	}
+	if len(t.Elems) > 0 {
+		t.elemIndex = make(map[string]int, len(t.Elems))
+		for i, e := range t.Elems {
+			e.Index = i
+			if e.Min > 0 {
+				t.required = append(t.required, i)
+			}
+			if _, dup := t.elemIndex[e.Name]; !dup {
+				t.elemIndex[e.Name] = i
+			}
+		}
+	}
+	t.relSet = toSet(t.Rels)
+	t.actionSet = toSet(t.Actions)
+}
+
+func toSet(xs []string) map[string]struct{} {
+	if len(xs) == 0 {
+		return nil
+	}
+	m := make(map[string]struct{}, len(xs))
+	for _, x := range xs {
+		m[x] = struct{}{}
+	}
+	return m
+}
+
+// Model is a compiled API description: the types, the global elements a
+// document may start with, and the route table. It is immutable.
+type Model struct {
+	// API is the major API version the model describes: 4 or 3.
+	API int
+	// Version is the model's own version, such as "4.6".
+	Version string
+	// BasePath is the API's root path, such as "/ovirt-engine/api".
+	BasePath string
+	// Source says where the model came from, for reports.
+	Source string
+	// Hypermedia is true when the model knows the link rels and actions of
+	// each resource type, so that unknown ones are reported.
+	Hypermedia bool
+
+	types    map[string]*Type
+	elements map[string]*Type
+	routes   *RouteTable
+	jsonSch  *jsonSchemaCache
+}
+
+// Type returns the named type, or nil.
+func (m *Model) Type(name string) *Type { return m.types[name] }
+
+// Element returns the type of the global element name (a document root such
+// as "vm", "vms" or "fault"), or nil.
+func (m *Model) Element(name string) *Type { return m.elements[name] }
+
+// Types returns every type, sorted by name.
+func (m *Model) Types() []*Type {
+	out := make([]*Type, 0, len(m.types))
+	for _, t := range m.types {
+		out = append(out, t)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Elements returns the names of the global elements, sorted.
+func (m *Model) Elements() []string {
+	out := make([]string, 0, len(m.elements))
+	for n := range m.elements {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ElementOf returns the global element whose type is t, or "".
+func (m *Model) ElementOf(t *Type) string {
+	best := ""
+	for n, et := range m.elements {
+		if et == t && (best == "" || n < best) {
+			best = n
+		}
+	}
+	return best
+}
+
+func (m *Model) hypermedia() bool { return m.Hypermedia }
+
+// Routes returns the model's route table.
+func (m *Model) Routes() *RouteTable { return m.routes }

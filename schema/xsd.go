@@ -1,0 +1,396 @@
+package schema
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/beevik/etree"
+)
+
+// XSDError is an error in an XML Schema document: a construct outside the
+// subset oVirt engines generate, or a reference that does not resolve.
+type XSDError struct {
+	Line      int
+	Construct string
+	Reason    string
+}
+
+func (e *XSDError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("xsd line %d: %s: %s", e.Line, e.Construct, e.Reason)
+	}
+	return fmt.Sprintf("xsd: %s: %s", e.Construct, e.Reason)
+}
+
+const xsdNamespace = "http://www.w3.org/2001/XMLSchema"
+
+// ImportXSD reads the subset of XML Schema that oVirt engines generate
+// (complexType with sequence, choice and extension, elements with
+// min/maxOccurs, ref and inline types, attributes, simpleType restrictions
+// with enumerations, named groups, the xs: scalar types; annotations
+// ignored) into a File. Any other construct is an *XSDError naming it and
+// its line. The File has types and elements but no routes.
+func ImportXSD(data []byte) (*File, error) {
+	doc, err := parseXML(data, Limits{})
+	if err != nil {
+		return nil, fmt.Errorf("schema: read xsd: %w", err)
+	}
+	root := doc.Root()
+	if root == nil || root.Tag != "schema" {
+		return nil, &XSDError{Construct: "document", Reason: "root element is not xs:schema"}
+	}
+	im := &xsdImporter{data: data, root: root, prefix: root.Space, groups: map[string]*etree.Element{},
+		anon: map[string]int{}}
+	for _, a := range root.Attr {
+		if a.Space == "xmlns" && a.Value == xsdNamespace {
+			im.prefix = a.Key
+		}
+	}
+	if err := im.run(); err != nil {
+		var xe *XSDError
+		if errors.As(err, &xe) && xe.Line == 0 && im.at != nil {
+			xe.Line = lineOf(data, root, im.at)
+		}
+		return nil, err
+	}
+	return im.f, nil
+}
+
+type xsdImporter struct {
+	data   []byte
+	root   *etree.Element
+	prefix string
+	f      *File
+	groups map[string]*etree.Element
+	anon   map[string]int
+	at     *etree.Element // element being read, for error lines
+}
+
+func (im *xsdImporter) fail(el *etree.Element, construct, reason string) error {
+	im.at = el
+	return &XSDError{Construct: construct, Reason: reason}
+}
+
+// isXS reports whether el is the XML Schema element tag.
+func (im *xsdImporter) isXS(el *etree.Element, tag string) bool {
+	return el.Tag == tag && el.Space == im.prefix
+}
+
+func (im *xsdImporter) typeRef(v string) string {
+	if i := strings.IndexByte(v, ':'); i >= 0 {
+		if v[:i] == im.prefix {
+			return "xs:" + v[i+1:]
+		}
+		return v[i+1:]
+	}
+	return v
+}
+
+func (im *xsdImporter) run() error {
+	im.f = &File{Format: FileFormat}
+	if v := im.root.SelectAttrValue("version", ""); v != "" {
+		im.f.Version = v
+	}
+	// Groups first: sequences may refer to a group defined later.
+	for _, el := range im.root.ChildElements() {
+		if im.isXS(el, "group") {
+			im.groups[el.SelectAttrValue("name", "")] = el
+		}
+	}
+	for _, el := range im.root.ChildElements() {
+		im.at = el
+		switch {
+		case el.Space != im.prefix:
+			return im.fail(el, el.FullTag(), "element outside the XML Schema namespace")
+		case el.Tag == "annotation" || el.Tag == "group":
+		case el.Tag == "element":
+			if err := im.globalElement(el); err != nil {
+				return err
+			}
+		case el.Tag == "complexType":
+			if _, err := im.complexType(el, el.SelectAttrValue("name", "")); err != nil {
+				return err
+			}
+		case el.Tag == "simpleType":
+			if _, err := im.simpleType(el, el.SelectAttrValue("name", "")); err != nil {
+				return err
+			}
+		default:
+			return im.fail(el, "xs:"+el.Tag, "not in the supported subset of XML Schema")
+		}
+	}
+	sort.Slice(im.f.Elements, func(i, j int) bool { return im.f.Elements[i].Name < im.f.Elements[j].Name })
+	return nil
+}
+
+func (im *xsdImporter) anonName(base string) string {
+	im.anon[base]++
+	if n := im.anon[base]; n > 1 {
+		return base + "#" + strconv.Itoa(n)
+	}
+	return base
+}
+
+func (im *xsdImporter) globalElement(el *etree.Element) error {
+	name := el.SelectAttrValue("name", "")
+	if name == "" {
+		return im.fail(el, "xs:element", "global element without a name")
+	}
+	typ := im.typeRef(el.SelectAttrValue("type", ""))
+	if typ == "" {
+		var err error
+		if typ, err = im.inlineType(el, name+".type"); err != nil {
+			return err
+		}
+		if typ == "" {
+			typ = "xs:string"
+		}
+	}
+	im.f.Elements = append(im.f.Elements, ElementDecl{Name: name, Type: typ})
+	return nil
+}
+
+// inlineType reads an anonymous complexType or simpleType child of el, if
+// any, and returns the name it was given.
+func (im *xsdImporter) inlineType(el *etree.Element, name string) (string, error) {
+	for _, c := range el.ChildElements() {
+		switch {
+		case im.isXS(c, "complexType"):
+			return im.complexType(c, im.anonName(name))
+		case im.isXS(c, "simpleType"):
+			return im.simpleType(c, im.anonName(name))
+		case im.isXS(c, "annotation"):
+		default:
+			return "", im.fail(c, "xs:"+c.Tag, "not supported inside xs:element")
+		}
+	}
+	return "", nil
+}
+
+func (im *xsdImporter) simpleType(el *etree.Element, name string) (string, error) {
+	if name == "" {
+		return "", im.fail(el, "xs:simpleType", "top-level simple type without a name")
+	}
+	d := TypeDef{Name: name, Simple: true, Anonymous: el.Parent() != im.root}
+	for _, c := range el.ChildElements() {
+		switch {
+		case im.isXS(c, "annotation"):
+		case im.isXS(c, "restriction"):
+			d.Base = im.typeRef(c.SelectAttrValue("base", "xs:string"))
+			for _, f := range c.ChildElements() {
+				switch {
+				case im.isXS(f, "enumeration"):
+					d.Enum = append(d.Enum, f.SelectAttrValue("value", ""))
+				case im.isXS(f, "annotation"):
+				default:
+					return "", im.fail(f, "xs:"+f.Tag, "facet not supported (only xs:enumeration is)")
+				}
+			}
+		default:
+			return "", im.fail(c, "xs:"+c.Tag, "not supported in xs:simpleType (only xs:restriction is)")
+		}
+	}
+	im.f.Types = append(im.f.Types, d)
+	return name, nil
+}
+
+func (im *xsdImporter) complexType(el *etree.Element, name string) (string, error) {
+	if name == "" {
+		return "", im.fail(el, "xs:complexType", "top-level complex type without a name")
+	}
+	if el.SelectAttrValue("mixed", "false") == "true" {
+		return "", im.fail(el, "xs:complexType mixed", "mixed content is not supported")
+	}
+	idx := len(im.f.Types)
+	im.f.Types = append(im.f.Types, TypeDef{Name: name, Anonymous: el.Parent() != im.root})
+	if err := im.content(el, idx); err != nil {
+		return "", err
+	}
+	d := &im.f.Types[idx]
+	if len(d.Elems) == 1 && d.Elems[0].Max == Unbounded {
+		d.Item = d.Elems[0].Name
+	}
+	return name, nil
+}
+
+// content reads the children of a complexType (or of its extension).
+func (im *xsdImporter) content(el *etree.Element, idx int) error {
+	for _, c := range el.ChildElements() {
+		im.at = c
+		switch {
+		case im.isXS(c, "annotation"):
+		case im.isXS(c, "sequence"), im.isXS(c, "choice"), im.isXS(c, "all"), im.isXS(c, "group"):
+			if err := im.particles(c, idx, im.isXS(c, "choice"), 1); err != nil {
+				return err
+			}
+		case im.isXS(c, "attribute"):
+			if err := im.attribute(c, idx); err != nil {
+				return err
+			}
+		case im.isXS(c, "complexContent"), im.isXS(c, "simpleContent"):
+			for _, x := range c.ChildElements() {
+				switch {
+				case im.isXS(x, "annotation"):
+				case im.isXS(x, "extension"):
+					base := im.typeRef(x.SelectAttrValue("base", ""))
+					if strings.HasPrefix(base, "xs:") {
+						im.f.Types[idx].Text = true
+					} else {
+						im.f.Types[idx].Base = base
+					}
+					if err := im.content(x, idx); err != nil {
+						return err
+					}
+				default:
+					return im.fail(x, "xs:"+x.Tag, "not supported in xs:"+c.Tag+" (only xs:extension is)")
+				}
+			}
+		default:
+			return im.fail(c, "xs:"+c.Tag, "not in the supported subset of XML Schema")
+		}
+	}
+	return nil
+}
+
+func occurs(el *etree.Element, attr string, def int) (int, error) {
+	v := el.SelectAttrValue(attr, "")
+	switch v {
+	case "":
+		return def, nil
+	case "unbounded":
+		return Unbounded, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%s=%q is not a count", attr, v)
+	}
+	return n, nil
+}
+
+// particles reads a sequence, choice or group into the type's elements.
+// In a choice every branch becomes optional: the validator checks what
+// each element may be, not which branch was taken.
+func (im *xsdImporter) particles(el *etree.Element, idx int, choice bool, outerMax int) error {
+	if im.isXS(el, "group") {
+		ref := im.typeRef(el.SelectAttrValue("ref", ""))
+		g := im.groups[ref]
+		if g == nil {
+			return im.fail(el, "xs:group", fmt.Sprintf("no group named %q", ref))
+		}
+		for _, c := range g.ChildElements() {
+			if im.isXS(c, "annotation") {
+				continue
+			}
+			if err := im.particles(c, idx, false, outerMax); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	max, err := occurs(el, "maxOccurs", 1)
+	if err != nil {
+		return im.fail(el, "xs:"+el.Tag, err.Error())
+	}
+	if outerMax == Unbounded || max == Unbounded {
+		max = Unbounded
+	} else {
+		max *= outerMax
+	}
+	for _, c := range el.ChildElements() {
+		im.at = c
+		switch {
+		case im.isXS(c, "annotation"):
+		case im.isXS(c, "element"):
+			if err := im.element(c, idx, choice, max); err != nil {
+				return err
+			}
+		case im.isXS(c, "sequence"), im.isXS(c, "choice"), im.isXS(c, "group"):
+			if err := im.particles(c, idx, choice || im.isXS(c, "choice"), max); err != nil {
+				return err
+			}
+		default:
+			return im.fail(c, "xs:"+c.Tag, "not in the supported subset of XML Schema")
+		}
+	}
+	return nil
+}
+
+func (im *xsdImporter) element(c *etree.Element, idx int, choice bool, outerMax int) error {
+	min, err := occurs(c, "minOccurs", 1)
+	if err != nil {
+		return im.fail(c, "xs:element", err.Error())
+	}
+	max, err := occurs(c, "maxOccurs", 1)
+	if err != nil {
+		return im.fail(c, "xs:element", err.Error())
+	}
+	if max == 0 {
+		return nil
+	}
+	if outerMax == Unbounded || max == Unbounded {
+		max = Unbounded
+	} else {
+		max *= outerMax
+	}
+	if choice {
+		min = 0
+	}
+	owner := im.f.Types[idx].Name
+	e := ElemDef{Name: c.SelectAttrValue("name", ""), Type: im.typeRef(c.SelectAttrValue("type", "")), Min: min, Max: max}
+	if ref := c.SelectAttrValue("ref", ""); ref != "" {
+		// A ref takes the global element's type; Build resolves it, so
+		// that a reference may cross documents (api-base.xsd refers to
+		// <fault>, which the model-generated part defines).
+		e.Name, e.Type = im.typeRef(ref), ""
+	} else if e.Type == "" {
+		t, err := im.inlineType(c, owner+"."+e.Name)
+		if err != nil {
+			return err
+		}
+		if t == "" {
+			t = "xs:string"
+		}
+		e.Type = t
+	}
+	if e.Name == "" {
+		return im.fail(c, "xs:element", "element without a name or ref")
+	}
+	im.f.Types[idx].Elems = append(im.f.Types[idx].Elems, e)
+	return nil
+}
+
+func (im *xsdImporter) attribute(c *etree.Element, idx int) error {
+	a := AttrDef{Name: c.SelectAttrValue("name", ""), Type: im.typeRef(c.SelectAttrValue("type", "xs:string")),
+		Required: c.SelectAttrValue("use", "") == "required"}
+	if a.Name == "" {
+		return im.fail(c, "xs:attribute", "attribute without a name (attribute refs are not supported)")
+	}
+	for _, x := range c.ChildElements() {
+		switch {
+		case im.isXS(x, "annotation"):
+		case im.isXS(x, "simpleType"):
+			t, err := im.simpleType(x, im.anonName(im.f.Types[idx].Name+"@"+a.Name))
+			if err != nil {
+				return err
+			}
+			a.Type = t
+		default:
+			return im.fail(x, "xs:"+x.Tag, "not supported in xs:attribute")
+		}
+	}
+	im.f.Types[idx].Attrs = append(im.f.Types[idx].Attrs, a)
+	return nil
+}
+
+// lineOf finds the line of el in data by counting start tags in document
+// order: etree keeps no positions, and errors are rare enough to pay for
+// a second scan.
+func lineOf(data []byte, root, el *etree.Element) int {
+	ord := ordinals(root, map[*etree.Element]struct{}{el: {}})
+	pos := positions(bytes.NewReader(data), []int{ord[el]})
+	return pos[ord[el]].Line
+}

@@ -1,0 +1,292 @@
+// Package validate checks recorded bodies and exchanges offline: XML and
+// JSON files, and HAR archives, one record per document or HAR entry.
+package validate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/ovcompat/ovcompat/har"
+	"github.com/ovcompat/ovcompat/rules"
+	"github.com/ovcompat/ovcompat/schema"
+)
+
+// Config says what to validate and how.
+type Config struct {
+	// Paths are files or folders (searched for .xml, .json and .har).
+	Paths []string
+	// Checker checks HAR exchanges; its models validate bare bodies.
+	Checker *rules.Checker
+	// Type, when set, is the expected type of bare bodies ("Vm" or "vm").
+	Type string
+	// Route, when set, is "METHOD PATH" for bare bodies: a template
+	// ("GET /vms/{vm_id}") or a concrete path.
+	Route string
+	// Request validates bare bodies as the route's request body.
+	Request bool
+	// Status is the response status bare bodies are validated for.
+	Status int
+	// Limits bound each body.
+	Limits schema.Limits
+}
+
+// Record is the verdict on one file or HAR entry. Its JSON form is the
+// line `validate --format json` prints.
+type Record struct {
+	File       string             `json:"file"`
+	Entry      *int               `json:"entry"`
+	Method     string             `json:"method,omitempty"`
+	Path       string             `json:"path,omitempty"`
+	Route      string             `json:"route,omitempty"`
+	OK         bool               `json:"ok"`
+	Skipped    string             `json:"skipped"`
+	Violations []schema.Violation `json:"violations"`
+}
+
+// ErrUsage marks errors in how validate was called (exit code 2).
+var ErrUsage = errors.New("usage")
+
+// Run validates every path, calling emit for each record in order. It
+// returns an error only for problems that stop the run: unreadable paths
+// and bad flags. A broken document is a record, not an error.
+func Run(ctx context.Context, cfg Config, emit func(Record)) error {
+	if len(cfg.Paths) == 0 {
+		return fmt.Errorf("%w: give at least one .xml, .json or .har file or folder", ErrUsage)
+	}
+	target, err := cfg.target()
+	if err != nil {
+		return err
+	}
+	files, err := expand(cfg.Paths)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		switch strings.ToLower(filepath.Ext(f)) {
+		case ".har":
+			if err := cfg.harFile(ctx, f, emit); err != nil {
+				return err
+			}
+		case ".json":
+			if target.Route == nil && target.Type == nil {
+				return fmt.Errorf("%w: %s: a JSON body has no root element to identify it; give --type (e.g. Vm) or --route", ErrUsage, f)
+			}
+			fallthrough
+		default:
+			rec, err := cfg.bodyFile(f, target)
+			if err != nil {
+				return err
+			}
+			emit(rec)
+		}
+	}
+	return nil
+}
+
+// expand turns folders into the .xml, .json and .har files they hold,
+// sorted, and checks that plain files exist.
+func expand(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+		}
+		if !st.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			switch strings.ToLower(filepath.Ext(path)) {
+			case ".xml", ".json", ".har":
+				if !d.IsDir() {
+					found = append(found, path)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+		}
+		sort.Strings(found)
+		out = append(out, found...)
+	}
+	return out, nil
+}
+
+// model returns the model bare bodies are checked with: v4 unless only
+// another version is loaded.
+func (cfg Config) model() *schema.Model {
+	if m := cfg.Checker.Model(4); m != nil {
+		return m
+	}
+	return cfg.Checker.Model(3)
+}
+
+func (cfg Config) target() (schema.Target, error) {
+	m := cfg.model()
+	t := schema.Target{Status: cfg.Status}
+	if cfg.Request {
+		t.Direction = schema.Request
+	}
+	if cfg.Type != "" {
+		t.Type = m.Type(cfg.Type)
+		if t.Type == nil {
+			t.Type = m.Element(cfg.Type)
+		}
+		if t.Type == nil {
+			return t, fmt.Errorf("%w: --type %q is neither a type nor an element of the model; `ovcompat schema types` lists them", ErrUsage, cfg.Type)
+		}
+	}
+	if cfg.Route != "" {
+		method, path, ok := strings.Cut(strings.TrimSpace(cfg.Route), " ")
+		if !ok {
+			return t, fmt.Errorf("%w: --route %q: want 'METHOD PATH', e.g. 'GET /vms/{vm_id}'", ErrUsage, cfg.Route)
+		}
+		method, path = strings.ToUpper(method), strings.TrimSpace(path)
+		if _, _, rel, ok := rules.Locate(path, ""); ok {
+			path = rel
+		}
+		r := m.Routes().Find(method, path)
+		if r == nil {
+			r = m.Routes().Lookup(method, path).Route
+		}
+		if r == nil {
+			return t, fmt.Errorf("%w: --route %q matches no route; `ovcompat schema routes` lists them", ErrUsage, cfg.Route)
+		}
+		t.Route = r
+	}
+	return t, nil
+}
+
+func (cfg Config) bodyFile(name string, t schema.Target) (Record, error) {
+	rec := Record{File: name}
+	data, err := readLimited(name, cfg.Limits)
+	if err != nil {
+		if errors.Is(err, schema.ErrTooLarge) {
+			rec.Violations = []schema.Violation{{Rule: schema.RuleLimit, Severity: schema.Error, Location: "/", Reason: err.Error()}}
+			return rec, nil
+		}
+		return rec, fmt.Errorf("%w: %v", ErrUsage, err)
+	}
+	if t.Route != nil {
+		rec.Route = t.Route.String()
+		rec.Method = t.Route.Method
+	}
+	m := cfg.model()
+	var res schema.Result
+	switch rules.Sniff(data) {
+	case rules.JSON:
+		if t.Route == nil && t.Type == nil {
+			return rec, fmt.Errorf("%w: %s holds JSON; give --type or --route", ErrUsage, name)
+		}
+		res = m.ValidateJSON(data, t, cfg.Limits)
+	case rules.XML:
+		res = m.ValidateXML(data, t, cfg.Limits)
+	case rules.HTML:
+		rec.Skipped = "HTML page, not an API document"
+		rec.OK = true
+		return rec, nil
+	default:
+		res = schema.Result{Violations: []schema.Violation{{Rule: schema.RuleMalformed, Severity: schema.Error, Location: "/",
+			Reason: "the file is neither XML nor JSON (empty, binary or text)"}}}
+	}
+	rec.Violations = cfg.Checker.Overrides().Apply(res.Violations)
+	rec.OK = !schema.HasErrors(rec.Violations)
+	return rec, nil
+}
+
+// readLimited reads a file, refusing one larger than the body limit
+// without reading it whole.
+func readLimited(name string, lim schema.Limits) ([]byte, error) {
+	max := lim.MaxBytes
+	if max <= 0 {
+		max = schema.DefaultMaxBytes
+	}
+	st, err := os.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > max {
+		return nil, fmt.Errorf("%w: %s is %d bytes, the limit is %d (raise it with --max-body)", schema.ErrTooLarge, name, st.Size(), max)
+	}
+	return os.ReadFile(name)
+}
+
+func (cfg Config) harFile(ctx context.Context, name string, emit func(Record)) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrUsage, err)
+	}
+	defer f.Close()
+	h, err := har.Read(f)
+	if err != nil {
+		zero := 0
+		emit(Record{File: name, Entry: &zero, Violations: []schema.Violation{{Rule: schema.RuleMalformed, Severity: schema.Error,
+			Location: "/", Reason: schema.ASCIISafe(err.Error(), 200)}}})
+		return nil
+	}
+	for i, e := range h.Log.Entries {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		emit(cfg.harEntry(name, i, e))
+	}
+	return nil
+}
+
+func (cfg Config) harEntry(name string, i int, e har.Entry) Record {
+	idx := i
+	rec := Record{File: name, Entry: &idx, Method: e.Request.Method}
+	path, query, err := e.Request.Path()
+	if err != nil {
+		rec.Violations = []schema.Violation{{Rule: schema.RuleMalformed, Severity: schema.Error, Location: "request:url", Reason: "the request URL does not parse"}}
+		return rec
+	}
+	rec.Path = path
+	body, err := e.Response.Content.Body()
+	if err != nil {
+		rec.Violations = []schema.Violation{{Rule: schema.RuleMalformed, Severity: schema.Error, Location: "/", Reason: "the response body's base64 does not decode"}}
+		return rec
+	}
+	ex := &rules.Exchange{Method: e.Request.Method, Path: path, RawQuery: query,
+		RequestHeader: toHeader(e.Request.Headers), Status: e.Response.Status,
+		ResponseHeader: toHeader(e.Response.Headers), ResponseBody: body}
+	if e.Request.PostData != nil {
+		ex.RequestBody = []byte(e.Request.PostData.Text)
+		if ex.RequestHeader.Get("Content-Type") == "" && e.Request.PostData.MimeType != "" {
+			ex.RequestHeader.Set("Content-Type", e.Request.PostData.MimeType)
+		}
+	}
+	if ex.ResponseHeader.Get("Content-Type") == "" && e.Response.Content.MimeType != "" {
+		ex.ResponseHeader.Set("Content-Type", e.Response.Content.MimeType)
+	}
+	res := cfg.Checker.Check(ex)
+	rec.Route = res.RouteName()
+	rec.Skipped = res.Skipped
+	rec.Violations = res.Violations
+	rec.OK = res.OK()
+	return rec
+}
+
+func toHeader(hs []har.Header) http.Header {
+	h := http.Header{}
+	for _, x := range hs {
+		h.Add(x.Name, x.Value)
+	}
+	return h
+}
