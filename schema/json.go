@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unicode/utf8"
 )
 
 // decodeJSON decodes a JSON body with numbers kept as json.Number, within
@@ -14,6 +15,11 @@ func decodeJSON(data []byte, lim Limits) (any, error) {
 	lim = lim.withDefaults()
 	if int64(len(data)) > lim.MaxBytes {
 		return nil, &ParseError{Rule: RuleLimit, Err: fmt.Errorf("%w (%d bytes, limit %d)", ErrTooLarge, len(data), lim.MaxBytes)}
+	}
+	if !utf8.Valid(data) {
+		// encoding/json would quietly turn the bad bytes into U+FFFD; RFC
+		// 8259 requires UTF-8, and the XML parser refuses them too.
+		return nil, &ParseError{Rule: RuleMalformed, Err: errors.New("JSON is not well-formed: invalid UTF-8")}
 	}
 	if depth := jsonDepth(data); depth > lim.MaxDepth {
 		return nil, &ParseError{Rule: RuleLimit, Err: ErrTooDeep}
