@@ -99,10 +99,21 @@ func parseXML(data []byte, lim Limits) (*etree.Document, error) {
 		}
 		return nil, &ParseError{Rule: RuleMalformed, Err: ErrNotXML}
 	}
+	roots := 0
 	for _, t := range doc.Child {
-		if _, ok := t.(*etree.Directive); ok {
+		switch c := t.(type) {
+		case *etree.Directive:
 			return nil, &ParseError{Rule: RuleDoctype, Err: ErrDoctype}
+		case *etree.Element:
+			roots++
+		case *etree.CharData:
+			if !c.IsWhitespace() {
+				return nil, &ParseError{Rule: RuleMalformed, Err: errors.New("XML is not well-formed: text outside the root element")}
+			}
 		}
+	}
+	if roots > 1 {
+		return nil, &ParseError{Rule: RuleMalformed, Err: errors.New("XML is not well-formed: more than one root element")}
 	}
 	return doc, nil
 }

@@ -336,7 +336,13 @@ func (w *walker) value(el *etree.Element, attr string, t *Type, v string) {
 		what = "attribute " + attr + " of " + what
 	}
 	if len(t.Enum) > 0 {
-		if !t.HasEnumValue(strings.TrimSpace(v)) {
+		v = strings.TrimSpace(v)
+		if w.lenient {
+			// The engine parses enums in requests without regard to case
+			// (VMWARE is vmware); it always answers in lower case.
+			v = strings.ToLower(v)
+		}
+		if !t.HasEnumValue(v) {
 			w.add(el, attr, RuleUnknownEnum, Error, fmt.Sprintf("%s is not a value of enum %s (a newer engine may have added it)", what, t.Name))
 		}
 		return

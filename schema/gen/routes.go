@@ -333,10 +333,23 @@ func (g *generator) addHypermedia(f *schema.File) {
 		}
 		add(acts, t, r.Path[strings.LastIndexByte(r.Path, '/')+1:])
 	}
+	searchable := map[string]bool{} // services whose List takes a search
+	for _, r := range f.Routes {
+		for _, p := range r.Params {
+			if r.Kind == "List" && p.Name == "search" {
+				searchable[r.Service] = true
+			}
+		}
+	}
 	for svc, t := range getType {
 		for _, l := range g.locators(svc) {
 			if !l.ByID {
 				add(rels, t, l.Segment)
+				// Engines also link a search form of searchable
+				// sub-collections ("users/search" on a domain).
+				if searchable[l.Service] {
+					add(rels, t, l.Segment+"/search")
+				}
 			}
 		}
 	}
