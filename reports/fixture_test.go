@@ -3,9 +3,13 @@ package reports
 import (
 	"bytes"
 	"flag"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -126,6 +130,78 @@ func sample() *Results {
 			{Resource: "storagedomains", Routes: 61},
 			{Resource: "vms", Routes: 122, Exercised: []string{"DELETE /vms/{vm_id}", "GET /vms", "GET /vms/{vm_id}", "POST /vms/{vm_id}/start"}},
 		}},
+	}
+	return r
+}
+
+// renderers are every renderer of a Results, by name.
+func renderers() map[string]func(io.Writer, *Results) error {
+	return map[string]func(io.Writer, *Results) error{
+		"json":       Write,
+		"html":       func(w io.Writer, r *Results) error { return WriteHTML(w, r, HTMLOptions{}) },
+		"violations": func(w io.Writer, r *Results) error { return WriteViolationsHTML(w, r, HTMLOptions{}) },
+		"markdown":   func(w io.Writer, r *Results) error { return WriteMarkdown(w, r, MarkdownOptions{}) },
+		"junit":      WriteJUnit,
+	}
+}
+
+// bigResults builds a run of scenarios*steps steps with a spread of
+// outcomes, findings, skipped comparisons and transcripts.
+func bigResults(scenarios, steps int) *Results {
+	resources := []string{"vms", "hosts", "clusters", "storagedomains", "datacenters", "templates", "networks", "disks"}
+	rules := []string{"schema.unknown-element", "schema.missing-element", "rest.location-on-create", "rest.self-href", "schema.unknown-enum", "rest.cache-headers", "schema.element-order"}
+	r := &Results{Version: Version, Run: Run{Kind: "replay", Target: "http://127.0.0.1:8080/ovirt-engine/api", ToolVersion: "dev", ModelVersion: "oVirt API model 4.6", Started: t0, Finished: t0.Add(10 * time.Minute)}}
+	cov := map[string]map[string]bool{}
+	for i := 0; i < scenarios; i++ {
+		res := resources[i%len(resources)]
+		sc := Scenario{Name: fmt.Sprintf("%s-%04d", res, i), Labels: []string{"resource:" + res}, Source: fmt.Sprintf("scenarios/%s-%04d.yaml", res, i), Duration: Duration(time.Duration(steps) * 20 * time.Millisecond)}
+		for j := 0; j < steps; j++ {
+			n := i*steps + j
+			route := fmt.Sprintf("/%s/{id}", res)
+			if j%3 == 1 {
+				route = fmt.Sprintf("/%s/{id}/nics/{nic_id}", res)
+			}
+			st := Step{Index: j, Name: fmt.Sprintf("step %d", j), Method: []string{"GET", "POST", "PUT", "DELETE"}[n%4], Path: strings.ReplaceAll(route, "{id}", fmt.Sprint(1000+n)), Route: route, Role: "admin", Status: 200, RecordedStatus: 200, Duration: Duration(20 * time.Millisecond)}
+			switch {
+			case n%97 == 0:
+				st.Error = "connection reset by peer"
+			case n%23 == 0:
+				st.Outcome = Skip
+				st.SkipReason = "read-only run: the step writes"
+			case n%11 == 0:
+				st.Violations = append(st.Violations, Violation{Rule: rules[n%len(rules)], Severity: SeverityError, Location: fmt.Sprintf("/vm/disks/disk[%d]", n%5), Reason: "element is not in the type"})
+				st.Differences = append(st.Differences, Difference{Kind: "element-removed", Grade: Breaking, Location: "/vm/memory", Reason: "element memory was removed", Base: "present", New: "absent"})
+			case n%7 == 0:
+				st.Violations = append(st.Violations, Violation{Rule: rules[(n/7)%len(rules)], Severity: SeverityWarning, Location: "/vm/status", Reason: "value not in enum"})
+			}
+			st.Skipped = []SkippedComparison{{Location: "/vm/@id", Why: "ids vary by nature"}}
+			if st.Outcome == "" {
+				st.Outcome = Judge(st.Violations, st.Differences, st.Error)
+			}
+			if isProblem(st.Outcome) {
+				st.Transcript = &Transcript{
+					Request:  Message{Method: st.Method, URL: "http://127.0.0.1:8080/ovirt-engine/api" + st.Path, Headers: []Header{{Name: "Authorization", Value: "Bearer t0k3n"}, {Name: "Accept", Value: "application/xml"}}},
+					Response: Message{Status: 200, Headers: []Header{{Name: "Content-Type", Value: "application/xml"}}, Body: strings.Repeat("<vm><name>x</name><password>p</password></vm>\n", 40)},
+				}
+			}
+			if cov[res] == nil {
+				cov[res] = map[string]bool{}
+			}
+			cov[res][st.Method+" "+route] = true
+			sc.Steps = append(sc.Steps, st)
+		}
+		r.Scenarios = append(r.Scenarios, sc)
+	}
+	r.Settle()
+	r.Coverage = &Coverage{}
+	sort.Strings(resources)
+	for _, res := range resources {
+		rc := ResourceCoverage{Resource: res, Routes: 40}
+		for k := range cov[res] {
+			rc.Exercised = append(rc.Exercised, k)
+		}
+		sort.Strings(rc.Exercised)
+		r.Coverage.Resources = append(r.Coverage.Resources, rc)
 	}
 	return r
 }
