@@ -1,0 +1,410 @@
+package reports
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+)
+
+// The kinds of change Compare finds between two runs, besides the kinds of
+// the replay's own differences (a difference from the recording that is new
+// in the second run keeps its kind and grade, "element-removed" for
+// example).
+const (
+	KindViolationAdded     = "violation-added"     // graded by severity: error is breaking
+	KindViolationRemoved   = "violation-removed"   // info
+	KindDifferenceResolved = "difference-resolved" // info: a difference from the recording is gone
+	KindOutcomeWorse       = "outcome-worse"       // fail or error: breaking; warn or now skipped: warning
+	KindOutcomeBetter      = "outcome-better"      // info
+	KindStatusChanged      = "status-changed"      // another class: breaking; same class: warning
+	KindHarnessError       = "harness-error"       // breaking: a run that broke vouches for nothing
+	KindScenarioMissing    = "scenario-missing"    // warning: ran before, not now
+	KindScenarioAdded      = "scenario-added"      // info
+	KindStepMissing        = "step-missing"        // warning
+	KindStepAdded          = "step-added"          // info
+	KindComparisonSkipped  = "comparison-skipped"  // warning: a comparison made before is now skipped
+	KindComparisonResumed  = "comparison-resumed"  // info
+	KindRouteUncovered     = "route-uncovered"     // warning: a route exercised before is not now
+	KindEngineChanged      = "engine-changed"      // info
+)
+
+// Change is one graded change from the base run to the new one.
+type Change struct {
+	Kind  string `json:"kind"`
+	Grade Grade  `json:"grade"`
+	// Rule is set for violation changes: baselines match on it.
+	Rule     string `json:"rule,omitempty"`
+	Scenario string `json:"scenario,omitempty"`
+	// Step is the step's index; nil for changes of a scenario or the run.
+	Step     *int   `json:"step,omitempty"`
+	StepName string `json:"step_name,omitempty"`
+	// Route is "METHOD template" (see Step.RouteKey).
+	Route    string `json:"route,omitempty"`
+	Location string `json:"location,omitempty"`
+	Reason   string `json:"reason"`
+	Base     string `json:"base,omitempty"`
+	New      string `json:"new,omitempty"`
+	// Accepted is set when a baseline entry matches; AcceptedReason is that
+	// entry's reason. Accepted changes never fail a gate.
+	Accepted       bool   `json:"accepted,omitempty"`
+	AcceptedReason string `json:"accepted_reason,omitempty"`
+}
+
+// Diff is the comparison of two runs.
+type Diff struct {
+	Base Run `json:"base"`
+	New  Run `json:"new"`
+	// Changes sorted worst grade first, then by scenario, step, kind, rule
+	// and location. Accepted changes are included and marked.
+	Changes []Change `json:"changes"`
+	// Unused lists baseline entries that matched no change: candidates for
+	// removal from the baseline.
+	Unused []Accepted `json:"unused_baseline,omitempty"`
+}
+
+// Compare grades every change from base to next. Steps are matched by
+// scenario name, step index, method and step name; violations by rule and
+// location; differences from the recording by kind and location. A step
+// whose outcome got worse is reported as outcome-worse only when no new
+// finding of at least that grade explains it. Baseline entries mark the
+// changes they match as accepted.
+func Compare(base, next *Results, baseline Baseline) *Diff {
+	d := &Diff{Base: base.Run, New: next.Run}
+	c := &comparer{d: d}
+	if be, ne := engineOf(base.Run), engineOf(next.Run); be != ne && be != "" && ne != "" {
+		c.add(Change{Kind: KindEngineChanged, Grade: GradeInfo, Reason: "the engine's product or version changed", Base: be, New: ne})
+	}
+	baseScen := map[string]*Scenario{}
+	for i := range base.Scenarios {
+		baseScen[base.Scenarios[i].Name] = &base.Scenarios[i]
+	}
+	seen := map[string]bool{}
+	for i := range next.Scenarios {
+		ns := &next.Scenarios[i]
+		seen[ns.Name] = true
+		bs, ok := baseScen[ns.Name]
+		if !ok {
+			c.add(Change{Kind: KindScenarioAdded, Grade: GradeInfo, Scenario: ns.Name, Reason: "scenario ran only in the new run"})
+			continue
+		}
+		c.scenario(bs, ns)
+	}
+	for i := range base.Scenarios {
+		if bs := &base.Scenarios[i]; !seen[bs.Name] {
+			c.add(Change{Kind: KindScenarioMissing, Grade: GradeWarn, Scenario: bs.Name, Reason: "scenario ran in the base run, not in the new one"})
+		}
+	}
+	c.coverage(base.Coverage, next.Coverage)
+	d.Unused = baseline.apply(d.Changes)
+	sortChanges(d.Changes)
+	return d
+}
+
+func engineOf(r Run) string {
+	if r.Product == "" {
+		return r.EngineVersion
+	}
+	if r.EngineVersion == "" {
+		return r.Product
+	}
+	return r.Product + " " + r.EngineVersion
+}
+
+type comparer struct{ d *Diff }
+
+func (c *comparer) add(ch Change) { c.d.Changes = append(c.d.Changes, ch) }
+
+type stepKey struct {
+	index        int
+	method, name string
+}
+
+func (c *comparer) scenario(bs, ns *Scenario) {
+	if ns.Error != "" && bs.Error == "" {
+		c.add(Change{Kind: KindHarnessError, Grade: Breaking, Scenario: ns.Name, Reason: "the scenario broke in the new run: " + ns.Error})
+	}
+	baseSteps := map[stepKey]*Step{}
+	for j := range bs.Steps {
+		st := &bs.Steps[j]
+		baseSteps[stepKey{st.Index, st.Method, st.Name}] = st
+	}
+	seen := map[stepKey]bool{}
+	for j := range ns.Steps {
+		nst := &ns.Steps[j]
+		k := stepKey{nst.Index, nst.Method, nst.Name}
+		seen[k] = true
+		bst, ok := baseSteps[k]
+		at := c.at(ns, nst)
+		if !ok {
+			at.Kind, at.Grade, at.Reason = KindStepAdded, GradeInfo, "step ran only in the new run"
+			c.add(at)
+			continue
+		}
+		c.step(ns, bst, nst)
+	}
+	for j := range bs.Steps {
+		bst := &bs.Steps[j]
+		if !seen[stepKey{bst.Index, bst.Method, bst.Name}] {
+			at := c.at(bs, bst)
+			at.Kind, at.Grade, at.Reason = KindStepMissing, GradeWarn, "step ran in the base run, not in the new one"
+			c.add(at)
+		}
+	}
+}
+
+// at returns a change located at a step.
+func (c *comparer) at(sc *Scenario, st *Step) Change {
+	i := st.Index
+	return Change{Scenario: sc.Name, Step: &i, StepName: st.Name, Route: st.RouteKey()}
+}
+
+func (c *comparer) step(sc *Scenario, b, n *Step) {
+	worst := gradeAbsent
+	add := func(ch Change) {
+		if ch.Grade.rank() > worst.rank() {
+			worst = ch.Grade
+		}
+		c.add(ch)
+	}
+	at := func(kind string, g Grade, loc, reason string) Change {
+		ch := c.at(sc, n)
+		ch.Kind, ch.Grade, ch.Location, ch.Reason = kind, g, loc, reason
+		return ch
+	}
+	if n.Error != "" && b.Error == "" {
+		ch := at(KindHarnessError, Breaking, "", "the step broke in the new run: "+n.Error)
+		add(ch)
+	}
+	if b.Status != 0 && n.Status != 0 && b.Status != n.Status {
+		g := GradeWarn
+		if b.Status/100 != n.Status/100 {
+			g = Breaking
+		}
+		ch := at(KindStatusChanged, g, "status", "the response status changed")
+		ch.Base, ch.New = strconv.Itoa(b.Status), strconv.Itoa(n.Status)
+		add(ch)
+	}
+	for _, ch := range c.violations(sc, b, n) {
+		add(ch)
+	}
+	for _, ch := range c.differences(sc, b, n) {
+		add(ch)
+	}
+	for _, ch := range c.skipped(sc, b, n) {
+		add(ch)
+	}
+	switch bo, no := b.Outcome, n.Outcome; {
+	case no == bo:
+	case no == Skip:
+		ch := at(KindOutcomeWorse, GradeWarn, "", "the step ran in the base run and was skipped in the new one")
+		ch.Base, ch.New = string(bo), string(no)
+		if n.SkipReason != "" {
+			ch.Reason += ": " + n.SkipReason
+		}
+		c.add(ch)
+	case no.rank() > bo.rank():
+		g := GradeWarn
+		if no == Fail || no == Error {
+			g = Breaking
+		}
+		if worst.rank() < g.rank() {
+			ch := at(KindOutcomeWorse, g, "", fmt.Sprintf("the step's outcome went from %s to %s", bo, no))
+			ch.Base, ch.New = string(bo), string(no)
+			c.add(ch)
+		}
+	case bo != Skip:
+		ch := at(KindOutcomeBetter, GradeInfo, "", fmt.Sprintf("the step's outcome went from %s to %s", bo, no))
+		ch.Base, ch.New = string(bo), string(no)
+		c.add(ch)
+	}
+}
+
+func severityGrade(s Severity) Grade {
+	switch s {
+	case SeverityError:
+		return Breaking
+	case SeverityWarning:
+		return GradeWarn
+	}
+	return GradeInfo
+}
+
+func (c *comparer) violations(sc *Scenario, b, n *Step) []Change {
+	type key struct{ rule, loc string }
+	baseV := map[key]Severity{}
+	for _, v := range b.Violations {
+		k := key{v.Rule, v.Location}
+		if v.Severity.rank() > baseV[k].rank() {
+			baseV[k] = v.Severity
+		}
+	}
+	var out []Change
+	newV := map[key]bool{}
+	for _, v := range n.Violations {
+		k := key{v.Rule, v.Location}
+		if newV[k] {
+			continue
+		}
+		newV[k] = true
+		if bsev, ok := baseV[k]; ok && bsev.rank() >= v.Severity.rank() {
+			continue
+		}
+		ch := c.at(sc, n)
+		ch.Kind, ch.Grade, ch.Rule, ch.Location, ch.Reason = KindViolationAdded, severityGrade(v.Severity), v.Rule, v.Location, v.Reason
+		ch.New = string(v.Severity)
+		if bsev, ok := baseV[k]; ok {
+			ch.Base = string(bsev)
+		}
+		out = append(out, ch)
+	}
+	for _, v := range b.Violations {
+		k := key{v.Rule, v.Location}
+		if newV[k] {
+			continue
+		}
+		newV[k] = true
+		ch := c.at(sc, n)
+		ch.Kind, ch.Grade, ch.Rule, ch.Location, ch.Reason = KindViolationRemoved, GradeInfo, v.Rule, v.Location, "violation no longer reported: "+v.Reason
+		ch.Base = string(v.Severity)
+		out = append(out, ch)
+	}
+	return out
+}
+
+func (c *comparer) differences(sc *Scenario, b, n *Step) []Change {
+	type key struct{ kind, loc string }
+	baseD := map[key]Grade{}
+	for _, d := range b.Differences {
+		k := key{d.Kind, d.Location}
+		if d.Grade.rank() > baseD[k].rank() {
+			baseD[k] = d.Grade
+		}
+	}
+	var out []Change
+	newD := map[key]bool{}
+	for _, d := range n.Differences {
+		k := key{d.Kind, d.Location}
+		if newD[k] {
+			continue
+		}
+		newD[k] = true
+		if bg, ok := baseD[k]; ok && bg.rank() >= d.Grade.rank() {
+			continue
+		}
+		ch := c.at(sc, n)
+		ch.Kind, ch.Grade, ch.Location, ch.Reason, ch.Base, ch.New = d.Kind, d.Grade, d.Location, d.Reason, d.Base, d.New
+		if bg, ok := baseD[k]; ok {
+			ch.Reason += fmt.Sprintf(" (graded %s in the base run)", bg)
+		}
+		out = append(out, ch)
+	}
+	for _, d := range b.Differences {
+		k := key{d.Kind, d.Location}
+		if newD[k] {
+			continue
+		}
+		newD[k] = true
+		ch := c.at(sc, n)
+		ch.Kind, ch.Grade, ch.Location = KindDifferenceResolved, GradeInfo, d.Location
+		ch.Reason = fmt.Sprintf("%s difference %s no longer seen: %s", d.Grade, d.Kind, d.Reason)
+		out = append(out, ch)
+	}
+	return out
+}
+
+func (c *comparer) skipped(sc *Scenario, b, n *Step) []Change {
+	baseS, newS := map[string]bool{}, map[string]bool{}
+	for _, s := range b.Skipped {
+		baseS[s.Location] = true
+	}
+	var out []Change
+	for _, s := range n.Skipped {
+		newS[s.Location] = true
+		if !baseS[s.Location] && (b.Outcome != Skip) {
+			ch := c.at(sc, n)
+			ch.Kind, ch.Grade, ch.Location, ch.Reason = KindComparisonSkipped, GradeWarn, s.Location, "comparison made in the base run is now skipped: "+s.Why
+			out = append(out, ch)
+		}
+	}
+	for _, s := range b.Skipped {
+		if !newS[s.Location] && n.Outcome != Skip {
+			ch := c.at(sc, n)
+			ch.Kind, ch.Grade, ch.Location, ch.Reason = KindComparisonResumed, GradeInfo, s.Location, "comparison skipped in the base run is now made"
+			out = append(out, ch)
+			newS[s.Location] = true
+		}
+	}
+	return out
+}
+
+func (c *comparer) coverage(b, n *Coverage) {
+	if b == nil || n == nil {
+		return
+	}
+	now := map[string]bool{}
+	for _, rc := range n.Resources {
+		for _, r := range rc.Exercised {
+			now[r] = true
+		}
+	}
+	for _, rc := range b.Resources {
+		for _, r := range rc.Exercised {
+			if !now[r] {
+				c.add(Change{Kind: KindRouteUncovered, Grade: GradeWarn, Route: r, Reason: "route exercised in the base run is not exercised in the new one"})
+			}
+		}
+	}
+}
+
+func sortChanges(cs []Change) {
+	step := func(c Change) int {
+		if c.Step == nil {
+			return -1
+		}
+		return *c.Step
+	}
+	sort.SliceStable(cs, func(a, b int) bool {
+		x, y := cs[a], cs[b]
+		switch {
+		case x.Grade.rank() != y.Grade.rank():
+			return x.Grade.rank() > y.Grade.rank()
+		case x.Scenario != y.Scenario:
+			return x.Scenario < y.Scenario
+		case step(x) != step(y):
+			return step(x) < step(y)
+		case x.Kind != y.Kind:
+			return x.Kind < y.Kind
+		case x.Rule != y.Rule:
+			return x.Rule < y.Rule
+		case x.Route != y.Route:
+			return x.Route < y.Route
+		}
+		return x.Location < y.Location
+	})
+}
+
+// Failing returns the changes that fail a gate at threshold: those not
+// accepted whose grade is threshold or worse.
+func (d *Diff) Failing(threshold Grade) []Change {
+	var out []Change
+	for _, c := range d.Changes {
+		if !c.Accepted && c.Grade.AtLeast(threshold) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Counts counts the changes not accepted, by grade, and the accepted ones.
+func (d *Diff) Counts() (GradeCounts, int) {
+	var g GradeCounts
+	accepted := 0
+	for _, c := range d.Changes {
+		if c.Accepted {
+			accepted++
+			continue
+		}
+		g.add(c.Grade)
+	}
+	return g, accepted
+}
