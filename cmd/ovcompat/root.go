@@ -102,4 +102,6 @@ var commands = []func(stdout, stderr io.Writer) *cobra.Command{
 	newValidateCmd,
 	newSchemaCmd,
 	newRulesCmd,
+	newReportCmd,
+	newDiffCmd,
 }

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ovcompat/ovcompat/reports"
+)
+
+func newDiffCmd(stdout, _ io.Writer) *cobra.Command {
+	var (
+		failOn, baseline, format string
+	)
+	cmd := &cobra.Command{
+		Use:   "diff BASE.json NEW.json [--fail-on breaking|warning] [--baseline FILE]",
+		Short: "Compare two runs and grade what changed (engine A against B, before and after an upgrade)",
+		Long: `Diff compares the results of two runs of the same scenarios (results.json of
+ovcompat replay or the conformance suite): engine A against engine B, or one
+engine before and after an upgrade. Every change is graded:
+
+  breaking  a new error violation, a new breaking difference from the
+            recording, a status of another class, a step that now fails or
+            errs, a scenario or step the harness could not run
+  warning   a new warning, a status changed within its class, a step,
+            scenario or route no longer exercised, a comparison now skipped
+  info      a new info finding, anything that got better, the engine version
+
+A baseline (--baseline FILE) is a YAML list of accepted findings; each entry
+names a kind or a rule, a route ("GET /vms/{vm_id}", "/vms/{vm_id}" for any
+method, "*" for any route), optionally a location (a trailing * matches a
+prefix), and the reason it is accepted:
+
+  - kind: element-removed
+    route: GET /vms/{vm_id}
+    location: /vm/memory
+    reason: memory moved to memory_policy in 4.6 (JIRA-1234)
+  - rule: schema.unknown-element
+    route: "*"
+    reason: engine 4.5 adds elements the model does not know yet
+
+Accepted changes never fail the gate and are listed as accepted; entries that
+matched nothing are listed too. Nothing is ever hidden.
+
+Exit code 0 when no change at or above --fail-on is left unaccepted, 1
+otherwise, 2 on bad input.`,
+		Example: `  ovcompat diff before/results.json after/results.json
+  ovcompat diff --fail-on warning --baseline accepted.yaml a.json b.json
+  ovcompat diff --format md a.json b.json >> "$GITHUB_STEP_SUMMARY"`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 2 {
+				return usageError("diff takes two results files, BASE.json and NEW.json (got %d arguments)", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			threshold, err := reports.ParseGrade(failOn)
+			if err != nil || threshold == reports.GradeInfo {
+				return usageError("--fail-on %q: want breaking or warning", failOn)
+			}
+			var write func(io.Writer, *reports.Diff, reports.Grade) error
+			switch format {
+			case "text":
+				write = reports.WriteDiffText
+			case "md", "markdown":
+				write = reports.WriteDiffMarkdown
+			case "json":
+				write = reports.WriteDiffJSON
+			default:
+				return usageError("--format %q: want text, md or json", format)
+			}
+			var bl reports.Baseline
+			if baseline != "" {
+				f, err := os.Open(baseline)
+				if err != nil {
+					return usageError("--baseline: %v", err)
+				}
+				bl, err = reports.ParseBaseline(f)
+				f.Close()
+				if err != nil {
+					return usageError("--baseline %s: %v", baseline, err)
+				}
+			}
+			base, err := readResults(args[0])
+			if err != nil {
+				return err
+			}
+			next, err := readResults(args[1])
+			if err != nil {
+				return err
+			}
+			d := reports.Compare(base, next, bl)
+			if err := write(stdout, d, threshold); err != nil {
+				return &exitError{code: exitUsage, err: err}
+			}
+			if len(d.Failing(threshold)) > 0 {
+				return findings()
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&failOn, "fail-on", "breaking", "lowest grade that fails: breaking or warning")
+	cmd.Flags().StringVar(&baseline, "baseline", "", "YAML `FILE` of accepted findings")
+	cmd.Flags().StringVar(&format, "format", "text", "output: text, md (for CI summaries and pull requests) or json")
+	return cmd
+}
