@@ -1,13 +1,118 @@
 package schema
 
-import "sync"
+import (
+	"bytes"
+	"fmt"
+	"sync"
 
-// jsonSchemaCache holds the JSON Schema compiled from a model, built on
-// first use.
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// jsonSchemaCache holds the JSON Schema generated from a model and the
+// schemas compiled from it, built on first use and safe for concurrent use.
 type jsonSchemaCache struct {
 	once sync.Once
+	c    *jsonSchemas
+	err  error
 }
 
-// validateJSON is replaced by the JSON Schema validator; until then it
-// accepts any well-formed JSON body.
-func (m *Model) validateJSON(v any, t Target, lim Limits) Result { return Result{} }
+// jsonSchemas is a model's generated JSON Schema document and the
+// validators compiled from its $defs, one per type, on demand.
+type jsonSchemas struct {
+	doc   []byte
+	id    string
+	keys  map[*Type]string
+	byKey map[string]*Type
+
+	mu       sync.Mutex // guards compiler, which is not safe for concurrent use
+	compiler *jsonschema.Compiler
+	compiled sync.Map // *Type -> *jsonschema.Schema
+}
+
+// jsonSchemas returns the model's generated schema, building it once.
+func (m *Model) jsonSchemas() (*jsonSchemas, error) {
+	if m.jsonSch == nil { // a Model not made by Build: nothing to cache in
+		return newJSONSchemas(m)
+	}
+	m.jsonSch.once.Do(func() { m.jsonSch.c, m.jsonSch.err = newJSONSchemas(m) })
+	return m.jsonSch.c, m.jsonSch.err
+}
+
+func newJSONSchemas(m *Model) (*jsonSchemas, error) {
+	doc, keys, err := m.generateJSONSchema()
+	if err != nil {
+		return nil, err
+	}
+	c := &jsonSchemas{doc: doc, id: m.jsonSchemaID(), keys: keys, byKey: make(map[string]*Type, len(keys))}
+	for t, k := range keys {
+		c.byKey[k] = t
+	}
+	c.compiler = jsonschema.NewCompiler()
+	c.compiler.Draft = jsonschema.Draft2020
+	c.compiler.AssertFormat = true
+	if err := c.compiler.AddResource(c.id, bytes.NewReader(doc)); err != nil {
+		return nil, fmt.Errorf("schema: json schema of the %s model: %w", m.label(), err)
+	}
+	return c, nil
+}
+
+// schemaFor returns the compiled validator of type t's $defs entry.
+func (c *jsonSchemas) schemaFor(t *Type) (*jsonschema.Schema, error) {
+	if s, ok := c.compiled.Load(t); ok {
+		return s.(*jsonschema.Schema), nil
+	}
+	key, ok := c.keys[t]
+	if !ok {
+		return nil, fmt.Errorf("schema: type %s is not in the model's json schema", t.Name)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s, ok := c.compiled.Load(t); ok {
+		return s.(*jsonschema.Schema), nil
+	}
+	s, err := c.compiler.Compile(c.id + "#/$defs/" + key)
+	if err != nil {
+		return nil, fmt.Errorf("schema: compile the json schema of %s: %w", t.Name, err)
+	}
+	c.compiled.Store(t, s)
+	return s, nil
+}
+
+// validateJSON validates a decoded JSON body (as decodeJSON returns it)
+// against the target, with the same semantics and rule IDs as the XML
+// validator: the route's input or output decides the type (the engine's
+// JSON does not name its root), an error status expects a fault, an action
+// request may only hold that action's parameters. The body's structure and
+// scalars are checked by the JSON Schema generated from the model; the
+// hypermedia (links, actions, hrefs) by a walk over the value.
+func (m *Model) validateJSON(v any, t Target, lim Limits) Result {
+	lim = lim.withDefaults()
+	name, typ, body := m.jsonRoot(v, t)
+	res := Result{Root: name, Type: typ}
+	if typ == nil {
+		if t.Route == nil && t.Type == nil && !(t.Status >= 400 && t.Direction == Response) {
+			res.Violations = []Violation{{Rule: RuleWrongRoot, Severity: Info, Location: "/",
+				Reason: "a JSON body does not name its type: it was not checked (give its route or its type)"}}
+		}
+		return res
+	}
+	c, err := m.jsonSchemas()
+	if err != nil {
+		res.Violations = []Violation{{Rule: RuleLimit, Severity: Error, Location: "/",
+			Reason: "the model's JSON Schema could not be built, so the body was not checked"}}
+		return res
+	}
+	jc := &jsonCheck{m: m, c: c, lenient: t.Direction == Request, action: body}
+	root := jsonSpot{t: typ, path: "/" + safeName(name), name: name, root: true}
+	if !jc.rootShape(v, &root, t) {
+		res.Violations = jc.finish(lim)
+		return res
+	}
+	v = jc.hugeNumbers(v, root)
+	v = jc.actionParams(v, root)
+	root.v = v
+	jc.check(v, typ, root)
+	jc.walk(v, root)
+	res.Violations = jc.finish(lim)
+	return res
+}

@@ -149,6 +149,14 @@ var exportFormats = map[string]func(w io.Writer, m *schema.Model) error{
 		_, err := w.Write(schema.EmbeddedV4())
 		return err
 	},
+	"jsonschema": func(w io.Writer, m *schema.Model) error {
+		doc, err := m.JSONSchema()
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(doc)
+		return err
+	},
 }
 
 func newSchemaExportCmd(stdout io.Writer) *cobra.Command {
