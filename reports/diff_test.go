@@ -232,3 +232,15 @@ func TestAcceptedMatches(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffFixtures writes the two runs as results.json files: the CLI's
+// tests diff them (go test ./reports -update rewrites them).
+func TestDiffFixtures(t *testing.T) {
+	for name, r := range map[string]*Results{"sim-base.json": simRun(), "sim-fault.json": faultRun()} {
+		var buf bytes.Buffer
+		if err := Write(&buf, r); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, name, buf.Bytes())
+	}
+}
