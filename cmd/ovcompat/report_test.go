@@ -67,17 +67,24 @@ func TestReportFormatsAndErrors(t *testing.T) {
 	}
 	newer := filepath.Join(dir, "v2.json")
 	os.WriteFile(newer, []byte(`{"version":2,"run":{},"scenarios":[]}`), 0o644)
-	tests := []struct {
-		name string
-		args []string
-		says string
-	}{
+	expectUsage(t, []usageCase{
 		{"no --in", []string{"report"}, "--in is required"},
 		{"missing file", []string{"report", "--in", filepath.Join(dir, "nope.json")}, "nope.json"},
 		{"newer version", []string{"report", "--in", newer, "--out", dir}, "version 2"},
 		{"bad format", []string{"report", "--in", sampleResults, "--out", dir, "--format", "pdf"}, "pdf"},
-	}
-	for _, tc := range tests {
+	})
+}
+
+// usageCase is a command line that must end with exit code 2 and say why.
+type usageCase struct {
+	name string
+	args []string
+	says string
+}
+
+func expectUsage(t *testing.T, cases []usageCase) {
+	t.Helper()
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := ovcompat(t, tc.args...)
 			if code != 2 || !strings.Contains(stderr, tc.says) {
@@ -131,26 +138,14 @@ func TestDiffGate(t *testing.T) {
 		t.Errorf("--format md: exit %d\n%s", code, out)
 	}
 
-	bad := []struct {
-		name string
-		args []string
-		says string
-	}{
+	expectUsage(t, []usageCase{
 		{"one file", []string{"diff", simBase}, "two results files"},
 		{"missing file", []string{"diff", simBase, filepath.Join(dir, "nope.json")}, "nope.json"},
 		{"not results", []string{"diff", simBase, baseline}, "not a results file"},
 		{"bad threshold", []string{"diff", "--fail-on", "info", simBase, simFault}, "breaking or warning"},
 		{"bad baseline", []string{"diff", "--baseline", badBaseline, simBase, simFault}, "line 1"},
 		{"bad format", []string{"diff", "--format", "html", simBase, simFault}, "text, md or json"},
-	}
-	for _, tc := range bad {
-		t.Run(tc.name, func(t *testing.T) {
-			code, _, stderr := ovcompat(t, tc.args...)
-			if code != 2 || !strings.Contains(stderr, tc.says) {
-				t.Errorf("exit %d, stderr %q; want 2 saying %q", code, stderr, tc.says)
-			}
-		})
-	}
+	})
 }
 
 func TestDiffFailOnWarning(t *testing.T) {
