@@ -1,0 +1,369 @@
+package replay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ovcompat/ovcompat/reports"
+	"github.com/ovcompat/ovcompat/rules"
+	"github.com/ovcompat/ovcompat/scenario"
+	"github.com/ovcompat/ovcompat/schema"
+)
+
+// Session replays one scenario, step by step: the conformance suite runs
+// one spec per step, the Runner all of them in a row. A Session is used by
+// one goroutine at a time.
+type Session struct {
+	r     *Runner
+	sc    *scenario.Scenario
+	vars  scenario.Vars     // live values
+	rec   scenario.Vars     // recorded values
+	why   map[string]string // why a variable is unbound
+	roots []*scenario.Node  // parsed recorded bodies, by step
+	res   reports.Scenario
+	start time.Time
+	ran   []bool
+}
+
+// Start begins replaying sc. The recorded values of its captures are read
+// from the recorded responses now.
+func (r *Runner) Start(sc *scenario.Scenario) *Session {
+	s := &Session{r: r, sc: sc, vars: scenario.Vars{}, rec: scenario.Vars{}, why: map[string]string{},
+		res: scenarioHead(sc), start: r.o.Clock()}
+	steps := allSteps(sc)
+	s.roots = make([]*scenario.Node, len(steps))
+	s.ran = make([]bool, len(steps))
+	s.res.Steps = make([]reports.Step, len(steps))
+	for i, st := range steps {
+		if st.Response == nil {
+			continue
+		}
+		s.roots[i], _ = scenario.ParseBody([]byte(st.Response.Body))
+		h := scenario.HTTPHeader(st.Response.Header)
+		for _, c := range st.Captures {
+			if v, err := c.Value(h, s.roots[i]); err == nil {
+				s.rec[c.Var] = v
+			}
+		}
+	}
+	return s
+}
+
+// Scenario returns the scenario being replayed.
+func (s *Session) Scenario() *scenario.Scenario { return s.sc }
+
+// Run replays every step, then the cleanup steps, and returns the result.
+func (s *Session) Run(ctx context.Context) reports.Scenario {
+	for i := range s.sc.Steps {
+		s.Step(ctx, i)
+	}
+	s.Cleanup(ctx)
+	return s.Result()
+}
+
+// Step replays step i of the scenario (0-based, cleanup steps not
+// included) and returns its result.
+func (s *Session) Step(ctx context.Context, i int) reports.Step {
+	return s.run(ctx, i, &s.sc.Steps[i], false)
+}
+
+// Cleanup replays the cleanup steps, whatever happened before, and returns
+// their results. A cleanup step whose variables are unbound (what it
+// removes was never created) is skipped.
+func (s *Session) Cleanup(ctx context.Context) []reports.Step {
+	var out []reports.Step
+	for i := range s.sc.Cleanup {
+		// Cleanup runs even when the run is being cancelled, bounded.
+		cctx := ctx
+		if ctx.Err() != nil {
+			var cancel context.CancelFunc
+			cctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			defer cancel()
+		}
+		out = append(out, s.run(cctx, len(s.sc.Steps)+i, &s.sc.Cleanup[i], true))
+	}
+	return out
+}
+
+// Result returns the scenario's result: steps that never ran are skipped,
+// the outcome is the worst of the steps'.
+func (s *Session) Result() reports.Scenario {
+	out := s.res
+	out.Steps = append([]reports.Step(nil), s.res.Steps...)
+	for i, st := range allSteps(s.sc) {
+		if !s.ran[i] {
+			out.Steps[i] = s.stepHead(i, st)
+			out.Steps[i].Outcome, out.Steps[i].SkipReason = reports.Skip, "not run"
+		}
+	}
+	out.Duration = reports.Duration(s.r.o.Clock().Sub(s.start))
+	o := reports.Outcome("")
+	for _, st := range out.Steps {
+		o = o.Worse(st.Outcome)
+	}
+	if o == "" {
+		o = reports.Skip
+	}
+	out.Outcome = o
+	return out
+}
+
+func (s *Session) stepHead(i int, st *scenario.Step) reports.Step {
+	return reports.Step{Index: i, Name: st.Title(), Cleanup: i >= len(s.sc.Steps), Method: st.Request.Method,
+		Path: st.Request.Path, Role: st.EffectiveRole()}
+}
+
+// unbind marks the variables a step would have captured as unbound.
+func (s *Session) unbind(st *scenario.Step, why string) {
+	for _, c := range st.Captures {
+		if _, ok := s.vars[c.Var]; !ok {
+			s.why[c.Var] = why
+		}
+	}
+}
+
+func (s *Session) finish(i int, out reports.Step, began time.Time) reports.Step {
+	out.Duration = reports.Duration(s.r.o.Clock().Sub(began))
+	if out.Outcome == "" {
+		out.Outcome = reports.Judge(out.Violations, out.Differences, out.Error)
+	}
+	s.res.Steps[i] = out
+	s.ran[i] = true
+	if p := s.r.o.Progress; p != nil {
+		p(Progress{Scenario: s.sc.Name, Step: i, Steps: len(s.ran), Name: out.Name, Outcome: out.Outcome, Error: out.Error})
+	}
+	return out
+}
+
+// run replays one step.
+func (s *Session) run(ctx context.Context, i int, st *scenario.Step, cleanup bool) reports.Step {
+	began := s.r.o.Clock()
+	out := s.stepHead(i, st)
+	out.Cleanup = cleanup
+	label := fmt.Sprintf("step %d (%s)", i+1, st.Title())
+	if s.r.o.ReadOnly && st.Writes() {
+		out.Outcome, out.SkipReason = reports.Skip, "read-only run: the step writes"
+		s.unbind(st, label+" was skipped: the run is read-only")
+		return s.finish(i, out, began)
+	}
+	req, err := st.Request.Expand(s.vars)
+	if err != nil {
+		var ue *scenario.UnboundError
+		if errors.As(err, &ue) && s.why[ue.Var] != "" {
+			out.Outcome, out.SkipReason = reports.Skip, "needs {{"+ue.Var+"}}, which is unbound: "+s.why[ue.Var]
+		} else {
+			out.Error = label + ": " + err.Error()
+		}
+		s.unbind(st, label+" did not run")
+		return s.finish(i, out, began)
+	}
+	out.Path = req.Path
+	if st.Response != nil {
+		out.RecordedStatus = st.Response.Status
+	}
+	got, ex, err := s.send(ctx, st, &req, &out)
+	if err != nil {
+		out.Error = label + ": " + err.Error()
+		s.unbind(st, label+" ended in error")
+		return s.finish(i, out, began)
+	}
+	out.Status = got.status
+	res := s.r.o.Checker.Check(ex)
+	if res.Route != nil {
+		out.Route = res.Route.Path
+	}
+	if _, base, rel, ok := rules.Locate(req.Path, scenario.Get(req.Header, "Version")); ok && base != "" {
+		out.Path = rel
+	}
+	for _, v := range res.Violations {
+		out.Violations = append(out.Violations, violation(v))
+	}
+	if msg := htmlInstead(st, got); msg != "" {
+		out.Error = label + ": " + msg
+	}
+	if st.Response != nil {
+		c := &comparison{model: s.r.model, ids: s.liveIDs()}
+		c.compareResponse(st.Response, s.roots[i], got, res.Route)
+		out.Differences = append(out.Differences, c.diffs...)
+		out.Skipped = c.skipped()
+	}
+	for _, c := range st.Captures {
+		v, err := c.Value(got.header, got.root)
+		if err != nil {
+			if out.Error == "" {
+				out.Error = label + ": " + err.Error()
+			}
+			s.why[c.Var] = label + " could not capture it"
+			continue
+		}
+		s.vars[c.Var] = v
+	}
+	out.Outcome = reports.Judge(out.Violations, out.Differences, out.Error)
+	if out.Outcome != reports.Pass {
+		out.Transcript = transcript(ex)
+	}
+	return s.finish(i, out, began)
+}
+
+// liveIDs maps each recorded id to the live id captured in its place.
+func (s *Session) liveIDs() map[string]string {
+	m := make(map[string]string, len(s.vars))
+	for k, v := range s.vars {
+		if r, ok := s.rec[k]; ok && r != "" {
+			m[r] = v
+		}
+	}
+	return m
+}
+
+// send sends the request, polling when the step says so, and returns the
+// last response.
+func (s *Session) send(ctx context.Context, st *scenario.Step, req *scenario.Request, out *reports.Step) (*live, *rules.Exchange, error) {
+	var deadline time.Time
+	if st.Poll != nil {
+		deadline = s.r.o.Clock().Add(st.Poll.Timeout)
+	}
+	for {
+		got, ex, err := s.sendOnce(ctx, st, req)
+		if err != nil || st.Poll == nil {
+			return got, ex, err
+		}
+		p, perr := scenario.ParsePath(st.Poll.Path)
+		if perr != nil {
+			return nil, nil, fmt.Errorf("poll: %w", perr)
+		}
+		v, verr := p.Eval(got.root)
+		if verr == nil && st.Poll.Done(v) {
+			return got, ex, nil
+		}
+		if got.status >= 400 || !s.r.o.Clock().Before(deadline) {
+			last := "no value"
+			if verr == nil {
+				last = schema.ASCIISafe(v, 40)
+			}
+			out.Differences = append(out.Differences, reports.Difference{Kind: KindPollTimeout, Grade: reports.Breaking,
+				Location: "poll:" + st.Poll.Path, Reason: fmt.Sprintf("%s never became %s within %s", st.Poll.Path, strings.Join(st.Poll.Values, " or "), st.Poll.Timeout),
+				Base: strings.Join(st.Poll.Values, "|"), New: last})
+			return got, ex, nil
+		}
+		wait := st.Poll.Interval
+		if pi := s.r.o.PollInterval; pi > 0 && pi < wait {
+			wait = pi
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, nil, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// KindPollTimeout is the difference of a polling step whose condition never
+// held: the recording reached the state, the target did not.
+const KindPollTimeout = "poll-timeout"
+
+func (s *Session) sendOnce(ctx context.Context, st *scenario.Step, req *scenario.Request) (*live, *rules.Exchange, error) {
+	target := req.Path
+	if len(req.Query) > 0 {
+		q := make([]string, 0, len(req.Query))
+		for _, p := range req.Query {
+			q = append(q, url.QueryEscape(p.Name)+"="+url.QueryEscape(p.Value))
+		}
+		target += "?" + strings.Join(q, "&")
+	}
+	var body io.Reader
+	if req.Body != "" {
+		body = strings.NewReader(req.Body)
+	}
+	hreq, err := http.NewRequestWithContext(ctx, req.Method, target, body)
+	if err != nil {
+		return nil, nil, fmt.Errorf("build request: %w", err)
+	}
+	hreq.Header = scenario.HTTPHeader(req.Header)
+	resp, err := s.r.o.Sender.Send(ctx, hreq, st.EffectiveRole(), st.Auth)
+	if err != nil {
+		return nil, nil, fmt.Errorf("target: %w", err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, s.r.o.MaxBody+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("target: reading the response to %s %s: %w", req.Method, req.Path, err)
+	}
+	if int64(len(data)) > s.r.o.MaxBody {
+		return nil, nil, fmt.Errorf("target: the response to %s %s exceeds %d bytes", req.Method, req.Path, s.r.o.MaxBody)
+	}
+	got := &live{status: resp.StatusCode, header: resp.Header, body: data}
+	got.root, _ = scenario.ParseBody(data)
+	ex := &rules.Exchange{Method: req.Method, Path: hreq.URL.EscapedPath(), RawQuery: hreq.URL.RawQuery,
+		RequestHeader: hreq.Header, RequestBody: []byte(req.Body), Status: resp.StatusCode, ResponseHeader: resp.Header, ResponseBody: data}
+	return got, ex, nil
+}
+
+// htmlInstead says when the target answered an HTML page where the
+// recording (or, without one, a success status) promised an API document:
+// usually --target is not the engine's API.
+func htmlInstead(st *scenario.Step, got *live) string {
+	if rules.Sniff(got.body) != rules.HTML && rules.Declared(got.header.Get("Content-Type")) != rules.HTML {
+		return ""
+	}
+	if st.Response != nil {
+		rec := rules.Sniff([]byte(st.Response.Body))
+		if rec == rules.HTML || rec == rules.None && st.Response.Status >= 400 {
+			return ""
+		}
+	} else if got.status >= 400 {
+		return ""
+	}
+	return "the target answered an HTML page (status " + strconv.Itoa(got.status) + ") instead of an API document: is --target the engine's URL, and is the engine up?"
+}
+
+func violation(v schema.Violation) reports.Violation {
+	return reports.Violation{Rule: v.Rule, Severity: reports.Severity(v.Severity.String()), Location: v.Location,
+		Line: v.Line, Column: v.Column, Reason: v.Reason}
+}
+
+// maxTranscript bounds each body in a transcript.
+const maxTranscript = 64 << 10
+
+func transcript(ex *rules.Exchange) *reports.Transcript {
+	if ex == nil {
+		return nil
+	}
+	u := ex.Path
+	if ex.RawQuery != "" {
+		u += "?" + ex.RawQuery
+	}
+	req := reports.Message{Method: ex.Method, URL: u, Headers: headers(ex.RequestHeader)}
+	req.Body, req.Truncated = clip(ex.RequestBody)
+	resp := reports.Message{Status: ex.Status, Headers: headers(ex.ResponseHeader)}
+	resp.Body, resp.Truncated = clip(ex.ResponseBody)
+	return &reports.Transcript{Request: req, Response: resp}
+}
+
+func clip(b []byte) (string, bool) {
+	if len(b) > maxTranscript {
+		return string(b[:maxTranscript]), true
+	}
+	return string(b), false
+}
+
+func headers(h http.Header) []reports.Header {
+	var out []reports.Header
+	for _, k := range slices.Sorted(maps.Keys(h)) {
+		for _, v := range h[k] {
+			out = append(out, reports.Header{Name: k, Value: v})
+		}
+	}
+	return out
+}
