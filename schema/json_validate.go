@@ -132,7 +132,29 @@ func (jc *jsonCheck) rootShape(v any, root *jsonSpot, t Target) bool {
 			return true
 		}
 	}
+	if !jc.otherRoot(obj, root.t) {
+		return true // nothing else either: its properties are reported one by one
+	}
 	jc.add(RuleWrongRoot, Error, "/", fmt.Sprintf("none of the body's properties belongs to <%s>, which %s expects", safeName(root.name), what))
+	return false
+}
+
+// otherRoot reports whether obj, none of whose properties belongs to t,
+// looks like another document: a property of it belongs to the type of
+// another global element (a single resource sent for a collection, a
+// resource for a fault).
+func (jc *jsonCheck) otherRoot(obj map[string]any, t *Type) bool {
+	for _, name := range jc.m.Elements() {
+		other := jc.m.elements[name]
+		if other == t || other.Simple {
+			continue
+		}
+		for k := range obj {
+			if isJSONProperty(other, k) {
+				return true
+			}
+		}
+	}
 	return false
 }
 
