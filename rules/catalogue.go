@@ -79,7 +79,7 @@ func NewCatalogue(rs ...[]Rule) (*Catalogue, error) {
 
 // Default returns the full catalogue: schema rules and REST rules.
 func Default() *Catalogue {
-	c, err := NewCatalogue(schemaRules, restRules())
+	c, err := NewCatalogue(schemaRules, restRules(), rsdlRules())
 	if err != nil {
 		panic(err) // the built-in catalogue is fixed at compile time; a test builds it
 	}

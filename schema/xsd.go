@@ -29,11 +29,20 @@ func (e *XSDError) Error() string {
 const xsdNamespace = "http://www.w3.org/2001/XMLSchema"
 
 // ImportXSD reads the subset of XML Schema that oVirt engines generate
-// (complexType with sequence, choice and extension, elements with
-// min/maxOccurs, ref and inline types, attributes, simpleType restrictions
-// with enumerations, named groups, the xs: scalar types; annotations
-// ignored) into a File. Any other construct is an *XSDError naming it and
-// its line. The File has types and elements but no routes.
+// (complexType with sequence, choice, all and complexContent or
+// simpleContent extension, elements with min/maxOccurs, ref and inline
+// types, attributes, simpleType restrictions with enumerations, named
+// groups, the xs: scalar types; annotations and JAXB bindings ignored) into
+// a File. Any other construct (xs:any, xs:import, attribute groups,
+// substitution groups, facets other than enumerations, lists, unions,
+// restrictions of complex types, mixed content) is an *XSDError naming it
+// and its line. The File has types and elements but no routes.
+//
+// The API version is read from the schema itself: the entry point's
+// element <api> has type API in the v3 schema (hand-written, JAXB naming)
+// and type Api in v4's (generated from the API model). The File's API is 3
+// or 4 accordingly, with the version's base path, and 0 for a schema
+// without <api> (such as api-base.xsd alone).
 func ImportXSD(data []byte) (*File, error) {
 	doc, err := parseXML(data, Limits{})
 	if err != nil {
@@ -44,16 +53,15 @@ func ImportXSD(data []byte) (*File, error) {
 		return nil, &XSDError{Construct: "document", Reason: "root element is not xs:schema"}
 	}
 	im := &xsdImporter{data: data, root: root, prefix: root.Space, groups: map[string]*etree.Element{},
-		anon: map[string]int{}}
+		anon: map[string]int{}, inGroup: map[string]bool{}}
 	for _, a := range root.Attr {
 		if a.Space == "xmlns" && a.Value == xsdNamespace {
 			im.prefix = a.Key
 		}
 	}
 	if err := im.run(); err != nil {
-		var xe *XSDError
-		if errors.As(err, &xe) && xe.Line == 0 && im.at != nil {
-			xe.Line = lineOf(data, root, im.at)
+		if xe := (*XSDError)(nil); errors.As(err, &xe) {
+			fillLine(&xe.Line, data, root, im.at)
 		}
 		return nil, err
 	}
@@ -68,6 +76,9 @@ type xsdImporter struct {
 	groups map[string]*etree.Element
 	anon   map[string]int
 	at     *etree.Element // element being read, for error lines
+	// inGroup holds the groups being expanded, to refuse a group that
+	// refers to itself.
+	inGroup map[string]bool
 }
 
 func (im *xsdImporter) fail(el *etree.Element, construct, reason string) error {
@@ -124,7 +135,33 @@ func (im *xsdImporter) run() error {
 		}
 	}
 	sort.Slice(im.f.Elements, func(i, j int) bool { return im.f.Elements[i].Name < im.f.Elements[j].Name })
+	for i := 1; i < len(im.f.Elements); i++ {
+		if im.f.Elements[i].Name == im.f.Elements[i-1].Name {
+			return &XSDError{Construct: "xs:element", Reason: fmt.Sprintf("global element %q declared twice", im.f.Elements[i].Name)}
+		}
+	}
+	im.f.API = xsdAPI(im.f)
+	if im.f.API != 0 {
+		im.f.BasePath = BasePathOf(im.f.API)
+	}
 	return nil
+}
+
+// xsdAPI tells the API version a schema describes from the type of its
+// <api> element: API in v3, Api in v4.
+func xsdAPI(f *File) int {
+	for _, e := range f.Elements {
+		if e.Name != "api" {
+			continue
+		}
+		switch e.Type {
+		case "API":
+			return 3
+		case "Api":
+			return 4
+		}
+	}
+	return 0
 }
 
 func (im *xsdImporter) anonName(base string) string {
@@ -224,7 +261,7 @@ func (im *xsdImporter) content(el *etree.Element, idx int) error {
 		switch {
 		case im.isXS(c, "annotation"):
 		case im.isXS(c, "sequence"), im.isXS(c, "choice"), im.isXS(c, "all"), im.isXS(c, "group"):
-			if err := im.particles(c, idx, im.isXS(c, "choice"), 1); err != nil {
+			if err := im.particles(c, idx, false, 1); err != nil {
 				return err
 			}
 		case im.isXS(c, "attribute"):
@@ -271,45 +308,49 @@ func occurs(el *etree.Element, attr string, def int) (int, error) {
 	return n, nil
 }
 
-// particles reads a sequence, choice or group into the type's elements.
-// In a choice every branch becomes optional: the validator checks what
-// each element may be, not which branch was taken.
-func (im *xsdImporter) particles(el *etree.Element, idx int, choice bool, outerMax int) error {
-	if im.isXS(el, "group") {
-		ref := im.typeRef(el.SelectAttrValue("ref", ""))
-		g := im.groups[ref]
-		if g == nil {
-			return im.fail(el, "xs:group", fmt.Sprintf("no group named %q", ref))
-		}
-		for _, c := range g.ChildElements() {
-			if im.isXS(c, "annotation") {
-				continue
-			}
-			if err := im.particles(c, idx, false, outerMax); err != nil {
-				return err
-			}
-		}
-		return nil
+// particles reads a sequence, choice, all or group reference into the
+// type's elements. Particles that may be left out (minOccurs="0", and
+// every branch of a choice) make their elements optional: the validator
+// checks what each element may be, not which branch was taken. A repeated
+// particle multiplies its elements' maxOccurs.
+func (im *xsdImporter) particles(el *etree.Element, idx int, optional bool, outerMax int) error {
+	min, err := occurs(el, "minOccurs", 1)
+	if err != nil {
+		return im.fail(el, "xs:"+el.Tag, err.Error())
 	}
 	max, err := occurs(el, "maxOccurs", 1)
 	if err != nil {
 		return im.fail(el, "xs:"+el.Tag, err.Error())
 	}
-	if outerMax == Unbounded || max == Unbounded {
-		max = Unbounded
-	} else {
-		max *= outerMax
+	if max == 0 {
+		return nil
 	}
-	for _, c := range el.ChildElements() {
+	optional = optional || min == 0 || im.isXS(el, "choice")
+	max = mulOccurs(outerMax, max)
+	kids := el.ChildElements()
+	if im.isXS(el, "group") {
+		ref := im.typeRef(el.SelectAttrValue("ref", ""))
+		g := im.groups[ref]
+		if g == nil {
+			return im.fail(el, "xs:group", fmt.Sprintf("no group named %q", asciiSafe(ref, 80)))
+		}
+		if im.inGroup[ref] {
+			return im.fail(el, "xs:group", fmt.Sprintf("group %q refers to itself", asciiSafe(ref, 80)))
+		}
+		im.inGroup[ref] = true
+		defer delete(im.inGroup, ref)
+		kids = g.ChildElements()
+	}
+	for _, c := range kids {
 		im.at = c
 		switch {
 		case im.isXS(c, "annotation"):
 		case im.isXS(c, "element"):
-			if err := im.element(c, idx, choice, max); err != nil {
+			if err := im.element(c, idx, optional, max); err != nil {
 				return err
 			}
-		case im.isXS(c, "sequence"), im.isXS(c, "choice"), im.isXS(c, "group"):
-			if err := im.particles(c, idx, choice || im.isXS(c, "choice"), max); err != nil {
+		case im.isXS(c, "sequence"), im.isXS(c, "choice"), im.isXS(c, "all"), im.isXS(c, "group"):
+			if err := im.particles(c, idx, optional, max); err != nil {
 				return err
 			}
 		default:
@@ -319,7 +360,23 @@ func (im *xsdImporter) particles(el *etree.Element, idx int, choice bool, outerM
 	return nil
 }
 
-func (im *xsdImporter) element(c *etree.Element, idx int, choice bool, outerMax int) error {
+// mulOccurs multiplies two maxOccurs, either of which may be Unbounded.
+func mulOccurs(a, b int) int {
+	if a == Unbounded || b == Unbounded {
+		return Unbounded
+	}
+	if a > 1<<20 || b > 1<<20 {
+		return Unbounded // beyond any real document's repetition
+	}
+	return a * b
+}
+
+func (im *xsdImporter) element(c *etree.Element, idx int, optional bool, outerMax int) error {
+	for _, a := range []string{"substitutionGroup", "abstract"} {
+		if c.SelectAttr(a) != nil {
+			return im.fail(c, "xs:element "+a, "not in the supported subset of XML Schema")
+		}
+	}
 	min, err := occurs(c, "minOccurs", 1)
 	if err != nil {
 		return im.fail(c, "xs:element", err.Error())
@@ -331,12 +388,8 @@ func (im *xsdImporter) element(c *etree.Element, idx int, choice bool, outerMax 
 	if max == 0 {
 		return nil
 	}
-	if outerMax == Unbounded || max == Unbounded {
-		max = Unbounded
-	} else {
-		max *= outerMax
-	}
-	if choice {
+	max = mulOccurs(outerMax, max)
+	if optional {
 		min = 0
 	}
 	owner := im.f.Types[idx].Name
@@ -384,6 +437,13 @@ func (im *xsdImporter) attribute(c *etree.Element, idx int) error {
 	}
 	im.f.Types[idx].Attrs = append(im.f.Types[idx].Attrs, a)
 	return nil
+}
+
+// fillLine sets *line to the line of el, unless it is known or el is nil.
+func fillLine(line *int, data []byte, root, el *etree.Element) {
+	if *line == 0 && el != nil {
+		*line = lineOf(data, root, el)
+	}
 }
 
 // lineOf finds the line of el in data by counting start tags in document
