@@ -104,4 +104,5 @@ var commands = []func(stdout, stderr io.Writer) *cobra.Command{
 	newRulesCmd,
 	newReportCmd,
 	newDiffCmd,
+	newSimCmd,
 }

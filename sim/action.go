@@ -1,0 +1,124 @@
+package sim
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/beevik/etree"
+
+	"github.com/ovcompat/ovcompat/schema"
+)
+
+// hookSet holds the semantics layered on the generic handlers.
+type hookSet struct {
+	// add runs for objects of a type (by type name), wherever created.
+	add map[string]addHook
+	// attach runs when an existing object joins a sub-collection.
+	attach map[string]func(*op)
+	// update runs before an object of a type is changed.
+	update map[string]func(*op) *reply
+	// remove runs before a Remove route of a service (by service name).
+	remove map[string]func(*op) *reply
+	// action runs an action: "Service/name" (e.g. "VmService/start").
+	action map[string]func(*op) *reply
+}
+
+// addHook prepares a new object before it is stored (defaults, checks)
+// and completes it after (its parts, its states).
+type addHook struct {
+	prepare func(*op) *reply
+	after   func(*op)
+}
+
+// action answers an action route: 200 with <action> and status complete,
+// or 202 with a job to poll when async=true.
+func (e *Engine) action(q *request) *reply {
+	in, rp := e.readInput(q)
+	if rp != nil {
+		return rp
+	}
+	at := q.route.Input.Type
+	if rp := checkSignatures(q.route, in, at); rp != nil {
+		return rp
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var rec *record
+	if n := len(q.segs) - 1; n > 0 {
+		w, ok := e.st.walk(q.segs[:n], q.tmpl[:n], false)
+		if !ok || w.rec == nil || !e.visibleAt(q, w.rec) {
+			return notFound()
+		}
+		rec = w.rec
+		if !q.acct.admin && rec.owner != q.acct.name && !q.acct.grants[rec.id] && !e.pathGranted(q) && !e.granted(q.acct, rec, 3) {
+			return forbidden()
+		}
+	} else if !q.acct.admin {
+		return forbidden()
+	}
+	normalize(in, at, false)
+	_ = e.resolveRefs(in, at, false)
+	o := &op{e: e, q: q, rec: rec, in: in, result: etree.NewElement("action")}
+	for _, c := range in.ChildElements() {
+		o.result.AddChild(c.Copy())
+	}
+	_, name := splitLast(q.route.Path)
+	if h := e.hooks.action[q.route.Service+"/"+name]; h != nil {
+		if rp := h(o); rp != nil {
+			return rp
+		}
+	}
+	out := q.route.Output
+	if out == nil {
+		out = &schema.Body{Element: "action", Type: at}
+	}
+	status := http.StatusOK
+	if boolParam(o.param("async")) {
+		what := name
+		if rec != nil {
+			what += " on " + typeName(rec.typ) + " " + textOf(rec.data, "name")
+		}
+		if job := e.addJob(q, "Executing action "+strings.TrimSpace(what)); job != nil {
+			ref := etree.NewElement("job")
+			ref.CreateAttr("id", job.id)
+			setChild(o.result, out.Type, ref)
+		}
+		setText(o.result, out.Type, "status", "pending")
+		status = http.StatusAccepted
+	} else if childOf(o.result, "status") == nil {
+		setText(o.result, out.Type, "status", "complete")
+	}
+	e.outputDefaults(o.result, out)
+	normalize(o.result, out.Type, false)
+	x := &renderer{e: e, base: q.base}
+	return &reply{status: status, el: x.copy(o.result, out.Type), typ: out.Type}
+}
+
+// outputDefaults adds the output parameters an action returns that no
+// hook set, with neutral values.
+func (e *Engine) outputDefaults(result *etree.Element, out *schema.Body) {
+	for _, p := range out.Params {
+		if childOf(result, p) != nil {
+			continue
+		}
+		el := out.Type.Elem(p)
+		if el == nil {
+			continue
+		}
+		c := etree.NewElement(p)
+		if el.Type.Simple {
+			switch {
+			case el.Type.IsEnum():
+				c.SetText(el.Type.Enum[0])
+			case el.Type.Scalar == schema.Boolean:
+				c.SetText("false")
+			case el.Type.Scalar == schema.String:
+			case el.Type.Scalar == schema.DateTime:
+				c.SetText(formatTime(e.now()))
+			default:
+				c.SetText("0")
+			}
+		}
+		setChild(result, out.Type, c)
+	}
+}

@@ -1,0 +1,110 @@
+package sim
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/ovcompat/ovcompat/schema"
+)
+
+// testEngine starts an engine behind a real HTTP server on loopback.
+func testEngine(t testing.TB, o Options) (*Engine, *httptest.Server) {
+	t.Helper()
+	if o.Settle == 0 {
+		o.Settle = -1
+	}
+	e, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(e)
+	t.Cleanup(func() { srv.Close(); _ = e.Close() })
+	return e, srv
+}
+
+// client sends requests as admin with Basic auth unless told otherwise.
+type client struct {
+	t      testing.TB
+	srv    *httptest.Server
+	user   string
+	pass   string
+	bearer string
+	json   bool
+	header http.Header
+}
+
+func newClient(t testing.TB, e *Engine, srv *httptest.Server) *client {
+	return &client{t: t, srv: srv, user: AdminUser, pass: e.AdminPassword()}
+}
+
+// do sends a request; path is below the API base unless it starts with
+// /ovirt-engine.
+func (c *client) do(method, path, body string) (*http.Response, []byte) {
+	c.t.Helper()
+	if !strings.HasPrefix(path, "/ovirt-engine") {
+		path = BasePath + path
+	}
+	req, err := http.NewRequest(method, c.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	switch {
+	case c.bearer != "":
+		req.Header.Set("Authorization", "Bearer "+c.bearer)
+	case c.user != "":
+		req.SetBasicAuth(c.user, c.pass)
+	}
+	ct := "application/xml"
+	if c.json {
+		ct = "application/json"
+	}
+	req.Header.Set("Accept", ct)
+	if body != "" {
+		req.Header.Set("Content-Type", ct)
+	}
+	for k, vs := range c.header {
+		req.Header[k] = vs
+	}
+	resp, err := c.srv.Client().Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.t.Fatalf("%s %s: read body: %v", method, path, err)
+	}
+	return resp, data
+}
+
+// must sends a request and fails the test unless the status is want.
+func (c *client) must(want int, method, path, body string) []byte {
+	c.t.Helper()
+	resp, data := c.do(method, path, body)
+	if resp.StatusCode != want {
+		c.t.Fatalf("%s %s: status %d, want %d: %s", method, path, resp.StatusCode, want, clipBody(data))
+	}
+	return data
+}
+
+func clipBody(b []byte) string {
+	if len(b) > 600 {
+		return string(b[:600]) + "..."
+	}
+	return string(b)
+}
+
+// validXML checks a response body against the model with zero violations.
+func validXML(t testing.TB, m *schema.Model, r *schema.Route, status int, body []byte) {
+	t.Helper()
+	if len(body) == 0 {
+		return
+	}
+	res := m.ValidateXML(body, schema.Target{Route: r, Status: status}, schema.Limits{})
+	for _, v := range res.Violations {
+		t.Errorf("%s (status %d): %s %s at %s: %s", r, status, v.Severity, v.Rule, v.Location, v.Reason)
+	}
+}

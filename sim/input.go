@@ -1,0 +1,239 @@
+package sim
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/beevik/etree"
+
+	"github.com/ovcompat/ovcompat/schema"
+)
+
+// syntaxReason is the engine's reason for a body it cannot read.
+const syntaxReason = "Request syntactically incorrect."
+
+// readInput reads the request body of q's route, in XML or JSON, and
+// checks it against the model: a body that does not parse, is not the
+// route's input or breaks the model is answered 400 with a fault, one
+// larger than Options.MaxBody 413. An action (or a remove that takes an
+// <action>) without a body gets an empty <action>.
+func (e *Engine) readInput(q *request) (*etree.Element, *reply) {
+	in := q.route.Input
+	data, err := io.ReadAll(io.LimitReader(q.r.Body, e.opt.MaxBody+1))
+	if err != nil {
+		return nil, faultReply(http.StatusBadRequest, syntaxReason, "The request body could not be read.")
+	}
+	if int64(len(data)) > e.opt.MaxBody {
+		return nil, faultReply(http.StatusRequestEntityTooLarge, "Request Entity Too Large",
+			"The request body is larger than the engine accepts.")
+	}
+	if in == nil {
+		return nil, nil
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		if in.Element == "action" {
+			return etree.NewElement("action"), nil
+		}
+		return nil, faultReply(http.StatusBadRequest, syntaxReason, "The request has no body, but the operation needs a <"+in.Element+">.")
+	}
+	if ct := q.r.Header.Get("Content-Type"); ct != "" && !knownMedia(ct) {
+		return nil, faultReply(http.StatusUnsupportedMediaType, "Unsupported Media Type",
+			"The request body must be application/xml or application/json.")
+	}
+	var doc *etree.Document
+	if q.in == repJSON {
+		v, err := schema.DecodeJSON(data, e.lim)
+		if err != nil {
+			return nil, faultReply(http.StatusBadRequest, syntaxReason, schema.ParseViolation(err).Reason)
+		}
+		root, err := e.m.FromJSON(v, in.Element, in.Type)
+		if err != nil {
+			return nil, faultReply(http.StatusBadRequest, syntaxReason, errorText(err))
+		}
+		doc = etree.NewDocument()
+		doc.SetRoot(root)
+		data = nil
+	} else {
+		doc, err = schema.ParseXML(data, e.lim)
+		if err != nil {
+			return nil, faultReply(http.StatusBadRequest, syntaxReason, schema.ParseViolation(err).Reason)
+		}
+	}
+	res := e.m.ValidateDocument(doc, data, schema.Target{Route: q.route, Direction: schema.Request}, e.lim)
+	for _, v := range res.Violations {
+		if v.Severity == schema.Error {
+			return nil, faultReply(http.StatusBadRequest, syntaxReason, v.Location+": "+v.Reason)
+		}
+	}
+	return doc.Root(), nil
+}
+
+func knownMedia(ct string) bool {
+	mt, _, _ := strings.Cut(ct, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	switch {
+	case mt == "application/xml", mt == "text/xml", mt == "application/json",
+		strings.HasSuffix(mt, "+xml"), strings.HasSuffix(mt, "+json"):
+		return true
+	}
+	return false
+}
+
+// errorText is an error's message, ASCII only and bounded, for a fault.
+func errorText(err error) string { return schema.ASCIISafe(err.Error(), 200) }
+
+// checkSignatures answers 400 "Incomplete parameters" when the body
+// satisfies none of the route's signatures (rsdl_metadata's mandatory
+// fields, such as a VM's name, cluster and template).
+func checkSignatures(route *schema.Route, root *etree.Element, t *schema.Type) *reply {
+	if len(route.Signatures) == 0 {
+		return nil
+	}
+	var best []string
+	for i, sig := range route.Signatures {
+		var missing []string
+		for _, p := range sig.Mandatory {
+			segs := strings.Split(p, ".")
+			if len(segs) < 2 {
+				continue
+			}
+			if !hasPath(root, t, segs[1:]) {
+				missing = append(missing, strings.Join(segs[1:], "."))
+			}
+		}
+		if len(missing) == 0 {
+			return nil
+		}
+		if i == 0 || len(missing) < len(best) {
+			best = missing
+		}
+	}
+	name := t.Model
+	if name == "" {
+		name = t.Name
+	}
+	op := strings.ToLower(route.Operation)
+	return faultReply(http.StatusBadRequest, "Incomplete parameters",
+		name+" ["+strings.Join(best, ", ")+"] required for "+op)
+}
+
+// hasPath reports whether el has the dotted path of a signature ("cluster",
+// "id|name"): alternatives split by |, list items marked [], and members
+// the model does not know (typos of the metadata) taken as present.
+func hasPath(el *etree.Element, t *schema.Type, segs []string) bool {
+	if len(segs) == 0 {
+		return true
+	}
+	seg := strings.TrimSuffix(segs[0], "--DEPRECATED")
+	seg = strings.TrimSuffix(seg, "[]")
+	for _, alt := range strings.Split(seg, "|") {
+		if len(segs) == 1 && el.SelectAttr(alt) != nil && el.SelectAttrValue(alt, "") != "" {
+			return true
+		}
+		var e *schema.Elem
+		if t != nil {
+			e = t.Elem(alt)
+			if e == nil && t.Attr(alt) == nil && t.Item == nil {
+				return true
+			}
+		}
+		for _, c := range el.ChildElements() {
+			if c.Tag != alt {
+				continue
+			}
+			var ct *schema.Type
+			if e != nil {
+				ct = e.Type
+			}
+			if len(segs) == 1 && (ct == nil || ct.Simple) {
+				if strings.TrimSpace(c.Text()) != "" {
+					return true
+				}
+				continue
+			}
+			if hasPath(c, ct, segs[1:]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// resolveRefs rewrites the references in data (of type t) to
+// <x id="..."/>, finding objects named by name in their top-level
+// collection. With strict, a reference to an unknown object is answered
+// 404 "Entity not found", as the engine does. Callers hold mu.
+func (e *Engine) resolveRefs(data *etree.Element, t *schema.Type, strict bool) *reply {
+	for _, c := range data.ChildElements() {
+		el := t.Elem(c.Tag)
+		if el == nil || el.Type.Simple {
+			continue
+		}
+		if !el.Link {
+			if rp := e.resolveRefs(c, el.Type, false); rp != nil {
+				return rp
+			}
+			continue
+		}
+		if el.Type.Item != nil {
+			for _, it := range c.ChildElements() {
+				if rp := e.resolveRef(it, el.Type.Item.Type, strict); rp != nil {
+					return rp
+				}
+			}
+			continue
+		}
+		if rp := e.resolveRef(c, el.Type, strict); rp != nil {
+			return rp
+		}
+	}
+	return nil
+}
+
+// resolveRef resolves one reference; see resolveRefs.
+func (e *Engine) resolveRef(c *etree.Element, t *schema.Type, strict bool) *reply {
+	id, name := c.SelectAttrValue("id", ""), textOf(c, "name")
+	var r *record
+	switch {
+	case id != "":
+		r = e.st.lookup(id, t)
+		if r == nil && strict && e.st.root(t) != nil {
+			return entityNotFound(t, "id="+id)
+		}
+	case name != "":
+		root := e.st.root(t)
+		if root == nil || !namedBy[root.seg] {
+			return nil
+		}
+		r = root.byName(name)
+		if r == nil && strict {
+			return entityNotFound(t, "name="+name)
+		}
+	}
+	if r != nil {
+		c.Child, c.Attr = nil, nil
+		c.CreateAttr("id", r.id)
+	}
+	return nil
+}
+
+// namedBy are the top-level collections whose objects a body may name by
+// name instead of id (names of disks, jobs and events do not identify).
+var namedBy = map[string]bool{
+	"vms": true, "templates": true, "hosts": true, "clusters": true, "datacenters": true, "storagedomains": true,
+	"networks": true, "vnicprofiles": true, "cpuprofiles": true, "diskprofiles": true, "roles": true, "users": true,
+	"groups": true, "domains": true, "operatingsystems": true, "tags": true, "macpools": true, "affinitylabels": true,
+	"instancetypes": true, "schedulingpolicies": true, "schedulingpolicyunits": true, "networkfilters": true,
+	"vmpools": true, "bookmarks": true, "externalhostproviders": true, "openstackimageproviders": true,
+	"openstacknetworkproviders": true, "openstackvolumeproviders": true, "clusterlevels": true,
+}
+
+func entityNotFound(t *schema.Type, what string) *reply {
+	name := t.Model
+	if name == "" {
+		name = t.Name
+	}
+	return faultReply(http.StatusNotFound, "Operation Failed", "Entity not found: "+name+": "+schema.ASCIISafe(what, 80))
+}

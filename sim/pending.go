@@ -1,0 +1,156 @@
+package sim
+
+import (
+	"sort"
+	"time"
+
+	"github.com/beevik/etree"
+)
+
+// pending is a change that happens later: the end of an intermediate
+// state. Each request first applies the changes that are due, so the
+// engine needs no background goroutine and a fake clock steps through
+// the states.
+type pending struct {
+	at    time.Time
+	rec   *record
+	field string
+	fn    func()
+}
+
+// schedule runs fn on rec after d (a share of Options.Settle), replacing
+// what was pending for the same field. With no settle time it runs now.
+// Callers hold mu for writing.
+func (e *Engine) schedule(rec *record, d time.Duration, field string, fn func()) {
+	e.cancel(rec, field)
+	if e.settle == 0 || d <= 0 {
+		fn()
+		return
+	}
+	e.pending = append(e.pending, pending{at: e.now().Add(d), rec: rec, field: field, fn: fn})
+	sort.SliceStable(e.pending, func(i, j int) bool { return e.pending[i].at.Before(e.pending[j].at) })
+	e.nextDue.Store(e.pending[0].at.UnixNano())
+}
+
+// cancel drops rec's pending changes of field ("" for all).
+func (e *Engine) cancel(rec *record, field string) {
+	kept := e.pending[:0]
+	for _, p := range e.pending {
+		if p.rec != rec || (field != "" && p.field != field) {
+			kept = append(kept, p)
+		}
+	}
+	clear(e.pending[len(kept):])
+	e.pending = kept
+	e.storeNextDue()
+}
+
+func (e *Engine) storeNextDue() {
+	if len(e.pending) == 0 {
+		e.nextDue.Store(0)
+		return
+	}
+	e.nextDue.Store(e.pending[0].at.UnixNano())
+}
+
+// advance applies the changes due at now.
+func (e *Engine) advance(now time.Time) {
+	due := e.nextDue.Load()
+	if due == 0 || now.UnixNano() < due {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for len(e.pending) > 0 && !e.pending[0].at.After(now) {
+		p := e.pending[0]
+		e.pending = e.pending[1:]
+		if !p.rec.gone {
+			p.fn()
+		}
+	}
+	e.storeNextDue()
+}
+
+// settleRecord applies every pending change of rec now, as the engine does
+// before answering an Add sent with Expect: 201-created. Callers hold mu.
+func (e *Engine) settleRecord(rec *record) {
+	for {
+		var next *pending
+		for i := range e.pending {
+			if e.pending[i].rec == rec {
+				p := e.pending[i]
+				next = &p
+				e.pending = append(e.pending[:i:i], e.pending[i+1:]...)
+				break
+			}
+		}
+		if next == nil {
+			break
+		}
+		next.fn()
+	}
+	e.storeNextDue()
+}
+
+// setStatus sets rec's status now and, through intermediate states, later:
+// steps[0] at once, each next one a share of the settle time after.
+func (e *Engine) setStatus(rec *record, steps ...string) {
+	if len(steps) == 0 {
+		return
+	}
+	e.cancel(rec, "status")
+	setText(rec.data, rec.typ, "status", steps[0])
+	if e.settle == 0 {
+		setText(rec.data, rec.typ, "status", steps[len(steps)-1])
+		return
+	}
+	n := len(steps) - 1
+	for i := 1; i <= n; i++ {
+		v := steps[i]
+		at := e.now().Add(e.settle * time.Duration(i) / time.Duration(n))
+		e.pending = append(e.pending, pending{at: at, rec: rec, field: "status", fn: func() {
+			setText(rec.data, rec.typ, "status", v)
+		}})
+	}
+	sort.SliceStable(e.pending, func(i, j int) bool { return e.pending[i].at.Before(e.pending[j].at) })
+	e.storeNextDue()
+}
+
+// formatTime writes a time as the engine does: milliseconds and offset.
+func formatTime(t time.Time) string { return t.Format("2006-01-02T15:04:05.000-07:00") }
+
+// now is used by hooks for time elements.
+func (e *Engine) stamp(rec *record, tag string) {
+	setText(rec.data, rec.typ, tag, formatTime(e.now()))
+}
+
+// addJob records an asynchronous operation in /jobs: started now,
+// finished once the settle time passed. Callers hold mu.
+func (e *Engine) addJob(q *request, description string) *record {
+	c := e.st.roots["jobs"]
+	if c == nil {
+		return nil
+	}
+	t := c.item
+	d := etree.NewElement("job")
+	d.AddChild(elem("description", description))
+	d.AddChild(elem("auto_cleared", "true"))
+	d.AddChild(elem("external", "false"))
+	d.AddChild(elem("last_updated", formatTime(e.now())))
+	d.AddChild(elem("start_time", formatTime(e.now())))
+	d.AddChild(elem("status", "started"))
+	if q.acct.userID != "" {
+		u := etree.NewElement("owner")
+		u.CreateAttr("id", q.acct.userID)
+		d.AddChild(u)
+	}
+	normalize(d, t, false)
+	job := &record{id: e.newID(), typ: t, tag: "job", data: d}
+	e.st.insert(c, job)
+	e.schedule(job, e.settle, "status", func() {
+		setText(job.data, job.typ, "status", "finished")
+		e.stamp(job, "end_time")
+		e.stamp(job, "last_updated")
+	})
+	return job
+}

@@ -1,0 +1,197 @@
+package sim
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/beevik/etree"
+
+	"github.com/ovcompat/ovcompat/schema"
+)
+
+// get answers a Get route: the object at the path, or 404 with an empty
+// body, as 4.x engines answer an unknown id.
+func (e *Engine) get(q *request) *reply {
+	if q.route.Path == "/" {
+		return e.apiRoot(q)
+	}
+	e.ensureFilled(q)
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	w, ok := e.st.walk(q.segs, q.tmpl, false)
+	if !ok || w.rec == nil || !e.visibleAt(q, w.rec) {
+		return notFound()
+	}
+	x := &renderer{e: e, base: q.base}
+	el := x.record(w.rec, q.rel, q.route, q.route.Output.Element, parseFollow(q.query.Get("follow")))
+	return &reply{status: http.StatusOK, el: el, typ: q.route.Output.Type}
+}
+
+// list answers a List route: the collection, searched, filtered for the
+// user and cut to max.
+func (e *Engine) list(q *request) *reply {
+	e.ensureFilled(q)
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	w, ok := e.st.walk(q.segs, q.tmpl, false)
+	if !ok || (w.parent != nil && !e.visibleAt(q, w.parent)) {
+		return notFound()
+	}
+	items := w.coll.list()
+	if !q.acct.admin && !e.pathGranted(q) {
+		kept := items[:0:0]
+		for _, r := range items {
+			if e.granted(q.acct, r, 3) {
+				kept = append(kept, r)
+			}
+		}
+		items = kept
+	}
+	if s := q.query.Get("search"); s != "" && q.route.Param("search") != nil {
+		srch, err := parseSearch(s)
+		if err != nil {
+			return faultReply(http.StatusBadRequest, "Operation Failed", "[Cannot search: the query has a syntax error: "+err.Error()+".]")
+		}
+		items = srch.apply(e, items, boolParam(q.query.Get("case_sensitive")) && q.query.Has("case_sensitive"), q.query.Get("max"))
+	} else if n, err := strconv.Atoi(q.query.Get("max")); err == nil && n >= 0 && n < len(items) {
+		items = items[:n]
+	}
+	x := &renderer{e: e, base: q.base}
+	el := x.collection(w.coll, q.rel, q.route, items, parseFollow(q.query.Get("follow")))
+	return &reply{status: http.StatusOK, el: el, typ: q.route.Output.Type}
+}
+
+// visibleAt reports whether the user may see r, found at the request path.
+func (e *Engine) visibleAt(q *request, r *record) bool {
+	return q.acct.admin || e.pathGranted(q) || e.granted(q.acct, r, 3)
+}
+
+// pathGranted reports whether the user has a permission on an object
+// along the request path.
+func (e *Engine) pathGranted(q *request) bool {
+	for i := 1; i < len(q.segs); i += 2 {
+		if q.acct.grants[q.segs[i]] {
+			return true
+		}
+	}
+	return false
+}
+
+// granted reports whether the account may see r: a permission on r, or
+// on an object r refers to (its cluster, its data center), depth levels
+// deep. Callers hold mu.
+func (e *Engine) granted(a *account, r *record, depth int) bool {
+	if a.admin || a.grants[r.id] || (r.owner != "" && r.owner == a.name) {
+		return true
+	}
+	if depth == 0 {
+		return false
+	}
+	for _, c := range r.data.ChildElements() {
+		id := c.SelectAttrValue("id", "")
+		if id == "" {
+			continue
+		}
+		el := r.typ.Elem(c.Tag)
+		if el == nil || !el.Link {
+			continue
+		}
+		if ref := e.st.lookup(id, el.Type); ref != nil && ref != r && e.granted(a, ref, depth-1) {
+			return true
+		}
+	}
+	return false
+}
+
+// apiRoot answers GET /ovirt-engine/api: the links to every top-level
+// collection, product information, special objects and a summary.
+func (e *Engine) apiRoot(q *request) *reply {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	t := q.route.Output.Type
+	el := etree.NewElement("api")
+	h := e.meta.hyper[q.route]
+	add := func(c *etree.Element) { insertOrdered(el, t, c) }
+	if h != nil {
+		if len(h.actions) > 0 {
+			acts := etree.NewElement("actions")
+			for _, a := range h.actions {
+				acts.AddChild(link(q.base+"/"+a, a))
+			}
+			add(acts)
+		}
+		for _, rel := range h.links {
+			add(link(q.base+"/"+rel, rel))
+			if h.search[rel] {
+				add(link(q.base+"/"+rel+"?search={query}", rel+"/search"))
+			}
+		}
+	}
+	pi := etree.NewElement("product_info")
+	pi.AddChild(elem("instance_id", e.instanceID()))
+	pi.AddChild(elem("name", "oVirt Engine"))
+	pi.AddChild(elem("vendor", "ovirt.org"))
+	v := etree.NewElement("version")
+	major, minor, _ := strings.Cut(e.m.Version, ".")
+	v.AddChild(elem("build", "0"))
+	v.AddChild(elem("full_version", e.m.Version+".0-1.el8"))
+	v.AddChild(elem("major", major))
+	v.AddChild(elem("minor", minor))
+	v.AddChild(elem("revision", "0"))
+	pi.AddChild(v)
+	x := &renderer{e: e, base: q.base}
+	add(x.copy(normalized(pi, t.Elem("product_info").Type), t.Elem("product_info").Type))
+	so := etree.NewElement("special_objects")
+	if r := e.st.roots["templates"].byName("Blank"); r != nil {
+		b := etree.NewElement("blank_template")
+		b.CreateAttr("id", r.id)
+		so.AddChild(b)
+	}
+	if r := e.st.roots["tags"].byName("root"); r != nil {
+		b := etree.NewElement("root_tag")
+		b.CreateAttr("id", r.id)
+		so.AddChild(b)
+	}
+	add(x.copy(normalized(so, t.Elem("special_objects").Type), t.Elem("special_objects").Type))
+	add(x.copy(normalized(e.summary(), t.Elem("summary").Type), t.Elem("summary").Type))
+	add(elem("time", formatTime(q.now)))
+	if u := e.st.lookup(q.acct.userID, nil); u != nil {
+		for _, tag := range []string{"authenticated_user", "effective_user"} {
+			ref := etree.NewElement(tag)
+			ref.CreateAttr("id", u.id)
+			add(x.copy(ref, t.Elem(tag).Type))
+		}
+	}
+	return &reply{status: http.StatusOK, el: el, typ: t}
+}
+
+// summary counts objects for the API root. Callers hold mu.
+func (e *Engine) summary() *etree.Element {
+	s := etree.NewElement("summary")
+	for _, c := range []struct{ tag, seg, field, active string }{
+		{"hosts", "hosts", "status", "up"},
+		{"storage_domains", "storagedomains", "status", "active"},
+		{"users", "users", "", ""},
+		{"vms", "vms", "status", "up"},
+	} {
+		total, active := 0, 0
+		for _, r := range e.st.roots[c.seg].list() {
+			total++
+			if c.field == "" || textOf(r.data, c.field) == c.active {
+				active++
+			}
+		}
+		el := etree.NewElement(c.tag)
+		el.AddChild(elem("active", strconv.Itoa(active)))
+		el.AddChild(elem("total", strconv.Itoa(total)))
+		s.AddChild(el)
+	}
+	return s
+}
+
+// normalized returns el normalized as type t.
+func normalized(el *etree.Element, t *schema.Type) *etree.Element {
+	normalize(el, t, true)
+	return el
+}

@@ -1,0 +1,304 @@
+package sim
+
+import (
+	"fmt"
+
+	"github.com/beevik/etree"
+
+	"github.com/ovcompat/ovcompat/schema"
+)
+
+// buildHooks wires the semantics clients depend on onto the generic
+// handlers.
+func (e *Engine) buildHooks() hookSet {
+	h := hookSet{
+		add: map[string]addHook{
+			"Vm":             {prepare: e.vmPrepare, after: e.vmAfter},
+			"Template":       {prepare: e.templatePrepare, after: e.templateAfter},
+			"Disk":           {prepare: e.diskPrepare},
+			"DiskAttachment": {prepare: e.attachmentPrepare},
+			"Nic":            {prepare: e.nicPrepare},
+			"Host":           {prepare: e.hostPrepare, after: e.hostAfter},
+			"StorageDomain":  {prepare: e.storageDomainPrepare},
+			"DataCenter":     {prepare: e.dataCenterPrepare},
+		},
+		attach: map[string]func(*op){"StorageDomain": e.storageDomainAttach},
+		update: map[string]func(*op) *reply{"Host": scrubSecrets, "Vm": e.vmUpdate},
+		remove: map[string]func(*op) *reply{
+			"VmService":             e.vmRemove,
+			"TemplateService":       e.templateRemove,
+			"HostService":           e.hostRemove,
+			"DiskService":           e.diskRemove,
+			"DiskAttachmentService": e.attachmentRemove,
+		},
+		action: map[string]func(*op) *reply{},
+	}
+	for name, fn := range map[string]func(*op) *reply{
+		"start": e.vmStart, "stop": e.vmStop, "shutdown": e.vmShutdown, "migrate": e.vmMigrate,
+	} {
+		h.action["VmService/"+name] = fn
+	}
+	h.action["HostService/deactivate"] = e.hostDeactivate
+	h.action["HostService/setupnetworks"] = e.setupNetworks
+	for _, t := range transitions {
+		h.action[t.action] = e.transition(t)
+	}
+	return h
+}
+
+// statusChange is an action that moves an object from one of some states
+// through intermediate ones; in any other state it is refused with 409.
+type statusChange struct {
+	action string
+	from   []string
+	detail string
+	steps  []string
+}
+
+var transitions = []statusChange{
+	{"VmService/suspend", []string{"up"}, "Cannot suspend VM. VM is not up.", []string{"saving_state", "suspended"}},
+	{"VmService/reboot", []string{"up"}, "Cannot reboot VM. VM is not up.", []string{"reboot_in_progress", "up"}},
+	{"VmService/reset", []string{"up"}, "Cannot reset VM. VM is not up.", []string{"reboot_in_progress", "up"}},
+	{"HostService/activate", []string{"maintenance", "non_operational", "non_responsive", "down", "error", "install_failed"},
+		"Cannot activate Host. Host is not in Maintenance mode.", []string{"initializing", "up"}},
+	{"AttachedStorageDomainService/activate", []string{"maintenance", "inactive", "unknown"},
+		"Cannot activate Storage. The Storage Domain is not in Maintenance.", []string{"activating", "active"}},
+	{"AttachedStorageDomainService/deactivate", []string{"active"},
+		"Cannot deactivate Storage. The Storage Domain is not active.", []string{"preparing_for_maintenance", "maintenance"}},
+}
+
+func (e *Engine) transition(t statusChange) func(*op) *reply {
+	return func(o *op) *reply {
+		if !contains(t.from, textOf(o.rec.data, "status")) {
+			return conflict(t.detail)
+		}
+		e.setStatus(o.rec, t.steps...)
+		return nil
+	}
+}
+
+// vmCopySkip are the template members a new VM does not inherit.
+var vmCopySkip = map[string]bool{
+	"name": true, "description": true, "comment": true, "status": true, "creation_time": true,
+	"version": true, "cluster": true, "storage_domain": true, "cpu_profile": true, "quota": true,
+}
+
+// vmPrepare makes a VM from its template: the template's settings for
+// what the body does not say, status down.
+func (e *Engine) vmPrepare(o *op) *reply {
+	d, t := o.rec.data, o.rec.typ
+	tid := idOf(d, "template")
+	if tid == "" {
+		if b := e.st.roots["templates"].byName("Blank"); b != nil {
+			tid = b.id
+			setRef(d, t, "template", tid)
+		}
+	}
+	if tmpl := e.st.lookup(tid, e.m.Type("Template")); tmpl != nil {
+		for _, c := range tmpl.data.ChildElements() {
+			if el := t.Elem(c.Tag); el != nil && !vmCopySkip[c.Tag] && childOf(d, c.Tag) == nil && !(el.Link && el.Type.Item != nil) {
+				insertOrdered(d, t, c.Copy())
+			}
+		}
+		setRef(d, t, "original_template", tmpl.id)
+	}
+	if cid := idOf(d, "cluster"); cid == "" {
+		if tmpl := e.st.lookup(tid, nil); tmpl != nil && idOf(tmpl.data, "cluster") != "" {
+			setRef(d, t, "cluster", idOf(tmpl.data, "cluster"))
+		}
+	}
+	defaults(d, t, map[string]string{
+		"memory": "1073741824", "type": "server", "origin": "ovirt", "stateless": "false",
+		"delete_protected": "false", "start_paused": "false", "run_once": "false",
+		"next_run_configuration_exists": "false", "has_illegal_images": "false", "cpu_shares": "0",
+	})
+	setText(d, t, "creation_time", formatTime(e.now()))
+	setText(d, t, "status", "down")
+	return nil
+}
+
+// vmAfter copies the template's disks and NICs to the new VM; while the
+// disks are copied the VM is image_locked.
+func (e *Engine) vmAfter(o *op) {
+	vm := o.rec
+	tmpl := e.st.lookup(idOf(vm.data, "template"), e.m.Type("Template"))
+	if tmpl == nil {
+		return
+	}
+	copied := 0
+	for _, att := range tmpl.subs["diskattachments"].list() {
+		src := e.st.lookup(idOf(att.data, "disk"), e.m.Type("Disk"))
+		if src == nil {
+			continue
+		}
+		copied++
+		disk := e.newDisk(src.data.Copy(), fmt.Sprintf("%s_Disk%d", textOf(vm.data, "name"), copied), o.rec.owner)
+		a := etree.NewElement("disk_attachment")
+		for _, k := range []string{"active", "bootable", "interface", "pass_discard", "read_only", "uses_scsi_reservation"} {
+			if v := textOf(att.data, k); v != "" {
+				a.AddChild(elem(k, v))
+			}
+		}
+		ref := etree.NewElement("disk")
+		ref.CreateAttr("id", disk.id)
+		a.AddChild(ref)
+		e.addChild(vm, "diskattachments", disk.id, a)
+	}
+	for _, nic := range tmpl.subs["nics"].list() {
+		n := nic.data.Copy()
+		removeChildren(n, "template")
+		removeChildren(n, "mac")
+		e.addChild(vm, "nics", "", n)
+	}
+	if copied > 0 {
+		e.setStatus(vm, "image_locked", "down")
+	}
+}
+
+// vmUpdate refuses to move a running VM to another cluster.
+func (e *Engine) vmUpdate(o *op) *reply {
+	if c := idOf(o.in, "cluster"); c != "" && c != idOf(o.rec.data, "cluster") && vmRunning(o.rec) {
+		return conflict("Cannot edit VM. The VM is running: the cluster can be changed only while it is down.")
+	}
+	return nil
+}
+
+func vmRunning(vm *record) bool {
+	switch textOf(vm.data, "status") {
+	case "down", "suspended", "image_locked", "":
+		return false
+	}
+	return true
+}
+
+func (e *Engine) vmRemove(o *op) *reply {
+	vm := o.rec
+	switch {
+	case textOf(vm.data, "delete_protected") == "true":
+		return conflict("Cannot remove VM. Delete protection is enabled. In order to delete, disable Delete protection first.")
+	case textOf(vm.data, "status") == "image_locked":
+		return conflict("Cannot remove VM: VM is locked. Please try again in a few minutes.")
+	case vmRunning(vm):
+		return conflict("Cannot remove VM. VM is running.")
+	}
+	if !boolParam(o.param("detach_only")) {
+		for _, att := range vm.subs["diskattachments"].list() {
+			if d := e.st.lookup(idOf(att.data, "disk"), e.m.Type("Disk")); d != nil && textOf(d.data, "shareable") != "true" {
+				e.st.destroy(d)
+			}
+		}
+	}
+	return nil
+}
+
+// vmStart runs a VM on an up host of its cluster: wait_for_launch,
+// powering_up, up.
+func (e *Engine) vmStart(o *op) *reply {
+	vm := o.rec
+	switch st := textOf(vm.data, "status"); st {
+	case "down", "suspended", "paused":
+		host := e.pickHost(idOf(vm.data, "cluster"), "")
+		if host == nil {
+			return conflict("Cannot run VM. There is no host that satisfies current scheduling constraints. See below for details:")
+		}
+		setRef(vm.data, vm.typ, "host", host.id)
+		e.stamp(vm, "start_time")
+		removeChildren(vm.data, "stop_time")
+		if st == "suspended" {
+			e.setStatus(vm, "restoring_state", "up")
+		} else {
+			e.setStatus(vm, "wait_for_launch", "powering_up", "up")
+		}
+		return nil
+	case "image_locked":
+		return conflict("Cannot run VM. VM is being created or its disks are locked.")
+	}
+	return conflict("Cannot run VM. VM is running.")
+}
+
+func (e *Engine) vmStop(o *op) *reply     { return e.vmPowerOff(o, "stop") }
+func (e *Engine) vmShutdown(o *op) *reply { return e.vmPowerOff(o, "shutdown") }
+
+// vmPowerOff stops a VM: powering_down, then down, off its host.
+func (e *Engine) vmPowerOff(o *op, verb string) *reply {
+	vm := o.rec
+	if st := textOf(vm.data, "status"); !vmRunning(vm) && st != "suspended" {
+		return conflict("Cannot " + verb + " VM. VM is not running.")
+	}
+	e.setStatus(vm, "powering_down", "down")
+	e.schedule(vm, e.settle, "host", func() {
+		removeChildren(vm.data, "host")
+		e.stamp(vm, "stop_time")
+	})
+	return nil
+}
+
+// vmMigrate moves an up VM to another host: migrating, then up there.
+func (e *Engine) vmMigrate(o *op) *reply {
+	vm := o.rec
+	if textOf(vm.data, "status") != "up" {
+		return conflict("Cannot migrate VM. VM is not running.")
+	}
+	target := e.st.lookup(idOf(o.in, "host"), e.m.Type("Host"))
+	if target == nil {
+		target = e.pickHost(idOf(vm.data, "cluster"), idOf(vm.data, "host"))
+	}
+	if target == nil || target.id == idOf(vm.data, "host") {
+		return conflict("Cannot migrate VM. There is no host that satisfies current scheduling constraints.")
+	}
+	e.setStatus(vm, "migrating", "up")
+	e.schedule(vm, e.settle, "host", func() { setRef(vm.data, vm.typ, "host", target.id) })
+	return nil
+}
+
+// pickHost returns the first up host of a cluster other than except.
+func (e *Engine) pickHost(cluster, except string) *record {
+	for _, h := range e.st.roots["hosts"].list() {
+		if idOf(h.data, "cluster") == cluster && h.id != except && textOf(h.data, "status") == "up" {
+			return h
+		}
+	}
+	return nil
+}
+
+// addChild stores data as a new object of sub-collection seg of parent,
+// with id (a fresh one when empty). Callers hold mu.
+func (e *Engine) addChild(parent *record, seg, id string, data *etree.Element) *record {
+	hr := e.homeRoute(parent)
+	if hr == nil {
+		return nil
+	}
+	lr := e.meta.subRoute(hr, seg)
+	if lr == nil {
+		return nil
+	}
+	c := parent.sub(seg, lr, true)
+	t := c.item
+	data.Tag = c.tag
+	normalize(data, t, false)
+	if id == "" {
+		id = e.newID()
+	}
+	r := &record{id: id, typ: t, tag: c.tag, data: data, owner: parent.owner}
+	if t.Name == "Nic" {
+		e.fillNic(r, c)
+	}
+	e.st.insert(c, r)
+	e.injectParent(r, parent)
+	e.remirror(r)
+	return r
+}
+
+// defaults sets the members of d (of type t) that are missing.
+func defaults(d *etree.Element, t *schema.Type, values map[string]string) {
+	for k, v := range values {
+		if t.Elem(k) != nil && childOf(d, k) == nil {
+			insertOrdered(d, t, elem(k, v))
+		}
+	}
+}
+
+// macFor derives a MAC address in oVirt's default pool (56:6f:...) from n.
+func macFor(n uint64) string {
+	return fmt.Sprintf("56:6f:%02x:%02x:%02x:%02x", byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+}
