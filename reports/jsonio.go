@@ -20,7 +20,8 @@ var ErrVersion = errors.New("unsupported results version")
 var ErrFormat = errors.New("not a results file")
 
 // Read decodes results.json. It accepts version 1 only, and fields it does
-// not know (later minor additions) are ignored. Totals are recomputed.
+// not know (later minor additions) are ignored. Outcomes left out are
+// filled in as Settle does, and totals are recomputed.
 func Read(rd io.Reader) (*Results, error) {
 	data, err := io.ReadAll(io.LimitReader(rd, MaxResultsBytes+1))
 	if err != nil {
@@ -44,6 +45,10 @@ func Read(rd io.Reader) (*Results, error) {
 	var r Results
 	if err := json.Unmarshal(data, &r); err != nil {
 		return nil, fmt.Errorf("reports: %w: %w", ErrFormat, jsonError(data, err))
+	}
+	r.Settle()
+	if err := check(&r); err != nil {
+		return nil, fmt.Errorf("%w: %w", err, ErrFormat)
 	}
 	t := r.Count()
 	r.Totals = &t
@@ -69,17 +74,24 @@ func jsonError(data []byte, err error) error {
 	return fmt.Errorf("line %d, column %d: %w", line, col, err)
 }
 
+// ErrInvalid is returned (wrapped) by Write for results it cannot write: an
+// outcome that is not one of the five (Settle fills outcomes left empty), a
+// violation without a severity, a difference without a grade.
+var ErrInvalid = errors.New("invalid results")
+
 // Write encodes r as results.json: version set to Version, totals
 // recomputed, transcripts redacted, indented. r itself is not modified.
+// Every scenario and step needs a valid outcome (see Settle), every
+// violation a severity and every difference a grade.
 func Write(w io.Writer, r *Results) error {
+	if err := check(r); err != nil {
+		return fmt.Errorf("%w: %w", err, ErrInvalid)
+	}
 	out := *r
 	out.Version = Version
 	t := r.Count()
 	out.Totals = &t
-	out.Scenarios = redactScenarios(r.Scenarios)
-	if out.Scenarios == nil {
-		out.Scenarios = []Scenario{}
-	}
+	out.Scenarios = normalise(r.Scenarios)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -89,27 +101,55 @@ func Write(w io.Writer, r *Results) error {
 	return nil
 }
 
-// redactScenarios returns scenarios whose transcripts are redacted, sharing
-// everything else with the input.
-func redactScenarios(in []Scenario) []Scenario {
-	var out []Scenario
-	for i := range in {
+// check finds the first value results.json cannot hold.
+func check(r *Results) error {
+	for i := range r.Scenarios {
+		sc := &r.Scenarios[i]
+		if !sc.Outcome.Valid() {
+			return fmt.Errorf("reports: scenario %q: outcome %q is not pass, warn, fail, error or skip (Settle fills it from the steps)", sc.Name, sc.Outcome)
+		}
+		for j := range sc.Steps {
+			st := &sc.Steps[j]
+			if !st.Outcome.Valid() {
+				return fmt.Errorf("reports: scenario %q step %d: outcome %q is not pass, warn, fail, error or skip (Settle fills it from the findings)", sc.Name, st.Index, st.Outcome)
+			}
+			for k, v := range st.Violations {
+				if v.Severity.rank() == 0 {
+					return fmt.Errorf("reports: scenario %q step %d violation %d: severity %q is not error, warning or info", sc.Name, st.Index, k, v.Severity)
+				}
+			}
+			for k, d := range st.Differences {
+				if d.Grade.rank() == 0 {
+					return fmt.Errorf("reports: scenario %q step %d difference %d: grade %q is not breaking, warning or info", sc.Name, st.Index, k, d.Grade)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// normalise returns a copy of scenarios as results.json holds them: steps
+// never null, transcripts redacted. Step slices are shared with the input
+// unless a transcript had to be redacted.
+func normalise(in []Scenario) []Scenario {
+	out := make([]Scenario, len(in))
+	copy(out, in)
+	for i := range out {
+		if out[i].Steps == nil {
+			out[i].Steps = []Step{}
+		}
+		copied := false
 		for j := range in[i].Steps {
 			if in[i].Steps[j].Transcript == nil {
 				continue
 			}
-			if out == nil {
-				out = append([]Scenario(nil), in...)
-			}
-			if &out[i].Steps[0] == &in[i].Steps[0] {
+			if !copied {
 				out[i].Steps = append([]Step(nil), in[i].Steps...)
+				copied = true
 			}
 			t := RedactTranscript(*in[i].Steps[j].Transcript)
 			out[i].Steps[j].Transcript = &t
 		}
-	}
-	if out == nil {
-		return in
 	}
 	return out
 }

@@ -143,6 +143,8 @@ func TestReadRejects(t *testing.T) {
 		{"not json", "<html>", ErrFormat, "line 1"},
 		{"bad outcome", `{"version":1,"scenarios":[{"name":"a","outcome":"great","steps":[]}]}`, ErrFormat, "great"},
 		{"syntax error on line 3", "{\"version\":1,\n\"run\":{},\n\"scenarios\":[,]}", ErrFormat, "line 3"},
+		{"violation without severity", `{"version":1,"scenarios":[{"name":"a","outcome":"pass","steps":[{"index":2,"method":"GET","path":"/","outcome":"pass","violations":[{"rule":"r"}]}]}]}`, ErrFormat, "step 2 violation 0: severity"},
+		{"difference without grade", `{"version":1,"scenarios":[{"name":"a","outcome":"pass","steps":[{"index":0,"method":"GET","path":"/","outcome":"pass","differences":[{"kind":"k"}]}]}]}`, ErrFormat, "grade"},
 		{"negative duration", `{"version":1,"scenarios":[{"name":"a","outcome":"pass","duration_ms":-1,"steps":[]}]}`, ErrFormat, "out of range"},
 	}
 	for _, tc := range tests {
@@ -184,5 +186,17 @@ func TestSchemaDescribesOutput(t *testing.T) {
 		if err := sch.Validate(v); err != nil {
 			t.Errorf("%s: results.json does not match its schema: %#v", name, err)
 		}
+	}
+}
+
+func TestWriteRefusesMissingOutcome(t *testing.T) {
+	r := &Results{Scenarios: []Scenario{{Name: "a", Outcome: Pass, Steps: []Step{{Index: 3}}}}}
+	err := Write(&bytes.Buffer{}, r)
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "step 3") {
+		t.Fatalf("Write: %v, want ErrInvalid naming step 3", err)
+	}
+	r.Settle()
+	if err := Write(&bytes.Buffer{}, r); err != nil {
+		t.Errorf("after Settle: %v", err)
 	}
 }

@@ -139,7 +139,11 @@ func (r *Results) Count() Totals {
 	for i := range r.Scenarios {
 		sc := &r.Scenarios[i]
 		t.Scenarios.Add(sc.Outcome)
-		outcomes = append(outcomes, sc.Outcome)
+		o := sc.Outcome
+		if !o.Valid() { // counted as error by Add: the run's outcome agrees
+			o = Error
+		}
+		outcomes = append(outcomes, o)
 		for j := range sc.Steps {
 			st := &sc.Steps[j]
 			t.Steps.Add(st.Outcome)
