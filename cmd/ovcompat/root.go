@@ -104,5 +104,6 @@ var commands = []func(stdout, stderr io.Writer) *cobra.Command{
 	newRulesCmd,
 	newReportCmd,
 	newDiffCmd,
+	newProxyCmd,
 	newSimCmd,
 }

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ovcompat/ovcompat/proxy"
+	"github.com/ovcompat/ovcompat/rules"
+	"github.com/ovcompat/ovcompat/schema"
+)
+
+// proxyFlags are the flags of `ovcompat proxy`.
+type proxyFlags struct {
+	upstream, listen, admin, mode string
+	violations, record            string
+	tlsCert, tlsKey               string
+	logLevel, logFormat           string
+	enforceResponses, rewriteHost bool
+	maxBody                       int64
+	upstreamTimeout, drainTimeout time.Duration
+	validationShare               float64
+	rules                         ruleFlags
+	engine                        engineFlags
+	schema                        schemaFlags
+}
+
+func newProxyCmd(stdout, stderr io.Writer) *cobra.Command {
+	var f proxyFlags
+	cmd := &cobra.Command{
+		Use:   "proxy --upstream URL [flags]",
+		Short: "Run a validating reverse proxy in front of an engine (observe or enforce)",
+		Long: `Proxy sits in front of one engine and checks every request and response
+against the API model and the rules of ` + "`ovcompat rules`" + `.
+
+Every path passes through to --upstream, /ovirt-engine/sso/* and
+/ovirt-engine/services/* included; CONNECT and URLs naming another host are
+refused, so it is never an open proxy.
+
+  observe   (default) traffic passes byte for byte (hop-by-hop headers
+            aside); validation runs beside it and is shed, and counted, when
+            it cannot keep up
+  enforce   a request that violates an error rule is answered by the proxy
+            with 400 and an oVirt <fault> (XML or JSON, as the client reads);
+            --enforce-responses also turns such responses into 502
+
+Violations go to --violations as JSON lines (time, correlation_id, method,
+path, route, rule, severity, location, reason). The admin address serves
+/metrics (Prometheus), /healthz, /readyz and /report (live HTML of the
+violations so far). --record DIR writes every exchange as HAR 1.2 with
+Authorization, cookies, SSO tokens and passwords redacted first.
+
+SIGINT or SIGTERM drains requests in flight, then exits 0.`,
+		Example: `  ovcompat proxy --upstream https://engine.example.com --ca-file ca.pem --violations violations.jsonl
+  ovcompat proxy --upstream https://engine.example.com --mode enforce --enforce-responses --record rec/
+  OVCOMPAT_UPSTREAM=https://engine:443 OVCOMPAT_INSECURE=true ovcompat proxy --listen :8443 --tls-cert c.pem --tls-key k.pem`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runProxy(cmd, &f, stdout, stderr)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&f.upstream, "upstream", "", "the engine's `URL` (scheme and host; any path is ignored, every path passes through)")
+	fs.StringVar(&f.listen, "listen", "127.0.0.1:8443", "`ADDRESS` the proxy listens on")
+	fs.StringVar(&f.admin, "admin", "127.0.0.1:9090", "`ADDRESS` of /metrics, /healthz, /readyz and /report (empty: none)")
+	fs.StringVar(&f.mode, "mode", "observe", "observe (pass everything) or enforce (answer invalid requests with 400 and a <fault>)")
+	fs.BoolVar(&f.enforceResponses, "enforce-responses", false, "turn responses that violate an error rule into 502 with a <fault> (buffers responses up to --max-body)")
+	fs.StringVar(&f.violations, "violations", "", "`FILE` receiving violations as JSON lines, appended (- for standard output)")
+	fs.StringVar(&f.record, "record", "", "`DIR` receiving every exchange as HAR 1.2, secrets redacted")
+	fs.StringVar(&f.tlsCert, "tls-cert", "", "PEM certificate `FILE` to serve HTTPS with (with --tls-key)")
+	fs.StringVar(&f.tlsKey, "tls-key", "", "PEM private key `FILE` of --tls-cert")
+	fs.Int64Var(&f.maxBody, "max-body", proxy.DefaultMaxBody, "largest body validated or recorded, in `BYTES`; larger ones pass untouched and are reported as schema.limit")
+	fs.BoolVar(&f.rewriteHost, "rewrite-host", false, "send the upstream's host in the Host header (default: the client's, so Location headers keep naming the proxy)")
+	fs.DurationVar(&f.upstreamTimeout, "upstream-timeout", proxy.DefaultUpstreamTimeout, "time the engine has to send its response headers (504 after it)")
+	fs.DurationVar(&f.drainTimeout, "drain-timeout", proxy.DefaultDrainTimeout, "time requests in flight have to finish at shutdown")
+	fs.Float64Var(&f.validationShare, "validation-share", proxy.DefaultValidationShare, "share of the CPU validation may always use, even when the proxy is saturated (it also uses half the idle CPU)")
+	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&f.logFormat, "log-format", "text", "text or json")
+	f.rules.add(cmd)
+	f.engine.add(cmd)
+	f.schema.add(cmd, &f.engine)
+	return cmd
+}
+
+func runProxy(cmd *cobra.Command, f *proxyFlags, stdout, stderr io.Writer) error {
+	up, err := url.Parse(f.upstream)
+	switch {
+	case f.upstream == "":
+		return usageError("--upstream is required: the engine's URL, e.g. https://engine.example.com")
+	case err != nil || up.Host == "" || (up.Scheme != "http" && up.Scheme != "https"):
+		return usageError("--upstream %q: want http(s)://host[:port]", f.upstream)
+	case f.engine.insecure && f.engine.caFile != "":
+		return usageError("--insecure and --ca-file exclude each other")
+	case (f.tlsCert == "") != (f.tlsKey == ""):
+		return usageError("--tls-cert and --tls-key go together")
+	case f.maxBody <= 0:
+		return usageError("--max-body must be positive")
+	}
+	mode, err := proxy.ParseMode(f.mode)
+	if err != nil {
+		return usageError("--%v", err)
+	}
+	logger, err := newLogger(stderr, f.logLevel, f.logFormat)
+	if err != nil {
+		return err
+	}
+	models, err := f.schema.models(cmd.Context())
+	if err != nil {
+		return err
+	}
+	cat := rules.Default()
+	over, err := f.rules.overrides(cat)
+	if err != nil {
+		return err
+	}
+	checker, err := rules.New(rules.Options{Models: models, Catalogue: cat, Overrides: over, Limits: schema.Limits{MaxBytes: f.maxBody}})
+	if err != nil {
+		return usageError("%v", err)
+	}
+	var violations io.Writer
+	switch f.violations {
+	case "":
+	case "-":
+		violations = stdout
+	default:
+		vf, err := os.OpenFile(f.violations, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o640)
+		if err != nil {
+			return usageError("--violations: %v", err)
+		}
+		defer vf.Close()
+		violations = vf
+	}
+	p, err := proxy.New(proxy.Config{Upstream: up, Mode: mode, EnforceResponses: f.enforceResponses, Checker: checker,
+		MaxBody: f.maxBody, CAFile: f.engine.caFile, Insecure: f.engine.insecure, UpstreamTimeout: f.upstreamTimeout,
+		RewriteHost: f.rewriteHost, DrainTimeout: f.drainTimeout, ValidationShare: f.validationShare,
+		Violations: violations, RecordDir: f.record, Logger: logger,
+		ToolVersion: toolVersion(), ModelVersion: modelVersion()})
+	if err != nil {
+		return usageError("%v", err)
+	}
+	l := proxy.Listeners{TLSCert: f.tlsCert, TLSKey: f.tlsKey}
+	if l.Proxy, err = net.Listen("tcp", f.listen); err != nil {
+		p.Close()
+		return usageError("--listen: %v", err)
+	}
+	if f.admin != "" {
+		if l.Admin, err = net.Listen("tcp", f.admin); err != nil {
+			l.Proxy.Close()
+			p.Close()
+			return usageError("--admin: %v", err)
+		}
+	}
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := p.Serve(ctx, l); err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	return nil
+}
+
+// newLogger builds the slog logger of --log-level and --log-format.
+func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, usageError("--log-level %q: want debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch strings.ToLower(format) {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, usageError("--log-format %q: want text or json", format)
+}

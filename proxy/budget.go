@@ -1,0 +1,96 @@
+package proxy
+
+import (
+	"runtime"
+	"sync"
+	"time"
+)
+
+// budget paces validation so that it takes CPU the proxy does not need.
+// Time is cut in windows; in each, validation may spend a floor share of
+// the CPU (so a saturated proxy still validates a sample) plus half of the
+// CPU the process left idle in the previous window. Workers that spend the
+// window's allowance wait for the next; meanwhile the queue fills and the
+// proxy sheds, so traffic never waits for validation.
+type budget struct {
+	window   time.Duration
+	floor    float64 // share of capacity always allowed
+	capacity float64 // cores (GOMAXPROCS)
+	cpu      func() (time.Duration, bool)
+
+	mu      sync.Mutex
+	start   time.Time
+	cpuAt   time.Duration
+	allowed time.Duration
+	spent   time.Duration
+	// unlimited lifts the pacing (draining at shutdown).
+	unlimited bool
+}
+
+func newBudget(floor float64, cpu func() (time.Duration, bool)) *budget {
+	b := &budget{window: 100 * time.Millisecond, floor: floor, capacity: float64(runtime.GOMAXPROCS(0)), cpu: cpu}
+	b.start = time.Now()
+	b.cpuAt, _ = cpu()
+	b.allowed = b.allowance(1)
+	return b
+}
+
+// allowance is what a window may spend given the idle share of the last.
+func (b *budget) allowance(idle float64) time.Duration {
+	share := b.floor*b.capacity + 0.5*idle*b.capacity
+	return time.Duration(share * float64(b.window))
+}
+
+// roll starts a new window if the current one is over; b.mu is held.
+func (b *budget) roll(now time.Time) {
+	elapsed := now.Sub(b.start)
+	if elapsed < b.window {
+		return
+	}
+	cpuNow, ok := b.cpu()
+	idle := 0.5 // unknown: assume a half-busy machine
+	if ok {
+		used := float64(cpuNow - b.cpuAt)
+		idle = 1 - used/(b.capacity*float64(elapsed))
+		idle = min(max(idle, 0), 1)
+	}
+	b.start, b.cpuAt, b.spent = now, cpuNow, 0
+	b.allowed = b.allowance(idle)
+}
+
+// wait blocks until the current window has allowance left, or stop closes.
+func (b *budget) wait(stop <-chan struct{}) {
+	for {
+		b.mu.Lock()
+		now := time.Now()
+		b.roll(now)
+		if b.unlimited || b.spent < b.allowed {
+			b.mu.Unlock()
+			return
+		}
+		sleep := b.window - now.Sub(b.start)
+		b.mu.Unlock()
+		t := time.NewTimer(sleep)
+		select {
+		case <-t.C:
+		case <-stop:
+			t.Stop()
+			b.lift()
+			return
+		}
+	}
+}
+
+// spend records validation time.
+func (b *budget) spend(d time.Duration) {
+	b.mu.Lock()
+	b.spent += d
+	b.mu.Unlock()
+}
+
+// lift stops pacing, so a shutdown drains the queue quickly.
+func (b *budget) lift() {
+	b.mu.Lock()
+	b.unlimited = true
+	b.mu.Unlock()
+}

@@ -1,0 +1,125 @@
+package proxy
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes and reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// running is a proxy served on loopback for a test.
+type running struct {
+	p          *Proxy
+	url        string // the proxy's base URL
+	admin      string // the admin base URL
+	violations *syncBuffer
+	logs       *syncBuffer
+	stop       func() error // shuts down and returns Serve's error
+}
+
+// startProxy serves a proxy for upstream with cfg's other fields.
+func startProxy(t testing.TB, upstream string, cfg Config) *running {
+	t.Helper()
+	u, err := url.Parse(upstream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Upstream = u
+	r := &running{violations: &syncBuffer{}, logs: &syncBuffer{}}
+	if cfg.Violations == nil {
+		cfg.Violations = r.violations
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(r.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	p, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.p = p
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	aln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.url, r.admin = "http://"+ln.Addr().String(), "http://"+aln.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- p.Serve(ctx, Listeners{Proxy: ln, Admin: aln}) }()
+	var once sync.Once
+	var serveErr error
+	r.stop = func() error {
+		once.Do(func() {
+			cancel()
+			select {
+			case serveErr = <-errc:
+			case <-time.After(30 * time.Second):
+				t.Error("proxy did not stop")
+			}
+		})
+		return serveErr
+	}
+	t.Cleanup(func() { _ = r.stop() })
+	return r
+}
+
+// get fetches url with headers ("Name: value") and returns the response
+// with its body read.
+func get(t testing.TB, c *http.Client, method, url string, body string, headers ...string) (*http.Response, []byte) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range headers {
+		k, v, _ := strings.Cut(h, ":")
+		req.Header.Add(k, strings.TrimSpace(v))
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: read body: %v", method, url, err)
+	}
+	return resp, data
+}
+
+// rawClient never negotiates compression itself, so bodies arrive as sent.
+func rawClient() *http.Client {
+	return &http.Client{Transport: &http.Transport{DisableCompression: true, Proxy: nil}, Timeout: 30 * time.Second}
+}

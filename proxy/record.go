@@ -1,0 +1,250 @@
+package proxy
+
+import (
+	"bufio"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ovcompat/ovcompat/har"
+	"github.com/ovcompat/ovcompat/redact"
+)
+
+// entriesPerFile is how many exchanges one HAR file holds: each file is
+// closed, and so valid, once full, so a crash loses at most the last.
+const entriesPerFile = 1000
+
+// recorder writes exchanges as HAR 1.2, redacted before anything reaches
+// the disk. It runs on its own goroutine behind a bounded queue.
+type recorder struct {
+	dir     string
+	version string
+	maxBody int64
+	log     *slog.Logger
+	queue   chan *exchange
+	mu      sync.RWMutex // guards closed against submit
+	closed  bool
+	done    chan struct{}
+
+	// owned by the writing goroutine
+	f       *os.File
+	w       *bufio.Writer
+	n       int
+	files   int
+	stamp   string
+	lastErr error
+}
+
+func newRecorder(dir, version string, maxBody int64, log *slog.Logger) (*recorder, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("proxy: --record: %w", err)
+	}
+	r := &recorder{dir: dir, version: version, maxBody: maxBody, log: log, queue: make(chan *exchange, 4096),
+		done: make(chan struct{}), stamp: time.Now().UTC().Format("20060102T150405")}
+	if r.version == "" {
+		r.version = "dev"
+	}
+	go r.run()
+	return r, nil
+}
+
+// submit queues x for recording without waiting.
+func (r *recorder) submit(x *exchange, m *metrics) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if !r.closed {
+		select {
+		case r.queue <- x:
+			return
+		default:
+		}
+	}
+	m.recordDropped.Inc()
+	x.done()
+}
+
+func (r *recorder) run() {
+	defer close(r.done)
+	for x := range r.queue {
+		e := harEntry(x, r.maxBody)
+		x.done()
+		if err := r.write(e); err != nil && r.lastErr == nil {
+			r.lastErr = err
+			r.log.Error("recording failed", "dir", r.dir, "error", err)
+		}
+	}
+	if err := r.closeFile(); err != nil {
+		r.log.Error("recording failed", "dir", r.dir, "error", err)
+	}
+}
+
+func (r *recorder) write(e *har.Entry) error {
+	if r.f == nil {
+		r.files++
+		name := filepath.Join(r.dir, fmt.Sprintf("ovcompat-%s-%04d.har", r.stamp, r.files))
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return fmt.Errorf("record: %w", err)
+		}
+		r.f, r.w, r.n = f, bufio.NewWriter(f), 0
+		head, _ := json.Marshal(har.Creator{Name: "ovcompat proxy", Version: r.version})
+		fmt.Fprintf(r.w, "{\"log\": {\"version\": \"1.2\", \"creator\": %s, \"entries\": [\n", head)
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("record: %w", err)
+	}
+	if r.n > 0 {
+		r.w.WriteString(",\n")
+	}
+	r.w.Write(b)
+	r.n++
+	if r.n >= entriesPerFile {
+		return r.closeFile()
+	}
+	return r.w.Flush()
+}
+
+func (r *recorder) closeFile() error {
+	if r.f == nil {
+		return nil
+	}
+	r.w.WriteString("\n]}}\n")
+	err := r.w.Flush()
+	if cerr := r.f.Close(); err == nil {
+		err = cerr
+	}
+	r.f = nil
+	if err != nil {
+		return fmt.Errorf("record: %w", err)
+	}
+	return nil
+}
+
+// close writes what is queued and closes the last file.
+func (r *recorder) close() {
+	r.mu.Lock()
+	if !r.closed {
+		r.closed = true
+		close(r.queue)
+	}
+	r.mu.Unlock()
+	<-r.done
+}
+
+// harEntry builds the redacted HAR entry of an exchange.
+func harEntry(x *exchange, maxBody int64) *har.Entry {
+	e := &har.Entry{StartedDateTime: x.start.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
+		Time: float64(x.end.Sub(x.start).Microseconds()) / 1000}
+	u := url.URL{Scheme: x.scheme, Host: x.host, Path: "/", RawQuery: redact.Query(x.rawQuery)}
+	if p, err := url.PathUnescape(x.path); err == nil {
+		u.Path, u.RawPath = p, x.path
+	}
+	e.Request = har.Request{Method: x.method, URL: u.String(), HTTPVersion: x.proto, Cookies: []har.Cookie{},
+		Headers: harHeaders(x.reqHeader), QueryString: harQuery(u.RawQuery), HeadersSize: -1, BodySize: -1}
+	var notes []string
+	reqData, reqTrunc := x.reqBytes, x.reqTruncated
+	if x.reqBody != nil {
+		reqData, _, reqTrunc = x.reqBody.snapshot()
+	}
+	if len(reqData) > 0 {
+		ctype := x.reqHeader.Get("Content-Type")
+		e.Request.PostData = &har.PostData{MimeType: ctype, Text: string(redact.Body(ctype, reqData))}
+		e.Request.BodySize = int64(len(reqData))
+		if !utf8.ValidString(e.Request.PostData.Text) {
+			e.Request.PostData.Text = ""
+			notes = append(notes, "request body not recorded: not text")
+		}
+	}
+	if reqTrunc {
+		notes = append(notes, fmt.Sprintf("request body cut at %d bytes", maxBody))
+	}
+	e.Response = har.Response{Status: x.status, StatusText: http.StatusText(x.status), HTTPVersion: x.proto,
+		Cookies: []har.Cookie{}, Headers: []har.Header{}, HeadersSize: -1, BodySize: -1}
+	switch {
+	case x.own && x.engineStatus != 0:
+		notes = append(notes, fmt.Sprintf("the engine answered this; ovcompat answered %d instead (%s)", x.status, x.ownReason))
+		e.Response.Status, e.Response.StatusText = x.engineStatus, http.StatusText(x.engineStatus)
+	case x.own:
+		notes = append(notes, "answered by ovcompat, the engine never answered: "+x.ownReason)
+		e.Response.Headers = []har.Header{}
+		e.Comment = strings.Join(notes, "; ")
+		return e
+	}
+	e.Response.Headers = harHeaders(x.respHeader)
+	e.Response.RedirectURL = x.respHeader.Get("Location")
+	ctype := x.respHeader.Get("Content-Type")
+	e.Response.Content.MimeType = ctype
+	data, truncated := x.respBytes, x.respTruncated
+	if x.respBody != nil {
+		data, _, truncated = x.respBody.snapshot()
+	}
+	if enc := strings.ToLower(strings.TrimSpace(x.respHeader.Get("Content-Encoding"))); enc != "" && enc != "identity" && len(data) > 0 {
+		e.Response.BodySize = int64(len(data))
+		if truncated {
+			data = nil
+		} else {
+			data, truncated = decode(enc, data, maxBody)
+		}
+		if data == nil {
+			// Never store bytes that could not be decoded and redacted.
+			notes = append(notes, "response body not recorded: its "+enc+" encoding could not be decoded")
+		}
+	}
+	if len(data) > 0 {
+		text := redact.Body(ctype, data)
+		e.Response.Content.Size = int64(len(data))
+		if utf8.Valid(text) {
+			e.Response.Content.Text = string(text)
+		} else {
+			e.Response.Content.Text, e.Response.Content.Encoding = base64.StdEncoding.EncodeToString(text), "base64"
+		}
+	}
+	if truncated {
+		notes = append(notes, fmt.Sprintf("response body cut at %d bytes", maxBody))
+	}
+	e.Comment = strings.Join(notes, "; ")
+	return e
+}
+
+// harHeaders lists headers, redacted, sorted by name for stable output.
+func harHeaders(h http.Header) []har.Header {
+	out := []har.Header{}
+	for k, vs := range h {
+		for _, v := range vs {
+			if k == "User-Agent" && v == "" {
+				continue // the proxy's marker for "no User-Agent"
+			}
+			out = append(out, har.Header{Name: k, Value: redact.HeaderValue(k, v)})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+func harQuery(raw string) []har.Header {
+	out := []har.Header{}
+	for _, kv := range strings.Split(raw, "&") {
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		ku, err1 := url.QueryUnescape(k)
+		vu, err2 := url.QueryUnescape(v)
+		if err1 != nil || err2 != nil {
+			ku, vu = k, v
+		}
+		out = append(out, har.Header{Name: ku, Value: vu})
+	}
+	return out
+}

@@ -1,0 +1,89 @@
+package proxy
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/ovcompat/ovcompat/rules"
+	"github.com/ovcompat/ovcompat/schema"
+)
+
+// Line is one violation as the proxy logs it: the shared violation shape
+// with its exchange. Violations are written one JSON object per line.
+type Line struct {
+	Time          time.Time `json:"time"`
+	CorrelationID string    `json:"correlation_id"`
+	Method        string    `json:"method"`
+	Path          string    `json:"path"`
+	Route         string    `json:"route"`
+	Rule          string    `json:"rule"`
+	Severity      string    `json:"severity"`
+	Location      string    `json:"location"`
+	Reason        string    `json:"reason"`
+}
+
+// violationSink writes Lines.
+type violationSink struct {
+	mu  sync.Mutex
+	w   *bufio.Writer
+	enc *json.Encoder
+	err error
+}
+
+func newViolationSink(w io.Writer) *violationSink {
+	if w == nil {
+		return nil
+	}
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	return &violationSink{w: bw, enc: enc}
+}
+
+// write writes one exchange's lines and flushes them. It returns the
+// first write error once.
+func (s *violationSink) write(lines []Line) error {
+	if s == nil || len(lines) == 0 {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	failed := s.err != nil
+	for i := range lines {
+		if err := s.enc.Encode(&lines[i]); err != nil && s.err == nil {
+			s.err = err
+		}
+	}
+	if err := s.w.Flush(); err != nil && s.err == nil {
+		s.err = err
+	}
+	if failed {
+		return nil // said once already
+	}
+	return s.err
+}
+
+// emit sends an exchange's verdict to every output: metrics, the JSON
+// lines, the live report.
+func (p *Proxy) emit(x *exchange, res rules.Result) {
+	if len(res.Violations) == 0 {
+		return
+	}
+	route := res.RouteName()
+	path := schema.ASCIISafe(x.path, 512)
+	lines := make([]Line, 0, len(res.Violations))
+	for _, v := range res.Violations {
+		sev := v.Severity.String()
+		p.met.violations.WithLabelValues(v.Rule, sev).Inc()
+		lines = append(lines, Line{Time: x.end.UTC(), CorrelationID: schema.ASCIISafe(x.id, 128), Method: schema.ASCIISafe(x.method, 16),
+			Path: path, Route: route, Rule: v.Rule, Severity: sev,
+			Location: schema.ASCIISafe(v.Location, 512), Reason: schema.ASCIISafe(v.Reason, 512)})
+	}
+	if err := p.sink.write(lines); err != nil {
+		p.log.Error("writing violations failed", "error", err)
+	}
+	p.live.add(x, res)
+}

@@ -1,0 +1,110 @@
+package proxy
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"syscall"
+	"time"
+)
+
+// newTransport builds the pooled transport to the upstream: connections
+// kept for the load (goproxy's default keeps 2 per host), timeouts, HTTP/2
+// when the engine offers it, certificates verified against CAFile.
+// Compression is left to the client and the engine, so that bytes pass
+// unchanged; proxies from the environment are not used (the upstream is
+// one known engine).
+func newTransport(c Config) (*http.Transport, error) {
+	tlsConf := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: c.Insecure} //nolint:gosec // --insecure is the user's explicit choice
+	if c.CAFile != "" {
+		pem, err := os.ReadFile(c.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("proxy: --ca-file: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("proxy: --ca-file %s: no PEM certificate found", c.CAFile)
+		}
+		tlsConf.RootCAs = pool
+	}
+	d := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		DialContext:           d.DialContext,
+		TLSClientConfig:       tlsConf,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          c.MaxIdleConns,
+		MaxIdleConnsPerHost:   c.MaxIdleConns,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: c.UpstreamTimeout,
+		ExpectContinueTimeout: time.Second,
+		DisableCompression:    true,
+	}, nil
+}
+
+// classify maps an upstream error to the status the client gets (a
+// timeout is 504, anything else 502), a metric label and words for the
+// fault. It never quotes the error, which may hold the URL.
+func classify(ctx context.Context, err error) (status int, kind, what string) {
+	var (
+		netErr   net.Error
+		certErr  *tls.CertificateVerificationError
+		unknown  x509.UnknownAuthorityError
+		hostErr  x509.HostnameError
+		invalid  x509.CertificateInvalidError
+		recordEr tls.RecordHeaderError
+	)
+	switch {
+	case ctx.Err() != nil && errors.Is(err, context.Canceled):
+		return 499, "client-canceled", "the client went away"
+	case errors.As(err, &certErr), errors.As(err, &unknown), errors.As(err, &hostErr), errors.As(err, &invalid):
+		return http.StatusBadGateway, "certificate", "the engine's certificate did not verify (see --ca-file)"
+	case errors.As(err, &recordEr):
+		return http.StatusBadGateway, "tls", "the engine does not speak TLS there (check the upstream's scheme)"
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return http.StatusGatewayTimeout, "timeout", "the engine did not answer in time"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return http.StatusBadGateway, "refused", "the engine refused the connection"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return http.StatusBadGateway, "reset", "the engine closed the connection"
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return http.StatusBadGateway, "dns", "the engine's name does not resolve"
+	}
+	return http.StatusBadGateway, "error", "the request to the engine failed"
+}
+
+// upstreamFailed answers for an engine that could not be asked.
+func (p *Proxy) upstreamFailed(x *exchange, req *http.Request, err error) *http.Response {
+	status, kind, what := classify(req.Context(), err)
+	x.own, x.status, x.ownReason = true, status, "upstream "+kind
+	p.met.upstreamErrors.WithLabelValues(kind).Inc()
+	log := p.log.Warn
+	if kind == "client-canceled" {
+		log = p.log.Debug
+	}
+	log("upstream request failed", "correlation_id", x.id, "method", x.method, "path", x.path,
+		"kind", kind, "status", status, "error", err)
+	return faultResponse(req, status, "ovcompat could not get an answer from the engine: "+what, "upstream failure: "+kind)
+}
+
+// midBodyFailed records an engine that failed after its headers went out.
+func (p *Proxy) midBodyFailed(x *exchange, err error) {
+	if !x.midBody.CompareAndSwap(false, true) {
+		return
+	}
+	kind := "reset"
+	if _, k, _ := classify(context.Background(), err); k == "timeout" {
+		kind = k
+	}
+	p.met.upstreamErrors.WithLabelValues("mid-body-" + kind).Inc()
+	p.log.Warn("upstream failed mid-body; the client's response is aborted", "correlation_id", x.id,
+		"method", x.method, "path", x.path, "status", x.status, "error", err)
+}

@@ -1,0 +1,150 @@
+package proxy
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ovcompat/ovcompat/rules"
+)
+
+// validator checks exchanges beside the stream: a bounded queue, a few
+// workers and a CPU budget. Producers never wait: a full queue sheds.
+type validator struct {
+	p       *Proxy
+	queue   chan *exchange
+	workers int
+	budget  *budget
+	stop    chan struct{}
+	wg      sync.WaitGroup
+	once    sync.Once
+	mu      sync.RWMutex // guards closed against submit
+	closed  bool
+}
+
+func newValidator(p *Proxy, size, workers int, b *budget) *validator {
+	return &validator{p: p, queue: make(chan *exchange, size), workers: workers, budget: b, stop: make(chan struct{})}
+}
+
+func (v *validator) start() {
+	for range v.workers {
+		v.wg.Add(1)
+		go v.run()
+	}
+}
+
+// hasRoom reports whether the queue can take more now.
+func (v *validator) hasRoom() bool { return len(v.queue) < cap(v.queue) }
+
+func (v *validator) depth() float64 { return float64(len(v.queue)) }
+
+// submit queues x without waiting; false means it was shed.
+func (v *validator) submit(x *exchange) bool {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if v.closed {
+		return false
+	}
+	select {
+	case v.queue <- x:
+		return true
+	default:
+		return false
+	}
+}
+
+func (v *validator) run() {
+	defer v.wg.Done()
+	for x := range v.queue {
+		v.budget.wait(v.stop)
+		start := time.Now()
+		res := v.p.check(x)
+		d := time.Since(start)
+		v.budget.spend(d)
+		v.p.met.validation.Observe(d.Seconds())
+		v.p.met.validated.Inc()
+		v.p.emit(x, res)
+		x.done()
+	}
+}
+
+// close validates what is queued, without pacing, and stops the workers.
+func (v *validator) close() {
+	v.once.Do(func() {
+		v.mu.Lock()
+		v.closed = true
+		close(v.queue)
+		v.mu.Unlock()
+		close(v.stop)
+		v.budget.lift()
+		v.wg.Wait()
+	})
+}
+
+// check runs the checker on an exchange.
+func (p *Proxy) check(x *exchange) rules.Result {
+	return p.checker.Check(p.rulesExchange(x))
+}
+
+// rulesExchange turns what the proxy saw into the checker's exchange,
+// decompressing the response copy when the engine compressed it.
+func (p *Proxy) rulesExchange(x *exchange) *rules.Exchange {
+	ex := &rules.Exchange{Method: x.method, Path: x.path, RawQuery: x.rawQuery,
+		RequestHeader: x.reqHeader, Status: x.status, ResponseHeader: x.respHeader}
+	ex.RequestBody, ex.RequestTruncated = x.reqBytes, x.reqTruncated
+	if x.reqBody != nil {
+		data, complete, truncated := x.reqBody.snapshot()
+		ex.RequestBody, ex.RequestTruncated = data, truncated || !complete
+	}
+	if x.own && x.engineStatus == 0 || x.respHeader == nil {
+		// The engine never answered: check the request alone.
+		ex.NoResponse, ex.Status, ex.ResponseHeader = true, 0, http.Header{}
+		return ex
+	}
+	ex.Status = x.engineStatus
+	data, truncated := x.respBytes, x.respTruncated
+	if x.respBody != nil {
+		data, _, truncated = x.respBody.snapshot()
+	}
+	if enc := strings.ToLower(strings.TrimSpace(x.respHeader.Get("Content-Encoding"))); enc != "" && enc != "identity" && len(data) > 0 {
+		if truncated {
+			data = nil // a cut compressed stream cannot be read; the limit rule still fires
+		} else {
+			data, truncated = decode(enc, data, p.cfg.MaxBody)
+		}
+	}
+	ex.ResponseBody, ex.ResponseTruncated = data, truncated
+	return ex
+}
+
+// decode decompresses a body copy, up to limit bytes. An encoding it
+// cannot read yields no body, so no rule judges bytes it cannot see.
+func decode(enc string, data []byte, limit int64) ([]byte, bool) {
+	var r io.Reader
+	var err error
+	switch enc {
+	case "gzip", "x-gzip":
+		r, err = gzip.NewReader(bytes.NewReader(data))
+	case "deflate":
+		// "deflate" is zlib by the RFC, raw deflate in practice; try both.
+		if r, err = zlib.NewReader(bytes.NewReader(data)); err != nil {
+			r, err = flate.NewReader(bytes.NewReader(data)), nil
+		}
+	default:
+		return nil, false
+	}
+	if err != nil {
+		return nil, false
+	}
+	out, truncated, err := readUpTo(r, limit)
+	if err != nil {
+		return nil, false
+	}
+	return out, truncated
+}
