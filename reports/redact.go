@@ -9,7 +9,7 @@ import (
 )
 
 // Redacted replaces every secret in a transcript.
-const Redacted = "[redacted]"
+const Redacted = "REDACTED"
 
 // The redaction here is private to reports on purpose: reports imports
 // nothing else of ovcompat, and renderers redact again whatever the producer

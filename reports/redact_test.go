@@ -9,16 +9,16 @@ func TestRedactBody(t *testing.T) {
 	tests := []struct {
 		name, contentType, in, want string
 	}{
-		{"xml password element", "application/xml", "<user><name>a</name><password>hunter2</password></user>", "<user><name>a</name><password>[redacted]</password></user>"},
-		{"xml nested secret with children", "", "<vm><ticket><value>abc</value><expiry>120</expiry></ticket><name>x</name></vm>", "<vm><ticket>[redacted]</ticket><name>x</name></vm>"},
-		{"xml prefixed root_password", "", `<ns:root_password a="1">p</ns:root_password>`, `<ns:root_password a="1">[redacted]</ns:root_password>`},
-		{"xml secret attribute", "", `<auth token="abc" user="u"/>`, `<auth token="[redacted]" user="u"/>`},
-		{"xml unclosed secret is cut", "", "<vm><password>hunter2", "<vm><password>[redacted]"},
+		{"xml password element", "application/xml", "<user><name>a</name><password>hunter2</password></user>", "<user><name>a</name><password>REDACTED</password></user>"},
+		{"xml nested secret with children", "", "<vm><ticket><value>abc</value><expiry>120</expiry></ticket><name>x</name></vm>", "<vm><ticket>REDACTED</ticket><name>x</name></vm>"},
+		{"xml prefixed root_password", "", `<ns:root_password a="1">p</ns:root_password>`, `<ns:root_password a="1">REDACTED</ns:root_password>`},
+		{"xml secret attribute", "", `<auth token="abc" user="u"/>`, `<auth token="REDACTED" user="u"/>`},
+		{"xml unclosed secret is cut", "", "<vm><password>hunter2", "<vm><password>REDACTED"},
 		{"xml self-closing secret", "", "<vm><password/><name>n</name></vm>", "<vm><password/><name>n</name></vm>"},
-		{"json nested", "application/json", `{"a":1,"auth":{"access_token":"t0k","id_token":{"x":"y"}}}`, "{\n  \"a\": 1,\n  \"auth\": {\n    \"access_token\": \"[redacted]\",\n    \"id_token\": \"[redacted]\"\n  }\n}"},
+		{"json nested", "application/json", `{"a":1,"auth":{"access_token":"t0k","id_token":{"x":"y"}}}`, "{\n  \"a\": 1,\n  \"auth\": {\n    \"access_token\": \"REDACTED\",\n    \"id_token\": \"REDACTED\"\n  }\n}"},
 		{"json untouched keeps bytes", "application/json", `{"name":"web", "memory":1}`, `{"name":"web", "memory":1}`},
-		{"json truncated", "application/json", `{"user":"a","password":"hunt`, `{"user":"a","password":"[redacted]"`},
-		{"form", "application/x-www-form-urlencoded", "grant_type=password&username=a&password=hunter2", "grant_type=password&username=a&password=[redacted]"},
+		{"json truncated", "application/json", `{"user":"a","password":"hunt`, `{"user":"a","password":"REDACTED"`},
+		{"form", "application/x-www-form-urlencoded", "grant_type=password&username=a&password=hunter2", "grant_type=password&username=a&password=REDACTED"},
 		{"plain text", "text/plain", "hello world", "hello world"},
 	}
 	for _, tc := range tests {
@@ -43,13 +43,13 @@ func TestRedactMessage(t *testing.T) {
 		},
 	}
 	got := RedactMessage(m)
-	want := []string{"Basic [redacted]", "[redacted]", "JSESSIONID=[redacted]; other=[redacted]", "JSESSIONID=[redacted]; Path=/; Secure", "[redacted]", "application/xml"}
+	want := []string{"Basic REDACTED", "REDACTED", "JSESSIONID=REDACTED; other=REDACTED", "JSESSIONID=REDACTED; Path=/; Secure", "REDACTED", "application/xml"}
 	for i, w := range want {
 		if got.Headers[i].Value != w {
 			t.Errorf("header %s = %q, want %q", got.Headers[i].Name, got.Headers[i].Value, w)
 		}
 	}
-	if wantURL := "https://[redacted]@e.test/api/vms?access_token=[redacted]&max=3"; got.URL != wantURL {
+	if wantURL := "https://REDACTED@e.test/api/vms?access_token=REDACTED&max=3"; got.URL != wantURL {
 		t.Errorf("URL = %q, want %q", got.URL, wantURL)
 	}
 	for _, secret := range []string{"hunter2", "t0k", "YWRtaW46aHVudGVyMg", "abc"} {
@@ -73,7 +73,7 @@ func FuzzRedactBody(f *testing.F) {
 	f.Fuzz(func(t *testing.T, ct, prefix, secret string) {
 		_ = RedactBody(ct, prefix+secret)
 		prefix = strings.NewReplacer("<", "", ">", "").Replace(prefix)
-		if len(secret) < 4 || strings.ContainsAny(secret, "<>") || strings.Contains(prefix, secret) || strings.Contains("<vm><password>[redacted]</password></vm>", secret) {
+		if len(secret) < 4 || strings.ContainsAny(secret, "<>") || strings.Contains(prefix, secret) || strings.Contains("<vm><password>REDACTED</password></vm>", secret) {
 			return
 		}
 		body := "<vm>" + prefix + "<password>" + secret + "</password></vm>"
