@@ -200,3 +200,14 @@ func TestWriteRefusesMissingOutcome(t *testing.T) {
 		t.Errorf("after Settle: %v", err)
 	}
 }
+
+func TestNewCoverage(t *testing.T) {
+	model := []string{"GET /", "GET /vms", "POST /vms", "GET /vms/{vm_id}", "POST /vms/{vm_id}/start", "GET /hosts", "GET /vms"}
+	r := sample()
+	c := NewCoverage(model, append(r.Exercised(), "GET /nowhere"))
+	got, _ := json.Marshal(c)
+	want := `{"resources":[{"resource":"/","routes":1},{"resource":"hosts","routes":1,"exercised":["GET /hosts"]},{"resource":"vms","routes":4,"exercised":["GET /vms","GET /vms/{vm_id}","POST /vms/{vm_id}/start"]}]}`
+	if string(got) != want {
+		t.Errorf("coverage\n got %s\nwant %s", got, want)
+	}
+}
