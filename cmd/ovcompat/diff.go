@@ -82,11 +82,11 @@ otherwise, 2 on bad input.`,
 					return usageError("--baseline %s: %v", baseline, err)
 				}
 			}
-			base, err := readResults(args[0])
+			base, err := readResults(cmd, args[0])
 			if err != nil {
 				return err
 			}
-			next, err := readResults(args[1])
+			next, err := readResults(cmd, args[1])
 			if err != nil {
 				return err
 			}

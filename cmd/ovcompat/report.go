@@ -69,7 +69,7 @@ reports were written, whatever the run's outcome, and 2 on bad input.`,
 			if err != nil {
 				return err
 			}
-			r, err := readResults(in)
+			r, err := readResults(cmd, in)
 			if err != nil {
 				return err
 			}
@@ -124,10 +124,10 @@ func chooseFormats(names []string) ([]reportFormat, error) {
 	return out, nil
 }
 
-// readResults reads a results.json, or standard input for "-"; every error
-// is a usage error (exit 2).
-func readResults(path string) (*reports.Results, error) {
-	var rd io.Reader = os.Stdin
+// readResults reads a results.json, or the command's standard input for
+// "-"; every error is a usage error (exit 2).
+func readResults(cmd *cobra.Command, path string) (*reports.Results, error) {
+	rd := cmd.InOrStdin()
 	if path != "-" {
 		f, err := os.Open(path)
 		if err != nil {
