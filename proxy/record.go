@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -100,14 +101,16 @@ func (r *recorder) write(e *har.Entry) error {
 		head, _ := json.Marshal(har.Creator{Name: "ovcompat proxy", Version: r.version})
 		fmt.Fprintf(r.w, "{\"log\": {\"version\": \"1.2\", \"creator\": %s, \"entries\": [\n", head)
 	}
-	b, err := json.Marshal(e)
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // bodies stay readable: <vm>, not \u003cvm\u003e
+	if err := enc.Encode(e); err != nil {
 		return fmt.Errorf("record: %w", err)
 	}
 	if r.n > 0 {
 		r.w.WriteString(",\n")
 	}
-	r.w.Write(b)
+	r.w.Write(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
 	r.n++
 	if r.n >= entriesPerFile {
 		return r.closeFile()
@@ -146,6 +149,7 @@ func (r *recorder) close() {
 func harEntry(x *exchange, maxBody int64) *har.Entry {
 	e := &har.Entry{StartedDateTime: x.start.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
 		Time: float64(x.end.Sub(x.start).Microseconds()) / 1000}
+	e.Timings.Wait = e.Time
 	u := url.URL{Scheme: x.scheme, Host: x.host, Path: "/", RawQuery: redact.Query(x.rawQuery)}
 	if p, err := url.PathUnescape(x.path); err == nil {
 		u.Path, u.RawPath = p, x.path
