@@ -108,33 +108,45 @@ func outcomesChart(rs []ResourceOutcomes) chart {
 // maxChartRules bounds the rows of the rules chart; the rest is one row.
 const maxChartRules = 25
 
-// rulesChart draws violations per rule, coloured by worst severity.
+// rulesChart draws violations per rule, stacked by severity.
 func rulesChart(rules []RuleCount) chart {
 	sev := Severities()
 	legend := make([]legendItem, len(sev))
+	classes := make([]string, len(sev))
 	for i, s := range sev {
 		legend[i] = legendItem{Class: "v-" + string(s), Label: string(s)}
+		classes[i] = "v-" + string(s)
 	}
 	c := newChart("Violations by rule", legend)
-	top := 0
-	for _, r := range rules {
+	shown := rules[:min(len(rules), maxChartRules)]
+	var rest SeverityCounts
+	for _, r := range rules[len(shown):] {
+		rest.Error += r.By.Error
+		rest.Warning += r.By.Warning
+		rest.Info += r.By.Info
+	}
+	top := rest.Total()
+	for _, r := range shown {
 		top = max(top, r.Count)
 	}
-	rest, restRules := 0, 0
-	for i, r := range rules {
-		if i >= maxChartRules {
-			rest += r.Count
-			restRules++
-			continue
-		}
-		c.addRow(r.Rule, strconv.Itoa(r.Count), []int{r.Count}, []string{"v-" + string(r.Severity)},
-			[]string{fmt.Sprintf("%s: %d (worst %s)", r.Rule, r.Count, r.Severity)}, top)
+	for _, r := range shown {
+		c.addRow(r.Rule, strconv.Itoa(r.Count), severityCounts(r.By), classes, severityTips(r.Rule, r.By), top)
 	}
-	if restRules > 0 {
-		label := fmt.Sprintf("%d other rules", restRules)
-		c.addRow(label, strconv.Itoa(rest), []int{rest}, []string{"v-other"}, []string{label}, max(rest, top))
+	if n := len(rules) - len(shown); n > 0 {
+		label := fmt.Sprintf("%d other rules", n)
+		c.addRow(label, strconv.Itoa(rest.Total()), severityCounts(rest), classes, severityTips(label, rest), top)
 	}
 	return c
+}
+
+func severityCounts(c SeverityCounts) []int { return []int{c.Error, c.Warning, c.Info} }
+
+func severityTips(label string, c SeverityCounts) []string {
+	return []string{
+		fmt.Sprintf("%s: %d error", label, c.Error),
+		fmt.Sprintf("%s: %d warning", label, c.Warning),
+		fmt.Sprintf("%s: %d info", label, c.Info),
+	}
 }
 
 // coverageRow is one resource of the coverage table.

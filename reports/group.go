@@ -8,6 +8,9 @@ type RuleCount struct {
 	// Severity is the worst severity the rule was reported with.
 	Severity Severity
 	Count    int
+	// By counts the rule's violations per severity (a severity override
+	// can report one rule at several).
+	By SeverityCounts
 }
 
 // ViolationsByRule counts violations per rule, most frequent first, then
@@ -23,6 +26,7 @@ func (r *Results) ViolationsByRule() []RuleCount {
 			out = append(out, RuleCount{Rule: v.Rule, Severity: v.Severity})
 		}
 		out[k].Count++
+		out[k].By.add(v.Severity)
 		if v.Severity.rank() > out[k].Severity.rank() {
 			out[k].Severity = v.Severity
 		}

@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"encoding/xml"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -117,5 +118,27 @@ func TestJUnitHostileText(t *testing.T) {
 	var v any
 	if err := xml.Unmarshal(buf.Bytes(), &v); err != nil {
 		t.Errorf("junit.xml does not parse: %v\n%s", err, buf.String())
+	}
+}
+
+// TestRulesChartFoldsTheRest keeps the rules chart readable: past
+// maxChartRules rules, the rest is one row whose count is their sum.
+func TestRulesChartFoldsTheRest(t *testing.T) {
+	var rules []RuleCount
+	total := 0
+	for i := 0; i < maxChartRules+5; i++ {
+		n := 100 - i
+		rules = append(rules, RuleCount{Rule: "r" + strconv.Itoa(i), Severity: SeverityWarning, Count: n, By: SeverityCounts{Warning: n}})
+		if i >= maxChartRules {
+			total += n
+		}
+	}
+	c := rulesChart(rules)
+	if len(c.Rows) != maxChartRules+1 {
+		t.Fatalf("%d rows, want %d", len(c.Rows), maxChartRules+1)
+	}
+	last := c.Rows[len(c.Rows)-1]
+	if last.Label != "5 other rules" || last.Total != strconv.Itoa(total) {
+		t.Errorf("last row %q %q, want 5 other rules, %d", last.Label, last.Total, total)
 	}
 }
