@@ -36,7 +36,8 @@ func TestHTMLSize10k(t *testing.T) {
 func BenchmarkRender10k(b *testing.B) {
 	r := bench10k()
 	baseline := timeOf(func() { _ = Write(io.Discard, r) })
-	for name, render := range renderers() {
+	for _, nr := range renderers() {
+		name, render := nr.name, nr.render
 		b.Run(name, func(b *testing.B) {
 			var c countingWriter
 			b.ReportAllocs()

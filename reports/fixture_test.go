@@ -134,14 +134,20 @@ func sample() *Results {
 	return r
 }
 
-// renderers are every renderer of a Results, by name.
-func renderers() map[string]func(io.Writer, *Results) error {
-	return map[string]func(io.Writer, *Results) error{
-		"json":       Write,
-		"html":       func(w io.Writer, r *Results) error { return WriteHTML(w, r, HTMLOptions{}) },
-		"violations": func(w io.Writer, r *Results) error { return WriteViolationsHTML(w, r, HTMLOptions{}) },
-		"markdown":   func(w io.Writer, r *Results) error { return WriteMarkdown(w, r, MarkdownOptions{}) },
-		"junit":      WriteJUnit,
+// namedRenderer is a renderer of a Results with a name for subtests.
+type namedRenderer struct {
+	name   string
+	render func(io.Writer, *Results) error
+}
+
+// renderers are every renderer of a Results, in a fixed order.
+func renderers() []namedRenderer {
+	return []namedRenderer{
+		{"json", Write},
+		{"html", func(w io.Writer, r *Results) error { return WriteHTML(w, r, HTMLOptions{}) }},
+		{"violations", func(w io.Writer, r *Results) error { return WriteViolationsHTML(w, r, HTMLOptions{}) }},
+		{"markdown", func(w io.Writer, r *Results) error { return WriteMarkdown(w, r, MarkdownOptions{}) }},
+		{"junit", WriteJUnit},
 	}
 }
 

@@ -36,7 +36,8 @@ func FuzzRead(f *testing.F) {
 		if !bytes.Equal(first.Bytes(), second.Bytes()) {
 			t.Errorf("not stable:\n%s", firstDiff(first.Bytes(), second.Bytes()))
 		}
-		for name, render := range renderers() {
+		for _, nr := range renderers() {
+			name, render := nr.name, nr.render
 			if err := render(&countingWriter{}, r); err != nil {
 				t.Errorf("%s: %v", name, err)
 			}

@@ -68,7 +68,8 @@ func TestJUnitScenarioErrorWithoutSteps(t *testing.T) {
 // TestRenderersAreDeterministic renders each report twice from values
 // built separately and compares the bytes.
 func TestRenderersAreDeterministic(t *testing.T) {
-	for name, render := range renderers() {
+	for _, nr := range renderers() {
+		name, render := nr.name, nr.render
 		t.Run(name, func(t *testing.T) {
 			var a, b bytes.Buffer
 			if err := render(&a, bigResults(40, 4)); err != nil {
@@ -87,7 +88,8 @@ func TestRenderersAreDeterministic(t *testing.T) {
 // TestRenderersReportWriteErrors checks that a failing writer is an error,
 // not a silent short file.
 func TestRenderersReportWriteErrors(t *testing.T) {
-	for name, render := range renderers() {
+	for _, nr := range renderers() {
+		name, render := nr.name, nr.render
 		t.Run(name, func(t *testing.T) {
 			if err := render(failingWriter{}, sample()); err == nil {
 				t.Error("no error from a writer that fails")
