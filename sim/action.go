@@ -46,11 +46,17 @@ func (e *Engine) action(q *request) *reply {
 	var rec *record
 	if n := len(q.segs) - 1; n > 0 {
 		w, ok := e.st.walk(q.segs[:n], q.tmpl[:n], false)
-		if !ok || w.rec == nil || !e.visibleAt(q, w.rec) {
+		rec = w.rec
+		if rec == nil {
+			rec = w.parent // an action on a collection (gluster bricks)
+		}
+		if !ok || (rec == nil && n > 1) || (rec != nil && !e.visibleAt(q, rec)) {
 			return notFound()
 		}
-		rec = w.rec
-		if !q.acct.admin && rec.owner != q.acct.name && !q.acct.grants[rec.id] && !e.pathGranted(q) && !e.granted(q.acct, rec, 3) {
+		if rec == nil && !q.acct.admin {
+			return forbidden()
+		}
+		if rec != nil && !q.acct.admin && rec.owner != q.acct.name && !q.acct.grants[rec.id] && !e.pathGranted(q) && !e.granted(q.acct, rec, 3) {
 			return forbidden()
 		}
 	} else if !q.acct.admin {

@@ -173,13 +173,7 @@ func (e *Engine) templatePrepare(o *op) *reply {
 func (e *Engine) templateAfter(o *op) {
 	tmpl := o.rec
 	vm := e.st.lookup(idOf(tmpl.data, "vm"), e.m.Type("Vm"))
-	if hr := e.homeRoute(tmpl); hr != nil {
-		for _, seg := range []string{"diskattachments", "cdroms"} {
-			if lr := e.meta.subRoute(hr, seg); lr != nil {
-				tmpl.sub(seg, lr, true).filled = true
-			}
-		}
-	}
+	e.templateDevices(tmpl)
 	if vm == nil {
 		return
 	}
@@ -199,6 +193,18 @@ func (e *Engine) templateAfter(o *op) {
 		removeChildren(n, "vm")
 		e.addChild(tmpl, "nics", "", n)
 	}
+}
+
+// templateDevices gives a new template its CD-ROM; its disks come from
+// the VM it is made of. Both lists are read-only below a template.
+func (e *Engine) templateDevices(tmpl *record) {
+	hr := e.homeRoute(tmpl)
+	for _, seg := range []string{"diskattachments", "cdroms"} {
+		if lr := e.meta.subRoute(hr, seg); lr != nil {
+			tmpl.sub(seg, lr, true).filled = true
+		}
+	}
+	e.addChild(tmpl, "cdroms", "", etree.NewElement("cdrom"))
 }
 
 // templateRemove keeps Blank and the templates VMs use.

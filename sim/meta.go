@@ -92,7 +92,7 @@ func buildMeta(m *schema.Model) (*meta, error) {
 	}
 	for _, r := range routes {
 		segs := splitPath(r.Path)
-		if r.Kind != schema.List || len(segs) != 1 {
+		if (r.Kind != schema.List && r.Kind != schema.Add) || len(segs) != 1 || contains(mt.roots, segs[0]) {
 			continue
 		}
 		mt.roots = append(mt.roots, segs[0])

@@ -20,11 +20,14 @@ func (e *Engine) get(q *request) *reply {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	w, ok := e.st.walk(q.segs, q.tmpl, false)
-	if !ok || w.rec == nil || !e.visibleAt(q, w.rec) {
+	rec := w.rec
+	if !ok && e.keyed(q) {
+		rec = e.keyedItem(q)
+	} else if !ok || rec == nil || !e.visibleAt(q, rec) {
 		return notFound()
 	}
 	x := &renderer{e: e, base: q.base}
-	el := x.record(w.rec, q.rel, q.route, q.route.Output.Element, parseFollow(q.query.Get("follow")))
+	el := x.record(rec, q.rel, q.route, q.route.Output.Element, parseFollow(q.query.Get("follow")))
 	return &reply{status: http.StatusOK, el: el, typ: q.route.Output.Type}
 }
 
@@ -60,6 +63,23 @@ func (e *Engine) list(q *request) *reply {
 	x := &renderer{e: e, base: q.base}
 	el := x.collection(w.coll, q.rel, q.route, items, parseFollow(q.query.Get("follow")))
 	return &reply{status: http.StatusOK, el: el, typ: q.route.Output.Type}
+}
+
+// keyed reports whether q reads an item of a collection that can be
+// neither listed nor added to (/options/{option}): any key names one.
+func (e *Engine) keyed(q *request) bool {
+	parent, _ := splitLast(q.route.Path)
+	return len(q.segs) == 2 && e.meta.route("GET", parent) == nil && e.meta.route("POST", parent) == nil
+}
+
+// keyedItem makes the item a keyed collection answers for q's key.
+func (e *Engine) keyedItem(q *request) *record {
+	t := q.route.Output.Type
+	d := etree.NewElement(q.route.Output.Element)
+	if t.Elem("name") != nil {
+		d.AddChild(elem("name", q.segs[1]))
+	}
+	return &record{id: q.segs[1], typ: t, tag: q.route.Output.Element, data: d}
 }
 
 // visibleAt reports whether the user may see r, found at the request path.

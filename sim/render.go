@@ -54,10 +54,17 @@ type piece struct {
 
 // record renders r as found at path (below the base) through Get route get
 // (nil: r's own), as element tag.
+//
+// Without get, the links and actions are those of r's canonical path, and
+// so is the href unless path is given (an item listed where it cannot be
+// read one by one).
 func (x *renderer) record(r *record, path string, get *schema.Route, tag string, fw follow) *etree.Element {
+	linkBase := path
 	if get == nil {
-		get = x.e.homeRoute(r)
-		path = r.path()
+		get, linkBase = x.e.homeRoute(r), r.path()
+		if path == "" {
+			path = linkBase
+		}
 	}
 	if tag == "" {
 		tag = r.tag
@@ -75,15 +82,15 @@ func (x *renderer) record(r *record, path string, get *schema.Route, tag string,
 		if len(h.actions) > 0 {
 			acts := etree.NewElement("actions")
 			for _, a := range h.actions {
-				acts.AddChild(link(x.base+path+"/"+a, a))
+				acts.AddChild(link(x.base+linkBase+"/"+a, a))
 			}
 			pieces = append(pieces, piece{elemIndex(t, "actions"), acts})
 		}
 		li := elemIndex(t, "link")
 		for _, rel := range h.links {
-			pieces = append(pieces, piece{li, link(x.base+joinPath(path, rel), rel)})
+			pieces = append(pieces, piece{li, link(x.base+joinPath(linkBase, rel), rel)})
 			if h.search[rel] {
-				pieces = append(pieces, piece{li, link(x.base+joinPath(path, rel)+"?search={query}", rel+"/search")})
+				pieces = append(pieces, piece{li, link(x.base+joinPath(linkBase, rel)+"?search={query}", rel+"/search")})
 			}
 		}
 	}
@@ -109,7 +116,7 @@ func (x *renderer) record(r *record, path string, get *schema.Route, tag string,
 			continue
 		}
 		x.depth++
-		inl := x.collection(r.subs[rel], joinPath(path, rel), lr, r.subs[rel].list(), sub)
+		inl := x.collection(r.subs[rel], joinPath(linkBase, rel), lr, r.subs[rel].list(), sub)
 		x.depth--
 		inl.Tag = name
 		pieces = append(pieces, piece{e.Index, inl})
@@ -180,11 +187,7 @@ func (x *renderer) collection(c *collection, path string, lr *schema.Route, item
 	ir := x.e.meta.itemRoute(lr)
 	tag := itemTag(lr)
 	for _, r := range items {
-		if ir != nil {
-			el.AddChild(x.record(r, path+"/"+r.id, ir, tag, fw))
-		} else {
-			el.AddChild(x.record(r, "", nil, tag, fw))
-		}
+		el.AddChild(x.record(r, path+"/"+r.id, ir, tag, fw))
 	}
 	return el
 }

@@ -66,6 +66,9 @@ func (e *Engine) seedTemplates(s *seeder, cluster, sd *record, profiles []*recor
 		"placement_policy", x("p", "affinity", "migratable"), "sso", x("s", "methods", []*etree.Element{}),
 		"start_paused", "false", "stateless", "false", "type", "server", "usb", x("u", "enabled", "false"),
 		"status", "ok", "version", x("v", "version_number", "1", "base_template", ref(blankID))))
+	if blank != nil {
+		e.templateDevices(blank)
+	}
 	out := []*record{blank}
 	for _, t := range []templateSpec{
 		{"centos-stream-9", "CentOS Stream 9 with cloud-init", "rhel_9x64", 2 << 30, 10 << 30},
@@ -92,12 +95,7 @@ func (e *Engine) seedTemplates(s *seeder, cluster, sd *record, profiles []*recor
 		}
 		v := x("version", "version_number", "1", "base_template", ref(tmpl.id))
 		setChild(tmpl.data, tmpl.typ, normalized(v, tmpl.typ.Elem("version").Type))
-		hr := e.homeRoute(tmpl)
-		for _, seg := range []string{"diskattachments", "cdroms"} {
-			if lr := e.meta.subRoute(hr, seg); lr != nil {
-				tmpl.sub(seg, lr, true).filled = true
-			}
-		}
+		e.templateDevices(tmpl)
 		disk := e.newDisk(x("disk", "format", "cow", "provisioned_size", fmt.Sprint(t.disk), "sparse", "true",
 			"actual_size", fmt.Sprint(t.disk/5), "storage_domains", refs("storage_domain", sd.id)), t.name+"_Disk1", "")
 		e.addChild(tmpl, "diskattachments", disk.id, x("disk_attachment", "active", "true", "bootable", "true",

@@ -55,8 +55,13 @@ type store struct {
 func newStore(mt *meta) *store {
 	s := &store{mt: mt, roots: map[string]*collection{}, byID: map[string][]*record{}}
 	for _, seg := range mt.roots {
-		r := mt.route("GET", "/"+seg)
-		s.roots[seg] = &collection{seg: seg, item: itemType(r), tag: itemTag(r), items: map[string]*record{}}
+		c := &collection{seg: seg, items: map[string]*record{}}
+		if r := mt.route("GET", "/"+seg); r != nil {
+			c.item, c.tag = itemType(r), itemTag(r)
+		} else if r := mt.route("POST", "/"+seg); r != nil {
+			c.item, c.tag = r.Input.Type, r.Input.Element
+		}
+		s.roots[seg] = c
 	}
 	return s
 }

@@ -150,6 +150,11 @@ func (e *Engine) vmAfter(o *op) {
 		removeChildren(n, "mac")
 		e.addChild(vm, "nics", "", n)
 	}
+	for _, cd := range tmpl.subs["cdroms"].list() {
+		c := cd.data.Copy()
+		removeChildren(c, "template")
+		e.addChild(vm, "cdroms", "", c)
+	}
 	if copied > 0 {
 		e.setStatus(vm, "image_locked", "down")
 	}

@@ -86,13 +86,7 @@ func (e *Engine) add(q *request) *reply {
 	}
 	path := q.rel + "/" + rec.id
 	x := &renderer{e: e, base: q.base}
-	var el *etree.Element
-	if ir := e.meta.itemRoute(q.route); ir != nil {
-		el = x.record(rec, path, ir, q.route.Output.Element, nil)
-	} else {
-		el = x.record(rec, "", nil, q.route.Output.Element, nil)
-		path = rec.path()
-	}
+	el := x.record(rec, path, e.meta.itemRoute(q.route), q.route.Output.Element, nil)
 	return &reply{status: status, el: el, typ: q.route.Output.Type, location: q.base + path, add: true}
 }
 
@@ -106,7 +100,9 @@ func forbidden() *reply {
 // attachTarget finds the existing object an Add to a sub-collection names
 // (by id, or by name on routes that only attach), to list it there.
 func (e *Engine) attachTarget(q *request, c *collection, in *etree.Element, t *schema.Type) (*record, *reply) {
-	if c.owner == nil {
+	if c.owner == nil || e.meta.mirrors[e.homeRoute(c.owner)][t] == c.seg {
+		// Objects join this collection by referring to its owner (a data
+		// center's networks): an Add there creates one.
 		return nil, nil
 	}
 	root := e.st.root(t)
@@ -143,6 +139,7 @@ func attachOnly(r *schema.Route) bool {
 
 // create makes a new object of type t in c from body in. Callers hold mu.
 func (e *Engine) create(q *request, c *collection, add *schema.Route, t *schema.Type, in *etree.Element) (*record, *reply) {
+	given := in.SelectAttrValue("id", "")
 	normalize(in, t, false)
 	tag := c.tag
 	if tag == "" {
@@ -150,6 +147,11 @@ func (e *Engine) create(q *request, c *collection, add *schema.Route, t *schema.
 	}
 	in.Tag = tag
 	rec := &record{id: e.newID(), typ: t, tag: tag, data: in}
+	if given != "" && e.st.root(t) == nil && c.items[given] == nil && clientID(given) {
+		// Objects that live only below another (labels, permits) keep
+		// the id the client chose.
+		rec.id = given
+	}
 	if !q.acct.admin {
 		rec.owner = q.acct.name
 	}
@@ -184,6 +186,19 @@ func (e *Engine) create(q *request, c *collection, add *schema.Route, t *schema.
 	}
 	e.createNested(o)
 	return rec, nil
+}
+
+// clientID reports whether a client's id can name an object in a path.
+func clientID(id string) bool {
+	if len(id) > 128 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; c <= ' ' || c >= 0x7f || strings.IndexByte("/?#;%\\\"<>", c) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // uniqueNames reports whether names must be unique in c, as the engine
