@@ -329,7 +329,7 @@ func (c *comparer) skipped(sc *Scenario, b, n *Step) []Change {
 	for _, s := range b.Skipped {
 		if !newS[s.Location] && n.Outcome != Skip {
 			ch := c.at(sc, n)
-			ch.Kind, ch.Grade, ch.Location, ch.Reason = KindComparisonResumed, GradeInfo, s.Location, "comparison skipped in the base run is now made"
+			ch.Kind, ch.Grade, ch.Location, ch.Reason = KindComparisonResumed, GradeInfo, s.Location, "comparison skipped in the base run is not skipped in the new one"
 			out = append(out, ch)
 			newS[s.Location] = true
 		}
@@ -376,6 +376,8 @@ func sortChanges(cs []Change) {
 			return x.Kind < y.Kind
 		case x.Rule != y.Rule:
 			return x.Rule < y.Rule
+		case x.Accepted != y.Accepted:
+			return !x.Accepted
 		case x.Route != y.Route:
 			return x.Route < y.Route
 		}
@@ -407,4 +409,51 @@ func (d *Diff) Counts() (GradeCounts, int) {
 		g.add(c.Grade)
 	}
 	return g, accepted
+}
+
+// KindCount counts the changes of one kind (and rule, for violations) and
+// grade.
+type KindCount struct {
+	Kind     string `json:"kind"`
+	Rule     string `json:"rule,omitempty"`
+	Grade    Grade  `json:"grade"`
+	Count    int    `json:"count"`
+	Accepted int    `json:"accepted"`
+}
+
+// ByKind counts the changes per kind, rule and grade: worst grade first,
+// then most frequent, then by kind and rule.
+func (d *Diff) ByKind() []KindCount {
+	type key struct {
+		kind, rule string
+		grade      Grade
+	}
+	idx := map[key]int{}
+	var out []KindCount
+	for _, c := range d.Changes {
+		k := key{c.Kind, c.Rule, c.Grade}
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k] = i
+			out = append(out, KindCount{Kind: c.Kind, Rule: c.Rule, Grade: c.Grade})
+		}
+		out[i].Count++
+		if c.Accepted {
+			out[i].Accepted++
+		}
+	}
+	sort.Slice(out, func(a, b int) bool {
+		x, y := out[a], out[b]
+		switch {
+		case x.Grade.rank() != y.Grade.rank():
+			return x.Grade.rank() > y.Grade.rank()
+		case x.Count != y.Count:
+			return x.Count > y.Count
+		case x.Kind != y.Kind:
+			return x.Kind < y.Kind
+		}
+		return x.Rule < y.Rule
+	})
+	return out
 }

@@ -12,7 +12,8 @@ import (
 const DiffVersion = 1
 
 // WriteDiffJSON writes the diff as JSON: {"version", "fail_on", "failed",
-// "base", "new", "counts", "accepted", "changes", "unused_baseline"}.
+// "base", "new", "counts", "accepted", "by_kind", "changes",
+// "unused_baseline"}.
 func WriteDiffJSON(w io.Writer, d *Diff, failOn Grade) error {
 	counts, accepted := d.Counts()
 	changes := d.Changes
@@ -27,9 +28,10 @@ func WriteDiffJSON(w io.Writer, d *Diff, failOn Grade) error {
 		New      Run         `json:"new"`
 		Counts   GradeCounts `json:"counts"`
 		Accepted int         `json:"accepted"`
+		ByKind   []KindCount `json:"by_kind"`
 		Changes  []Change    `json:"changes"`
 		Unused   []Accepted  `json:"unused_baseline,omitempty"`
-	}{DiffVersion, failOn, len(d.Failing(failOn)) > 0, d.Base, d.New, counts, accepted, changes, d.Unused}
+	}{DiffVersion, failOn, len(d.Failing(failOn)) > 0, d.Base, d.New, counts, accepted, d.ByKind(), changes, d.Unused}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -101,6 +103,20 @@ func WriteDiffText(w io.Writer, d *Diff, failOn Grade) error {
 	p("base: %s\nnew:  %s\n", runLine(d.Base), runLine(d.New))
 	counts, accepted := d.Counts()
 	p("%s\nchanges: %d breaking, %d warning, %d info; %d accepted\n", verdict(d, failOn), counts.Breaking, counts.Warning, counts.Info, accepted)
+	if kinds := d.ByKind(); len(kinds) > 0 {
+		p("\nby kind:\n")
+		for _, k := range kinds {
+			name := k.Kind
+			if k.Rule != "" {
+				name += " " + k.Rule
+			}
+			p("  %-8s %-48s %6d", k.Grade, name, k.Count)
+			if k.Accepted > 0 {
+				p("  (%d accepted)", k.Accepted)
+			}
+			p("\n")
+		}
+	}
 	section := func(title string, acceptedOnes bool) {
 		first := true
 		for i := range d.Changes {
@@ -159,8 +175,14 @@ func acceptedLine(a Accepted) string {
 	return strings.Join(parts, ", ")
 }
 
+// maxMarkdownChanges bounds the rows of each Markdown table of changes, so
+// that the summary fits a pull-request comment; the table by kind always
+// counts every change, and the changes not accepted come first.
+const maxMarkdownChanges = 100
+
 // WriteDiffMarkdown writes the diff for a pull-request comment or a CI step
-// summary.
+// summary: the verdict, the counts by kind, and the changes (at most 100 per
+// table, worst first; --format json or text lists them all).
 func WriteDiffMarkdown(w io.Writer, d *Diff, failOn Grade) error {
 	bw := &errWriter{w: w}
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
@@ -168,13 +190,33 @@ func WriteDiffMarkdown(w io.Writer, d *Diff, failOn Grade) error {
 	p("## ovcompat diff: %s\n\n", mdText(verdict(d, failOn)))
 	p("Base `%s` → new `%s`\n\n", mdCode(runLine(d.Base)), mdCode(runLine(d.New)))
 	p("| breaking | warning | info | accepted |\n|---:|---:|---:|---:|\n| %d | %d | %d | %d |\n", counts.Breaking, counts.Warning, counts.Info, accepted)
+	if kinds := d.ByKind(); len(kinds) > 0 {
+		p("\n| grade | kind | count | accepted |\n|---|---|---:|---:|\n")
+		for _, k := range kinds {
+			name := k.Kind
+			if k.Rule != "" {
+				name += " " + k.Rule
+			}
+			p("| %s | `%s` | %d | %d |\n", k.Grade, mdCell(name), k.Count, k.Accepted)
+		}
+	}
 	table := func(title string, acceptedOnes bool) {
-		first := true
+		first, n, left := true, 0, 0
+		defer func() {
+			if left > 0 {
+				p("\n… and %d more; `ovcompat diff --format json` lists them all.\n", left)
+			}
+		}()
 		for i := range d.Changes {
 			c := &d.Changes[i]
 			if c.Accepted != acceptedOnes {
 				continue
 			}
+			if n == maxMarkdownChanges {
+				left++
+				continue
+			}
+			n++
 			if first {
 				head, rule := "| grade | change | where | location | reason |", "|---|---|---|---|---|"
 				if acceptedOnes {

@@ -244,3 +244,27 @@ func TestDiffFixtures(t *testing.T) {
 		golden(t, name, buf.Bytes())
 	}
 }
+
+// TestDiffMarkdownCaps keeps a diff of thousands of changes within a
+// pull-request comment, while the table by kind still counts them all.
+func TestDiffMarkdownCaps(t *testing.T) {
+	base := bigResults(100, 10)
+	next := bigResults(100, 10)
+	for i := range next.Scenarios {
+		for j := range next.Scenarios[i].Steps {
+			st := &next.Scenarios[i].Steps[j]
+			st.Differences = append(st.Differences, Difference{Kind: "action-removed", Grade: Breaking, Location: "/vm/actions/link[1]", Reason: "action start was removed"})
+		}
+	}
+	d := Compare(base, next, nil)
+	var buf bytes.Buffer
+	if err := WriteDiffMarkdown(&buf, d, Breaking); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() > 65536 {
+		t.Errorf("diff.md of %d bytes does not fit a pull-request comment", buf.Len())
+	}
+	if !strings.Contains(buf.String(), "| breaking | `action-removed` | 1000 | 0 |") || !strings.Contains(buf.String(), "… and 900 more") {
+		t.Errorf("the Markdown diff does not count every change or say what it left out:\n%.2000s", buf.String())
+	}
+}
