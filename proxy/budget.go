@@ -9,7 +9,9 @@ import (
 // budget paces validation so that it takes CPU the proxy does not need.
 // Time is cut in windows; in each, validation may spend a floor share of
 // the CPU (so a saturated proxy still validates a sample) plus half of the
-// CPU the process left idle in the previous window. Workers that spend the
+// CPU left idle in the previous window: idle for the process (GOMAXPROCS
+// minus what it used) and, where the machine tells, idle machine-wide, the
+// smaller of the two. Workers that spend the
 // window's allowance wait for the next; meanwhile the queue fills and the
 // proxy sheds, so traffic never waits for validation.
 type budget struct {
@@ -17,20 +19,24 @@ type budget struct {
 	floor    float64 // share of capacity always allowed
 	capacity float64 // cores (GOMAXPROCS)
 	cpu      func() (time.Duration, bool)
+	sys      func() (idle, total uint64, ok bool)
 
 	mu      sync.Mutex
 	start   time.Time
 	cpuAt   time.Duration
+	sysIdle uint64
+	sysAll  uint64
 	allowed time.Duration
 	spent   time.Duration
 	// unlimited lifts the pacing (draining at shutdown).
 	unlimited bool
 }
 
-func newBudget(floor float64, cpu func() (time.Duration, bool)) *budget {
-	b := &budget{window: 100 * time.Millisecond, floor: floor, capacity: float64(runtime.GOMAXPROCS(0)), cpu: cpu}
+func newBudget(floor float64, cpu func() (time.Duration, bool), sys func() (uint64, uint64, bool)) *budget {
+	b := &budget{window: 100 * time.Millisecond, floor: floor, capacity: float64(runtime.GOMAXPROCS(0)), cpu: cpu, sys: sys}
 	b.start = time.Now()
 	b.cpuAt, _ = cpu()
+	b.sysIdle, b.sysAll, _ = sys()
 	b.allowed = b.allowance(1)
 	return b
 }
@@ -53,6 +59,10 @@ func (b *budget) roll(now time.Time) {
 		used := float64(cpuNow - b.cpuAt)
 		idle = 1 - used/(b.capacity*float64(elapsed))
 		idle = min(max(idle, 0), 1)
+	}
+	if si, sa, ok := b.sys(); ok && sa > b.sysAll {
+		idle = min(idle, float64(si-b.sysIdle)/float64(sa-b.sysAll))
+		b.sysIdle, b.sysAll = si, sa
 	}
 	b.start, b.cpuAt, b.spent = now, cpuNow, 0
 	b.allowed = b.allowance(idle)

@@ -84,6 +84,10 @@ type Config struct {
 	// rule into 502 with a <fault>. Responses are then buffered (up to
 	// MaxBody) and validated before the client sees them.
 	EnforceResponses bool
+	// DisableValidation turns the checks off (observe mode only): the
+	// proxy then only passes and records traffic. Benchmarks use it as the
+	// baseline of validation's cost.
+	DisableValidation bool
 	// Checker checks exchanges; default rules.New with MaxBody as limit.
 	Checker *rules.Checker
 	// MaxBody is the largest body validated or recorded, in bytes (default
@@ -152,6 +156,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Upstream.User != nil {
 		return c, errors.New("proxy: the upstream URL must not carry credentials; clients send their own")
+	}
+	if c.DisableValidation && (c.Mode == Enforce || c.EnforceResponses) {
+		return c, errors.New("proxy: enforce mode needs validation")
 	}
 	if c.MaxBody <= 0 {
 		c.MaxBody = DefaultMaxBody

@@ -67,7 +67,7 @@ func New(cfg Config) (*Proxy, error) {
 	p.met = newMetrics(cfg.Registry)
 	p.live = newLiveReport(cfg.ReportKeep)
 	p.sink = newViolationSink(cfg.Violations)
-	p.val = newValidator(p, cfg.QueueSize, cfg.Workers, newBudget(cfg.ValidationShare, processCPU))
+	p.val = newValidator(p, cfg.QueueSize, cfg.Workers, newBudget(cfg.ValidationShare, processCPU, systemCPU))
 	p.met.queueDepth(p.val.depth)
 	if cfg.RecordDir != "" {
 		if p.rec, err = newRecorder(cfg.RecordDir, cfg.ToolVersion, cfg.MaxBody, p.log); err != nil {
@@ -201,7 +201,7 @@ func (p *Proxy) newExchange(r *http.Request) *exchange {
 		x.id = p.idBase + strconv.FormatUint(p.seq.Add(1), 10)
 	}
 	x.route = p.routeLabel(x.method, x.path, r.Header.Get("Version"))
-	x.validate = p.val.hasRoom()
+	x.validate = !p.cfg.DisableValidation && p.val.hasRoom()
 	x.capture = x.validate || p.rec != nil
 	return x
 }
@@ -366,7 +366,7 @@ func (p *Proxy) finish(x *exchange) {
 	if toValidate && !p.completeForValidation(x) {
 		toValidate = false
 	}
-	if !x.checked && !toValidate {
+	if !x.checked && !toValidate && !p.cfg.DisableValidation {
 		p.met.shed.WithLabelValues(p.shedReason(x)).Inc()
 	}
 	refs := int32(0)

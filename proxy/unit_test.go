@@ -50,7 +50,7 @@ func TestCapture(t *testing.T) {
 
 func TestBudget(t *testing.T) {
 	cpu := time.Duration(0)
-	b := newBudget(0.05, func() (time.Duration, bool) { return cpu, true })
+	b := newBudget(0.05, func() (time.Duration, bool) { return cpu, true }, func() (uint64, uint64, bool) { return 0, 0, false })
 	b.window = 10 * time.Millisecond
 	b.capacity = 2
 	b.allowed = b.allowance(0) // a saturated start: the floor only

@@ -7,6 +7,7 @@ import (
 	"compress/zlib"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -71,6 +72,9 @@ func (v *validator) run() {
 		v.p.met.validated.Inc()
 		v.p.emit(x, res)
 		x.done()
+		// Let goroutines that waited behind this validation (traffic) run
+		// before the next one.
+		runtime.Gosched()
 	}
 }
 
