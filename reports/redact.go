@@ -15,14 +15,6 @@ const Redacted = "REDACTED"
 // nothing else of ovcompat, and renderers redact again whatever the producer
 // did, so that no report ever shows a secret even when a producer forgot.
 
-// sensitiveWords are the parts of a header, element, attribute, JSON field
-// or form field name that mark its value as secret. Names are compared in
-// lower case with '-', '_' and '.' removed.
-var sensitiveWords = [...]string{
-	"password", "passwd", "passphrase", "secret", "token", "ticket",
-	"privatekey", "authorization", "cookie", "credential", "apikey", "sessionid",
-}
-
 // Sensitive reports whether a header, element, attribute or field of that
 // name holds a secret (Authorization, Cookie, Set-Cookie, <password>,
 // root_password, access_token, X-Auth-Token, ...).
@@ -40,7 +32,12 @@ func Sensitive(name string) bool {
 		}
 		return r
 	}, name)
-	for _, w := range sensitiveWords {
+	// The parts of a name that mark its value as secret, compared in lower
+	// case with '-', '_' and '.' removed.
+	for _, w := range [...]string{
+		"password", "passwd", "passphrase", "secret", "token", "ticket",
+		"privatekey", "authorization", "cookie", "credential", "apikey", "sessionid",
+	} {
 		if strings.Contains(n, w) {
 			return true
 		}
