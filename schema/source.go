@@ -10,15 +10,29 @@ import (
 var ErrNeedRSDL = errors.New("a v3 schema needs the engine's RSDL for its routes")
 
 // LoadEngine builds the Model of what an engine publishes: its XSD
-// (`?schema`) and its RSDL (`?rsdl`, may be nil). The API version is the
-// one the documents describe (see ImportXSD and ImportRSDL).
+// (`?schema`) and its RSDL (`?rsdl`). The API version is the one the
+// documents describe (see ImportXSD and ImportRSDL).
 //
-// Without an RSDL, a v4 XSD takes its routes and hypermedia from the
-// embedded v4 model, keeping the routes whose types the XSD has (an older
-// engine lacks the newer services); a v3 XSD is ErrNeedRSDL. source names
-// the documents in reports ("engine 4.5.4 at https://...").
+// Either may be nil. Without an RSDL, a v4 XSD takes its routes and
+// hypermedia from the embedded v4 model, keeping the routes whose types the
+// XSD has (an older engine lacks the newer services); a v3 XSD is
+// ErrNeedRSDL. Without an XSD, a v4 RSDL's routes take the embedded
+// model's types. source names the documents in reports ("engine 4.5.4 at
+// https://...").
 func LoadEngine(xsd, rsdl []byte, source string) (*Model, error) {
-	types, err := ImportXSD(xsd)
+	var types *File
+	var err error
+	switch {
+	case xsd != nil:
+		types, err = ImportXSD(xsd)
+	case rsdl != nil:
+		types, err = EmbeddedV4File()
+		if err == nil {
+			types.Routes, types.Hypermedia, types.API = nil, false, 0
+		}
+	default:
+		err = fmt.Errorf("schema: no XSD and no RSDL to load: %w", ErrModel)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -37,6 +51,9 @@ func LoadEngine(xsd, rsdl []byte, source string) (*Model, error) {
 		return nil, fmt.Errorf("schema: %w (give --rsdl, or --schema-from to fetch both)", ErrNeedRSDL)
 	default:
 		return nil, fmt.Errorf("schema: the XSD has no <api> element of type API (v3) or Api (v4), so its API version is unknown; give the RSDL too: %w", ErrModel)
+	}
+	if xsd == nil && routes.API != 4 {
+		return nil, fmt.Errorf("schema: the RSDL describes API v%d: its types come from the engine's XSD (give --schema too): %w", routes.API, ErrModel)
 	}
 	f, err := Join(types, routes)
 	if err != nil {

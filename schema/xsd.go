@@ -49,11 +49,11 @@ func ImportXSD(data []byte) (*File, error) {
 		return nil, fmt.Errorf("schema: read xsd: %w", err)
 	}
 	root := doc.Root()
-	if root == nil || root.Tag != "schema" {
-		return nil, &XSDError{Construct: "document", Reason: "root element is not xs:schema"}
+	if root == nil || root.Tag != "schema" || root.NamespaceURI() != xsdNamespace {
+		return nil, &XSDError{Construct: "document", Reason: "root element is not xs:schema (of namespace " + xsdNamespace + ")"}
 	}
 	im := &xsdImporter{data: data, root: root, prefix: root.Space, groups: map[string]*etree.Element{},
-		anon: map[string]int{}, inGroup: map[string]bool{}}
+		anon: map[string]int{}, inGroup: map[string]bool{}, globals: map[string]bool{}}
 	for _, a := range root.Attr {
 		if a.Space == "xmlns" && a.Value == xsdNamespace {
 			im.prefix = a.Key
@@ -79,6 +79,7 @@ type xsdImporter struct {
 	// inGroup holds the groups being expanded, to refuse a group that
 	// refers to itself.
 	inGroup map[string]bool
+	globals map[string]bool // global element names
 }
 
 func (im *xsdImporter) fail(el *etree.Element, construct, reason string) error {
@@ -135,11 +136,6 @@ func (im *xsdImporter) run() error {
 		}
 	}
 	sort.Slice(im.f.Elements, func(i, j int) bool { return im.f.Elements[i].Name < im.f.Elements[j].Name })
-	for i := 1; i < len(im.f.Elements); i++ {
-		if im.f.Elements[i].Name == im.f.Elements[i-1].Name {
-			return &XSDError{Construct: "xs:element", Reason: fmt.Sprintf("global element %q declared twice", im.f.Elements[i].Name)}
-		}
-	}
 	im.f.API = xsdAPI(im.f)
 	if im.f.API != 0 {
 		im.f.BasePath = BasePathOf(im.f.API)
@@ -177,6 +173,10 @@ func (im *xsdImporter) globalElement(el *etree.Element) error {
 	if name == "" {
 		return im.fail(el, "xs:element", "global element without a name")
 	}
+	if im.globals[name] {
+		return im.fail(el, "xs:element", fmt.Sprintf("global element %q declared twice", asciiSafe(name, 80)))
+	}
+	im.globals[name] = true
 	typ := im.typeRef(el.SelectAttrValue("type", ""))
 	if typ == "" {
 		var err error
