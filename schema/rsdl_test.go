@@ -199,7 +199,7 @@ func TestImportRSDLRefusesBrokenDocuments(t *testing.T) {
 	get := `<request><http_method>GET</http_method></request>`
 	for _, tc := range []struct {
 		name, doc, want string
-		line           int
+		line            int
 	}{
 		{"unclosed placeholder", link("vms/{vm:id", get), "partial placeholder", 2},
 		{"placeholder inside a segment", link("vms/x{vm:id}", get), "partial placeholder", 2},
