@@ -28,6 +28,7 @@ type Session struct {
 	vars  scenario.Vars     // live values
 	rec   scenario.Vars     // recorded values
 	why   map[string]string // why a variable is unbound
+	gone  map[string]string // variables whose resource a step removed: which
 	roots []*scenario.Node  // parsed recorded bodies, by step
 	res   reports.Scenario
 	start time.Time
@@ -37,7 +38,7 @@ type Session struct {
 // Start begins replaying sc. The recorded values of its captures are read
 // from the recorded responses now.
 func (r *Runner) Start(sc *scenario.Scenario) *Session {
-	s := &Session{r: r, sc: sc, vars: scenario.Vars{}, rec: scenario.Vars{}, why: map[string]string{},
+	s := &Session{r: r, sc: sc, vars: scenario.Vars{}, rec: scenario.Vars{}, why: map[string]string{}, gone: map[string]string{},
 		res: scenarioHead(sc), start: r.o.Clock()}
 	steps := allSteps(sc)
 	s.roots = make([]*scenario.Node, len(steps))
@@ -77,21 +78,26 @@ func (s *Session) Step(ctx context.Context, i int) reports.Step {
 }
 
 // Cleanup replays the cleanup steps, whatever happened before, and returns
-// their results. A cleanup step whose variables are unbound (what it
-// removes was never created) is skipped.
+// their results.
 func (s *Session) Cleanup(ctx context.Context) []reports.Step {
-	var out []reports.Step
+	out := make([]reports.Step, 0, len(s.sc.Cleanup))
 	for i := range s.sc.Cleanup {
-		// Cleanup runs even when the run is being cancelled, bounded.
-		cctx := ctx
-		if ctx.Err() != nil {
-			var cancel context.CancelFunc
-			cctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-			defer cancel()
-		}
-		out = append(out, s.run(cctx, len(s.sc.Steps)+i, &s.sc.Cleanup[i], true))
+		out = append(out, s.CleanupStep(ctx, i))
 	}
 	return out
+}
+
+// CleanupStep replays cleanup step i (0-based). A cleanup step whose
+// variables are unbound (what it removes was never created) is skipped.
+// It runs even when ctx is cancelled, with a context of its own bounded to
+// 30 seconds, so that an interrupted run still removes what it created.
+func (s *Session) CleanupStep(ctx context.Context, i int) reports.Step {
+	if ctx.Err() != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+	}
+	return s.run(ctx, len(s.sc.Steps)+i, &s.sc.Cleanup[i], true)
 }
 
 // Result returns the scenario's result: steps that never ran are skipped,
@@ -155,6 +161,10 @@ func (s *Session) run(ctx context.Context, i int, st *scenario.Step, cleanup boo
 		s.unbind(st, label+" was skipped: the run is read-only")
 		return s.finish(i, out, began)
 	}
+	if v := removes(st); cleanup && v != "" && s.gone[v] != "" {
+		out.Outcome, out.SkipReason = reports.Skip, "already removed by "+s.gone[v]
+		return s.finish(i, out, began)
+	}
 	req, err := st.Request.Expand(s.vars)
 	if err != nil {
 		var ue *scenario.UnboundError
@@ -184,9 +194,7 @@ func (s *Session) run(ctx context.Context, i int, st *scenario.Step, cleanup boo
 	if _, base, rel, ok := rules.Locate(req.Path, scenario.Get(req.Header, "Version")); ok && base != "" {
 		out.Path = rel
 	}
-	for _, v := range res.Violations {
-		out.Violations = append(out.Violations, violation(v))
-	}
+	out.Violations = s.violations(ex, res.Violations)
 	if msg := htmlInstead(st, got); msg != "" {
 		out.Error = label + ": " + msg
 	}
@@ -207,11 +215,27 @@ func (s *Session) run(ctx context.Context, i int, st *scenario.Step, cleanup boo
 		}
 		s.vars[c.Var] = v
 	}
+	if v := removes(st); v != "" && got.status >= 200 && got.status < 300 {
+		s.gone[v] = label
+	}
 	out.Outcome = reports.Judge(out.Violations, out.Differences, out.Error)
 	if out.Outcome != reports.Pass {
 		out.Transcript = transcript(ex)
 	}
 	return s.finish(i, out, began)
+}
+
+// removes returns the variable whose resource a DELETE step removes (its
+// path ends with {{var}}), or "".
+func removes(st *scenario.Step) string {
+	if st.Request.Method != http.MethodDelete {
+		return ""
+	}
+	refs := scenario.References(st.Request.Path)
+	if len(refs) == 0 || !strings.HasSuffix(st.Request.Path, "}}") {
+		return ""
+	}
+	return refs[len(refs)-1]
 }
 
 // liveIDs maps each recorded id to the live id captured in its place.
@@ -326,6 +350,30 @@ func htmlInstead(st *scenario.Step, got *live) string {
 		return ""
 	}
 	return "the target answered an HTML page (status " + strconv.Itoa(got.status) + ") instead of an API document: is --target the engine's URL, and is the engine up?"
+}
+
+// violations converts the findings on an exchange. Those about the request
+// alone are the scenario's, not the engine's (a scenario may send a bad
+// request on purpose, to see the engine's fault): they are kept as info.
+func (s *Session) violations(ex *rules.Exchange, vs []schema.Violation) []reports.Violation {
+	if len(vs) == 0 {
+		return nil
+	}
+	type key struct{ rule, loc string }
+	req := map[key]bool{}
+	for _, v := range s.r.o.Checker.CheckRequest(ex).Violations {
+		req[key{v.Rule, v.Location}] = true
+	}
+	out := make([]reports.Violation, 0, len(vs))
+	for _, v := range vs {
+		rv := violation(v)
+		if req[key{v.Rule, v.Location}] && v.Severity > schema.Info {
+			rv.Severity = reports.SeverityInfo
+			rv.Reason = "in the scenario's request (" + v.Severity.String() + " for a client): " + rv.Reason
+		}
+		out = append(out, rv)
+	}
+	return out
 }
 
 func violation(v schema.Violation) reports.Violation {

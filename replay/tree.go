@@ -46,6 +46,9 @@ func variesByNature(name string, t *schema.Type) string {
 		return whyDate
 	case name == "status" && t != nil && t.IsEnum():
 		return whyStatus
+	case (name == "id" || strings.HasSuffix(name, "_id")) && (t == nil || t.Simple && t.Scalar == schema.String):
+		// image_id, vm_id...: ids written as elements.
+		return whyID
 	}
 	return ""
 }

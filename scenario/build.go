@@ -26,6 +26,9 @@ type Exchange struct {
 	Status         int
 	ResponseHeader http.Header
 	ResponseBody   []byte
+	// Role is the scenario role the request ran as, when the recorder
+	// knows it ("" for admin).
+	Role string
 }
 
 // BuildOptions describe the scenario Build makes.
@@ -47,8 +50,8 @@ type BuildOptions struct {
 // automatically: an id that a response carries (the Location of an Add, the
 // id attribute of the root or of a nested element) and a later request uses
 // becomes a variable ({{vm.id}}), captured by the step whose response first
-// carried it. Every resource an Add created and no later step removed gets
-// a cleanup step that removes it. Consecutive identical GETs of a resource
+// carried it. Every resource an Add created gets a cleanup step that
+// removes it (the replayer skips it when a step already did). Consecutive identical GETs of a resource
 // with a status collapse into one step that polls until the last status. SSO token and logout exchanges are
 // left out: credentials are the replayer's business.
 func Build(exs []Exchange, o BuildOptions) (*Scenario, error) {
@@ -147,6 +150,9 @@ func (b *builder) add(ex *Exchange) {
 	st.Request.Header = keepHeaders(ex.RequestHeader, requestKeep())
 	st.Request.Query = splitQuery(ex.RawQuery)
 	st.Auth = authOf(ex)
+	if ex.Role != RoleAdmin {
+		st.Role = ex.Role
+	}
 	api, rel, inAPI := locate(ex.Path, ex.RequestHeader.Get("Version"))
 	st.rel = rel
 	var match schema.Match
@@ -416,22 +422,14 @@ func (b *builder) collapse(st *built) bool {
 	return true
 }
 
-// cleanup removes, newest first, what the scenario created and never
-// removed.
+// cleanup removes, newest first, what the scenario created. The replayer
+// skips the cleanup of what a step already removed.
 func (b *builder) cleanup() []Step {
 	var out []Step
 	for i := len(b.created) - 1; i >= 0; i-- {
 		c := b.created[i]
-		removed := false
-		for _, st := range b.steps {
-			if st.Request.Method == http.MethodDelete && strings.HasSuffix(st.Request.Path, "{{"+c.v+"}}") {
-				removed = true
-			}
-		}
-		if !removed {
-			out = append(out, Step{Name: "remove what the scenario created ({{" + c.v + "}})",
-				Request: Request{Method: http.MethodDelete, Path: c.path}})
-		}
+		out = append(out, Step{Name: "remove what the scenario created ({{" + c.v + "}})",
+			Request: Request{Method: http.MethodDelete, Path: c.path}})
 	}
 	return out
 }
@@ -458,7 +456,7 @@ func requestKeep() []string {
 }
 
 func responseKeep() []string {
-	return []string{"Content-Type", "Location", "Allow", "WWW-Authenticate", "Correlation-Id"}
+	return []string{"Content-Type", "Location", "Allow", "WWW-Authenticate"}
 }
 
 func keepHeaders(h http.Header, keep []string) []Pair {

@@ -94,8 +94,9 @@ func TestBuild(t *testing.T) {
 			t.Errorf("step %d: %q, want %q", c.step+1, got, c.want)
 		}
 	}
-	// The VM is never removed, the disk attachment is.
-	if len(sc.Cleanup) != 1 || sc.Cleanup[0].Request.Method != "DELETE" || sc.Cleanup[0].Request.Path != "/ovirt-engine/api/vms/{{vm2.id}}" {
+	// What was created is removed, newest first.
+	if len(sc.Cleanup) != 2 || sc.Cleanup[1].Request.Method != "DELETE" || sc.Cleanup[1].Request.Path != "/ovirt-engine/api/vms/{{vm2.id}}" ||
+		sc.Cleanup[0].Request.Path != "/ovirt-engine/api/vms/{{vm2.id}}/diskattachments/{{attachment.id}}" {
 		t.Errorf("cleanup %+v", sc.Cleanup)
 	}
 	if sc.Labels.API != "v4" || strings.Join(sc.Labels.Resource, ",") != "vms" {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -184,4 +186,62 @@ func stepNode(st *Step) *yaml.Node {
 		add(m, "poll", pl)
 	}
 	return m
+}
+
+// FileName returns the file name a scenario named name is written to: the
+// name in lower case, runs of anything but letters and digits as one '-',
+// and ".yaml".
+func FileName(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+			dash = false
+			continue
+		}
+		if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	s := strings.TrimSuffix(b.String(), "-")
+	if s == "" {
+		s = "scenario"
+	}
+	return s + ".yaml"
+}
+
+// WriteFile writes sc into folder dir under FileName(sc.Name), through a
+// temporary file so that a reader never sees half a scenario, and returns
+// the file's path.
+func WriteFile(dir string, sc *Scenario) (string, error) {
+	data, err := Marshal(sc)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("scenario: %w", err)
+	}
+	path := filepath.Join(dir, FileName(sc.Name))
+	tmp, err := os.CreateTemp(dir, ".scenario-*.yaml")
+	if err != nil {
+		return "", fmt.Errorf("scenario: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return "", fmt.Errorf("scenario: write %s: %w", path, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return "", fmt.Errorf("scenario: write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return "", fmt.Errorf("scenario: write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return "", fmt.Errorf("scenario: write %s: %w", path, err)
+	}
+	return path, nil
 }

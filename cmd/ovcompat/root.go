@@ -106,4 +106,6 @@ var commands = []func(stdout, stderr io.Writer) *cobra.Command{
 	newDiffCmd,
 	newProxyCmd,
 	newSimCmd,
+	newReplayCmd,
+	newImportCmd,
 }

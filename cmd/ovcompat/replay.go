@@ -1,0 +1,305 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ovcompat/ovcompat/engine"
+	"github.com/ovcompat/ovcompat/fixtures"
+	"github.com/ovcompat/ovcompat/replay"
+	"github.com/ovcompat/ovcompat/reports"
+	"github.com/ovcompat/ovcompat/rules"
+	"github.com/ovcompat/ovcompat/scenario"
+)
+
+func newReplayCmd(stdout, stderr io.Writer) *cobra.Command {
+	var (
+		target, scenarios, out, labels string
+		readOnly, noProgress           bool
+		parallel                       int
+		pollInterval                   time.Duration
+		ef                             engineFlags
+		rf                             ruleFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "replay --target URL [--scenarios DIR] [--out DIR]",
+		Short: "Replay scenarios against an engine, check and compare every response",
+		Long: `Replay runs scenarios (the bundled ones unless --scenarios names a folder)
+against the engine at --target, step by step, as each step's role. Every
+response is checked with the rules of ` + "`ovcompat rules`" + ` and compared with the
+recorded one; differences are graded breaking, warning or info, and every
+comparison skipped because the value varies by nature (ids, hrefs, dates,
+statistics, status of asynchronous objects) is listed.
+
+Results go to the output folder: results.json, report.html, report.md and
+junit.xml.
+
+Scenarios labelled source: recorded (real traffic, whose ids exist only on the
+engine that produced it) are left out unless --labels names the source.
+
+Exit code 0 when everything conforms (warnings allowed), 1 when a step fails
+(the engine does not conform), 2 when the harness errs (a scenario that does
+not parse, a target that is down or answers HTML, a capture that finds
+nothing) or on usage errors.`,
+		Example: `  OVCOMPAT_PASSWORD=... ovcompat replay --target https://engine.example.com --ca-file ca.pem
+  ovcompat replay --target http://127.0.0.1:8080 --labels resource=vms,feature=crud
+  ovcompat replay --target https://prod.example.com --read-only --credentials roles.yaml`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if target == "" {
+				return usageError("--target URL is required (the engine, such as https://engine.example.com)")
+			}
+			filter, err := replay.ParseFilter(labels)
+			if err != nil {
+				return usageError("--labels: %v", err)
+			}
+			cat := rules.Default()
+			over, err := rf.overrides(cat)
+			if err != nil {
+				return err
+			}
+			checker, err := rules.New(rules.Options{Catalogue: cat, Overrides: over})
+			if err != nil {
+				return usageError("%v", err)
+			}
+			loaded, err := loadScenarios(scenarios)
+			if err != nil {
+				return usageError("%v", err)
+			}
+			sender, product, err := ef.sender(target)
+			if err != nil {
+				return err
+			}
+			bar := newProgressBar(stderr, countSteps(loaded), !noProgress && isTerminal(stderr))
+			runner, err := replay.New(replay.Options{Sender: sender, Target: redactURL(target), Checker: checker, ReadOnly: readOnly,
+				Filter: filter, Parallel: parallel, PollInterval: pollInterval, ToolVersion: toolVersion(), Product: product, Progress: bar.step})
+			if err != nil {
+				return usageError("%v", err)
+			}
+			res := runner.Run(cmd.Context(), loaded)
+			bar.done()
+			if err := writeOutputs(out, res); err != nil {
+				return usageError("%v", err)
+			}
+			summarise(stdout, res, out)
+			return replayExit(res)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&target, "target", "", "the engine's URL (https://engine.example.com or .../ovirt-engine/api)")
+	f.StringVar(&scenarios, "scenarios", "", "folder of scenario files (default: the bundled scenarios)")
+	f.StringVar(&out, "out", defaultOutDir, "output folder for results.json, report.html, report.md and junit.xml")
+	f.StringVar(&labels, "labels", "", "label filter: terms such as resource=vms, feature=crud|json, source!=recorded, comma-separated, all must hold")
+	f.BoolVar(&readOnly, "read-only", false, "skip every step that writes (POST, PUT, DELETE): for production engines")
+	f.IntVar(&parallel, "parallel", 1, "scenarios run at once (the steps of one scenario always run in order)")
+	f.DurationVar(&pollInterval, "poll-interval", 0, "cap on the wait between attempts of polling steps (default: each step's own)")
+	f.BoolVar(&noProgress, "no-progress", false, "no progress bar")
+	ef.add(cmd)
+	rf.add(cmd)
+	return cmd
+}
+
+// loadScenarios reads a folder of scenarios, or the bundled ones.
+func loadScenarios(dir string) (*scenario.Loaded, error) {
+	var fsys fs.FS = fixtures.Scenarios()
+	root := "."
+	if dir != "" {
+		st, err := os.Stat(dir)
+		if err != nil {
+			return nil, fmt.Errorf("--scenarios: %w", err)
+		}
+		if !st.IsDir() {
+			fsys, root = os.DirFS(filepath.Dir(dir)), filepath.Base(dir)
+		} else {
+			fsys = os.DirFS(dir)
+		}
+	}
+	loaded, err := scenario.LoadFS(fsys, root)
+	if err != nil {
+		return nil, err
+	}
+	if dir != "" {
+		for _, sc := range loaded.Scenarios {
+			sc.File = filepath.Join(dir, sc.File)
+		}
+		for _, pe := range loaded.Errors {
+			pe.File = filepath.Join(dir, pe.File)
+		}
+	}
+	if len(loaded.Scenarios)+len(loaded.Errors) == 0 {
+		return nil, fmt.Errorf("--scenarios %s: no .yaml scenario files", dir)
+	}
+	return loaded, nil
+}
+
+// sender builds the engine clients of the run: one for token and one for
+// Basic authentication, the flags choosing the default.
+func (f *engineFlags) sender(target string) (replay.Sender, func(context.Context) (string, error), error) {
+	cfg, err := f.config(target)
+	if err != nil {
+		return nil, nil, err
+	}
+	tokenCfg, basicCfg := cfg, cfg
+	tokenCfg.Basic, basicCfg.Basic = false, true
+	token, err := engine.New(tokenCfg)
+	if err != nil {
+		return nil, nil, usageError("%v", err)
+	}
+	basic, err := engine.New(basicCfg)
+	if err != nil {
+		return nil, nil, usageError("%v", err)
+	}
+	e := replay.Engine{Default: token, Token: token, Basic: basic, NoAuth: engine.NoAuth}
+	if cfg.Basic {
+		e.Default = basic
+	}
+	return e, e.Default.(*engine.Client).ProductVersion, nil
+}
+
+func redactURL(s string) string {
+	if i := strings.Index(s, "@"); i >= 0 {
+		if j := strings.Index(s, "://"); j >= 0 && j < i {
+			return s[:j+3] + s[i+1:]
+		}
+	}
+	return s
+}
+
+func countSteps(l *scenario.Loaded) int {
+	n := 0
+	for _, sc := range l.Scenarios {
+		n += sc.StepCount()
+	}
+	return n
+}
+
+// writeOutputs writes results.json and the reports into the output folder.
+func writeOutputs(dir string, res *reports.Results) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	now := res.Run.Finished
+	for _, rf := range reportFormats() {
+		err := writeFileAtomic(filepath.Join(dir, rf.file), func(w io.Writer) error { return rf.write(w, res, now) })
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// summarise prints the totals and every scenario or step that did not pass.
+func summarise(w io.Writer, res *reports.Results, dir string) {
+	t := res.Count()
+	for _, sc := range res.Scenarios {
+		if sc.Error != "" {
+			fmt.Fprintf(w, "%s  %s: %s\n", strings.ToUpper(string(sc.Outcome)), sc.Name, sc.Error)
+		}
+		for _, st := range sc.Steps {
+			switch st.Outcome {
+			case reports.Fail, reports.Error:
+				fmt.Fprintf(w, "%s  %s, step %d (%s)%s\n", strings.ToUpper(string(st.Outcome)), sc.Name, st.Index+1, st.Name, stepWhy(&st))
+			}
+		}
+	}
+	s := t.Steps
+	fmt.Fprintf(w, "%d scenarios, %d steps: %d pass, %d warn, %d fail, %d error, %d skip; results in %s\n",
+		len(res.Scenarios), s.Total(), s.Pass, s.Warn, s.Fail, s.Error, s.Skip, filepath.Join(dir, "results.json"))
+}
+
+func stepWhy(st *reports.Step) string {
+	if st.Error != "" {
+		return ": " + st.Error
+	}
+	var parts []string
+	for _, v := range st.Violations {
+		if v.Severity == reports.SeverityError {
+			parts = append(parts, v.Rule+" at "+v.Location)
+		}
+	}
+	for _, d := range st.Differences {
+		if d.Grade == reports.Breaking {
+			parts = append(parts, d.Kind+" at "+d.Location)
+		}
+	}
+	if len(parts) > 3 {
+		parts = append(parts[:3], fmt.Sprintf("and %d more", len(parts)-3))
+	}
+	return ": " + strings.Join(parts, "; ")
+}
+
+// replayExit maps the worst outcome to the exit code.
+func replayExit(res *reports.Results) error {
+	worst := reports.Pass
+	for _, sc := range res.Scenarios {
+		worst = worst.Worse(sc.Outcome)
+	}
+	switch worst {
+	case reports.Error:
+		return &exitError{code: exitUsage}
+	case reports.Fail:
+		return findings()
+	}
+	return nil
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progressBar draws "[#####-----] 12/40 steps  scenario" on a terminal, or
+// nothing elsewhere.
+type progressBar struct {
+	mu    sync.Mutex
+	w     io.Writer
+	total int
+	n     int
+	on    bool
+	bad   int
+}
+
+func newProgressBar(w io.Writer, total int, on bool) *progressBar {
+	return &progressBar{w: w, total: total, on: on}
+}
+
+func (b *progressBar) step(p replay.Progress) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.n++
+	if p.Outcome == reports.Fail || p.Outcome == reports.Error {
+		b.bad++
+	}
+	if !b.on || b.total == 0 {
+		return
+	}
+	const width = 30
+	done := min(width, b.n*width/b.total)
+	name := p.Scenario
+	if len(name) > 32 {
+		name = name[:31] + "~"
+	}
+	fmt.Fprintf(b.w, "\r[%s%s] %d/%d steps, %d not passing  %-32s", strings.Repeat("#", done), strings.Repeat("-", width-done), b.n, b.total, b.bad, name)
+}
+
+func (b *progressBar) done() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.on && b.n > 0 {
+		fmt.Fprintln(b.w)
+	}
+}

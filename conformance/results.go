@@ -1,0 +1,150 @@
+package conformance
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/ovcompat/ovcompat/replay"
+	"github.com/ovcompat/ovcompat/reports"
+	"github.com/ovcompat/ovcompat/scenario"
+)
+
+// writeResults rebuilds the run's results from every process's specs and
+// writes results.json, report.html and report.md into the output folder
+// (Ginkgo writes its own JUnit with --junit-report).
+func (s *Suite) writeResults(rep ginkgo.Report) {
+	res := s.Results(rep)
+	if res == nil {
+		return
+	}
+	if err := os.MkdirAll(s.cfg.Out, 0o755); err != nil {
+		ginkgo.Fail("harness error: -out: " + err.Error())
+	}
+	outputs := []struct {
+		file  string
+		write func(io.Writer) error
+	}{
+		{"results.json", func(w io.Writer) error { return reports.Write(w, res) }},
+		{"report.html", func(w io.Writer) error { return reports.WriteHTML(w, res, reports.HTMLOptions{Now: res.Run.Finished}) }},
+		{"report.md", func(w io.Writer) error { return reports.WriteMarkdown(w, res, reports.MarkdownOptions{}) }},
+	}
+	for _, o := range outputs {
+		if err := writeFile(filepath.Join(s.cfg.Out, o.file), o.write); err != nil {
+			ginkgo.Fail("harness error: " + err.Error())
+		}
+	}
+}
+
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// Results rebuilds the run's results (reports' version 1) from a suite
+// report: the step results every spec recorded, in scenario order, with
+// steps that never ran listed as skipped and specs that failed outside the
+// replay (a panic, a timeout of the spec itself) as errors. It returns nil
+// when the suite never got as far as loading its scenarios.
+func (s *Suite) Results(rep ginkgo.Report) *reports.Results {
+	if s.loaded == nil {
+		return nil
+	}
+	type key struct {
+		scenario string
+		index    int
+	}
+	got := map[key]reports.Step{}
+	failed := map[key]string{}
+	for _, sr := range rep.SpecReports {
+		found := false
+		for _, e := range sr.ReportEntries {
+			if e.Name != entryName {
+				continue
+			}
+			raw, _ := e.Value.GetRawValue().(string)
+			var en entry
+			if json.Unmarshal([]byte(raw), &en) != nil {
+				continue
+			}
+			found = true
+			got[key{en.Scenario, en.Step.Index}] = en.Step
+		}
+		if !found && sr.State.Is(types.SpecStateFailureStates) && len(sr.ContainerHierarchyTexts) >= 2 {
+			if i, ok := specIndex(sr.ContainerHierarchyTexts[len(sr.ContainerHierarchyTexts)-1], sr.LeafNodeText, s.loaded); ok {
+				failed[key{sr.ContainerHierarchyTexts[len(sr.ContainerHierarchyTexts)-1], i}] = sr.Failure.Message
+			}
+		}
+	}
+	var res *reports.Results
+	if s.head != nil {
+		head := *s.head
+		res = &head
+		res.Run.Started = s.start.UTC()
+	} else {
+		res = &reports.Results{Version: reports.Version, Run: reports.Run{Target: s.ep.URL, ToolVersion: s.cfg.ToolVersion}}
+	}
+	res.Run.Kind = "conformance"
+	for _, pe := range s.loaded.Errors {
+		res.Scenarios = append(res.Scenarios, replay.Broken(pe))
+	}
+	for _, sc := range s.loaded.Scenarios {
+		out := replay.Skipped(sc, "not run (left out by Ginkgo's focus or label filter, or the suite stopped)")
+		out.Outcome = ""
+		for i := range out.Steps {
+			k := key{sc.Name, i}
+			if st, ok := got[k]; ok {
+				out.Steps[i] = st
+			} else if msg, ok := failed[k]; ok {
+				out.Steps[i].Outcome, out.Steps[i].SkipReason, out.Steps[i].Error = reports.Error, "", "the spec failed outside the replay: "+msg
+			}
+		}
+		res.Scenarios = append(res.Scenarios, out)
+	}
+	if s.runner != nil {
+		s.runner.End(res)
+	} else {
+		res.Settle()
+	}
+	return res
+}
+
+// specIndex finds the step a spec ran from its text ("step 3: ...",
+// "cleanup 1: ...").
+func specIndex(scenarioName, leaf string, l *scenario.Loaded) (int, bool) {
+	for _, sc := range l.Scenarios {
+		if sc.Name != scenarioName {
+			continue
+		}
+		kind, rest, _ := strings.Cut(leaf, " ")
+		num, _, _ := strings.Cut(rest, ":")
+		n, err := strconv.Atoi(num)
+		if err != nil || n < 1 {
+			return 0, false
+		}
+		switch kind {
+		case "step":
+			return n - 1, n <= len(sc.Steps)
+		case "cleanup":
+			return len(sc.Steps) + n - 1, n <= len(sc.Cleanup)
+		}
+	}
+	return 0, false
+}
