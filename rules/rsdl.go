@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -225,7 +226,9 @@ func matches(tag, alts string) bool {
 	return false
 }
 
-// has reports whether el holds the path segs.
+// has reports whether el holds the path segs. Below a path with "[]"
+// nothing is required to exist: without <disks>, there is no <disk> that
+// lacks an id.
 func has(el *etree.Element, segs []string) bool {
 	if len(segs) == 0 {
 		return true
@@ -238,6 +241,7 @@ func has(el *etree.Element, segs []string) bool {
 			}
 		}
 	}
+	vacuous := slices.ContainsFunc(segs, func(s string) bool { return strings.HasSuffix(s, "[]") })
 	found := false
 	for _, c := range el.ChildElements() {
 		if c.Space != "" || !matches(c.Tag, seg) {
@@ -249,5 +253,15 @@ func has(el *etree.Element, segs []string) bool {
 		}
 		found = found || ok
 	}
-	return found || each
+	return found || vacuous && !anyChild(el, seg)
+}
+
+// anyChild reports whether el has a child named one of alts.
+func anyChild(el *etree.Element, alts string) bool {
+	for _, c := range el.ChildElements() {
+		if c.Space == "" && matches(c.Tag, alts) {
+			return true
+		}
+	}
+	return false
 }
