@@ -163,7 +163,13 @@ func (d *driver) first(t *schema.Type, except string) string {
 		}
 	}
 	if add := d.m.Routes().Find("POST", list.Path); add != nil {
-		return d.create(list.Path, add)
+		id := d.create(list.Path, add)
+		if except != "" && contains(d.ids(except), id) {
+			// A new object joined that collection by itself (a network
+			// of the data center): name a new one instead.
+			return ""
+		}
+		return id
 	}
 	return ""
 }

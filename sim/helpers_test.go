@@ -20,9 +20,21 @@ func testEngine(t testing.TB, o Options) (*Engine, *httptest.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(e)
+	srv := httptest.NewUnstartedServer(e)
+	srv.Listener = ExpectListener(srv.Listener)
+	srv.Start()
 	t.Cleanup(func() { srv.Close(); _ = e.Close() })
 	return e, srv
+}
+
+// firstID returns the id of the first item a list returns.
+func firstID(t testing.TB, c *client, path string) string {
+	t.Helper()
+	m := reAnyID.FindSubmatch(c.must(200, "GET", path, ""))
+	if m == nil {
+		t.Fatalf("GET %s: no item", path)
+	}
+	return string(m[1])
 }
 
 // client sends requests as admin with Basic auth unless told otherwise.

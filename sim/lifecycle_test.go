@@ -162,3 +162,8 @@ func TestLifecycle(t *testing.T) {
 		})
 	}
 }
+
+var (
+	reAnyID = regexp.MustCompile(`\bid="([^"]+)"`)
+	reJobID = regexp.MustCompile(`<job\b[^>]*\bid="([^"]+)"`)
+)

@@ -77,7 +77,7 @@ func (e *Engine) add(q *request) *reply {
 			return rp
 		}
 	}
-	if strings.EqualFold(strings.TrimSpace(q.r.Header.Get("Expect")), "201-created") {
+	if expects201(q.r) {
 		e.settleRecord(rec)
 	}
 	status := http.StatusCreated
@@ -90,6 +90,17 @@ func (e *Engine) add(q *request) *reply {
 	return &reply{status: status, el: el, typ: q.route.Output.Type, location: q.base + path, add: true}
 }
 
+// expects201 reports whether the client asked for the object to exist
+// before the answer (Expect: 201-created, or as ExpectListener renames it).
+func expects201(r *http.Request) bool {
+	for _, h := range []string{"Expect", ExpectHeader} {
+		if strings.EqualFold(strings.TrimSpace(r.Header.Get(h)), "201-created") {
+			return true
+		}
+	}
+	return false
+}
+
 // userCreatable are the top-level collections a non-admin user may add to.
 var userCreatable = map[string]bool{"vms": true, "disks": true, "templates": true, "tags": true, "bookmarks": false}
 
@@ -98,12 +109,17 @@ func forbidden() *reply {
 }
 
 // attachTarget finds the existing object an Add to a sub-collection names
-// (by id, or by name on routes that only attach), to list it there.
+// (by id, or by name on routes that only attach), to list it there. Where
+// objects belong to the collection's owner through a single reference (a
+// data center's networks), an Add without an id creates one.
 func (e *Engine) attachTarget(q *request, c *collection, in *etree.Element, t *schema.Type) (*record, *reply) {
-	if c.owner == nil || e.meta.mirrors[e.homeRoute(c.owner)][t] == c.seg {
-		// Objects join this collection by referring to its owner (a data
-		// center's networks): an Add there creates one.
+	if c.owner == nil {
 		return nil, nil
+	}
+	owned := false
+	if e.meta.mirrors[e.homeRoute(c.owner)][t] == c.seg {
+		el := parentElem(t, c.owner)
+		owned = el != nil && el.Type.Item == nil
 	}
 	root := e.st.root(t)
 	var r *record
@@ -112,7 +128,7 @@ func (e *Engine) attachTarget(q *request, c *collection, in *etree.Element, t *s
 		if r == nil && root != nil && root != c {
 			return nil, entityNotFound(t, "id="+id)
 		}
-	} else if attachOnly(q.route) && root != nil && root != c && namedBy[root.seg] {
+	} else if !owned && attachOnly(q.route) && root != nil && root != c && namedBy[root.seg] {
 		name := textOf(in, "name")
 		if r = root.byName(name); r == nil {
 			return nil, entityNotFound(t, "name="+name)
