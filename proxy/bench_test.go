@@ -12,7 +12,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -66,7 +65,7 @@ func serveVariant(tb testing.TB, name string, h http.Handler, p *Proxy) variant 
 func proxyVariant(tb testing.TB, name, upstream string, cfg Config) variant {
 	u, _ := url.Parse(upstream)
 	cfg.Upstream = u
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg.Logger = discardLogger()
 	p, err := New(cfg)
 	if err != nil {
 		tb.Fatal(err)

@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"bufio"
 	"encoding/pem"
 	"fmt"
 	"io"
@@ -104,15 +103,9 @@ func TestUpstreamFailures(t *testing.T) {
 	for _, path := range []string{"/reset-chunked", "/reset-length"} {
 		t.Run("mid-body "+path, func(t *testing.T) {
 			px := startProxy(t, up.URL, Config{})
-			conn, err := net.Dial("tcp", strings.TrimPrefix(px.url, "http://"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
-			fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", path)
 			// The connection is aborted: before the headers (they were
 			// still buffered) or inside the body, never a clean end.
-			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			resp, err := rawRequest(t, px.url, "GET "+path+" HTTP/1.1\r\nHost: x\r\n\r\n")
 			if err == nil {
 				_, err = io.ReadAll(resp.Body)
 			}

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"io"
@@ -118,6 +119,23 @@ func get(t testing.TB, c *http.Client, method, url string, body string, headers 
 	}
 	return resp, data
 }
+
+// rawRequest sends request as written, byte for byte, to the proxy at
+// base and reads the response's head; the body is left to the caller.
+func rawRequest(t testing.TB, base, request string) (*http.Response, error) {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	if _, err := io.WriteString(conn, request); err != nil {
+		t.Fatal(err)
+	}
+	return http.ReadResponse(bufio.NewReader(conn), nil)
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // rawClient never negotiates compression itself, so bodies arrive as sent.
 func rawClient() *http.Client {

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -209,13 +208,7 @@ func TestRequestWithoutUserAgentGetsNone(t *testing.T) {
 	up := engine(t, &s)
 	defer up.Close()
 	px := startProxy(t, up.URL, Config{})
-	conn, err := net.Dial("tcp", strings.TrimPrefix(px.url, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close, X-Hop\r\nX-Hop: 1\r\n\r\n", vmPath)
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	resp, err := rawRequest(t, px.url, "GET "+vmPath+" HTTP/1.1\r\nHost: x\r\nConnection: close, X-Hop\r\nX-Hop: 1\r\n\r\n")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,13 +252,7 @@ func TestNeverAnOpenProxy(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := s.count()
-			conn, err := net.Dial("tcp", addr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
-			io.WriteString(conn, tc.request)
-			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			resp, err := rawRequest(t, px.url, tc.request)
 			if err != nil {
 				t.Fatal(err)
 			}
