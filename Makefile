@@ -50,3 +50,15 @@ fuzz:
 
 clean:
 	rm -rf bin bench.txt
+
+## conformance: the Ginkgo suite in parallel against TARGET (empty: the bundled
+## simulator, in-process), junit.xml, results.json and reports into OUT;
+## the password comes from OVCOMPAT_PASSWORD, e.g.
+##   make conformance TARGET=https://engine.example.com ARGS='-ca-file=ca.pem'
+TARGET ?=
+OUT    ?= ovcompat-out
+ARGS   ?=
+.PHONY: conformance
+conformance:
+	mkdir -p $(OUT)
+	$(GO) tool ginkgo -p --junit-report=junit.xml --output-dir=$(abspath $(OUT)) ./conformance -- -target=$(TARGET) -out=$(abspath $(OUT)) $(ARGS)

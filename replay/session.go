@@ -112,15 +112,29 @@ func (s *Session) Result() reports.Scenario {
 		}
 	}
 	out.Duration = reports.Duration(s.r.o.Clock().Sub(s.start))
+	out.Outcome = worst(out.Steps)
+	return out
+}
+
+// worst returns the worst outcome of the steps; skip when none ran.
+func worst(steps []reports.Step) reports.Outcome {
 	o := reports.Outcome("")
-	for _, st := range out.Steps {
+	for _, st := range steps {
 		o = o.Worse(st.Outcome)
 	}
 	if o == "" {
 		o = reports.Skip
 	}
-	out.Outcome = o
-	return out
+	return o
+}
+
+// queryString encodes query parameters in order.
+func queryString(ps []scenario.Pair) string {
+	q := make([]string, 0, len(ps))
+	for _, p := range ps {
+		q = append(q, url.QueryEscape(p.Name)+"="+url.QueryEscape(p.Value))
+	}
+	return strings.Join(q, "&")
 }
 
 func (s *Session) stepHead(i int, st *scenario.Step) reports.Step {
@@ -300,11 +314,7 @@ const KindPollTimeout = "poll-timeout"
 func (s *Session) sendOnce(ctx context.Context, st *scenario.Step, req *scenario.Request) (*live, *rules.Exchange, error) {
 	target := req.Path
 	if len(req.Query) > 0 {
-		q := make([]string, 0, len(req.Query))
-		for _, p := range req.Query {
-			q = append(q, url.QueryEscape(p.Name)+"="+url.QueryEscape(p.Value))
-		}
-		target += "?" + strings.Join(q, "&")
+		target += "?" + queryString(req.Query)
 	}
 	var body io.Reader
 	if req.Body != "" {
