@@ -149,6 +149,10 @@ var exportFormats = map[string]func(w io.Writer, m *schema.Model) error{
 		_, err := w.Write(schema.EmbeddedV4())
 		return err
 	},
+	// xsd is the whole schema an engine serves at ?schema (api-base.xsd
+	// and the model-generated part); rsdl what it serves at ?rsdl.
+	"xsd":  func(w io.Writer, m *schema.Model) error { return m.WriteXSD(w) },
+	"rsdl": func(w io.Writer, m *schema.Model) error { return m.WriteRSDL(w) },
 	"jsonschema": func(w io.Writer, m *schema.Model) error {
 		doc, err := m.JSONSchema()
 		if err != nil {

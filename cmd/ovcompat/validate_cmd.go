@@ -21,6 +21,8 @@ func newValidateCmd(stdout, _ io.Writer) *cobra.Command {
 		format  string
 		maxBody int64
 		rf      ruleFlags
+		ef      engineFlags
+		sf      schemaFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "validate [flags] PATH...",
@@ -35,12 +37,21 @@ PATH is a file or a folder (searched for .xml, .json and .har files):
          the response against its output and status, with every rule of
          ` + "`ovcompat rules`" + `
 
+By default traffic is checked against the embedded oVirt v4 model. --schema
+(the engine's XSD) and --rsdl (its RSDL), or --schema-from (both, fetched
+from a live engine), check it against what the engine itself publishes; the
+API version they describe (v3 or v4) is read from them, and entries of the
+other version are checked with the embedded v4 model, or skipped when none
+fits.
+
 Exit code 0 when no error-severity violation was found, 1 when some was,
 2 on usage or I/O errors.`,
 		Example: `  ovcompat validate fixtures/bodies
   ovcompat validate --type Vm vm.json
   ovcompat validate --route 'GET /vms/{vm_id}' vm.xml
-  ovcompat validate --format json recording.har`,
+  ovcompat validate --format json recording.har
+  ovcompat validate --schema api.xsd --rsdl rsdl.xml v3-recording.har
+  OVCOMPAT_PASSWORD=... ovcompat validate --schema-from https://engine.example.com --ca-file ca.pem traffic.har`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "text" && format != "json" {
 				return usageError("--format %q: want text or json", format)
@@ -51,7 +62,11 @@ Exit code 0 when no error-severity violation was found, 1 when some was,
 				return err
 			}
 			cfg.Limits.MaxBytes = maxBody
-			checker, err := rules.New(rules.Options{Catalogue: cat, Overrides: over, Limits: cfg.Limits})
+			models, err := sf.models(cmd.Context())
+			if err != nil {
+				return err
+			}
+			checker, err := rules.New(rules.Options{Models: models, Catalogue: cat, Overrides: over, Limits: cfg.Limits})
 			if err != nil {
 				return usageError("%v", err)
 			}
@@ -78,6 +93,8 @@ Exit code 0 when no error-severity violation was found, 1 when some was,
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text (for people) or json (one object per line)")
 	cmd.Flags().Int64Var(&maxBody, "max-body", schema.DefaultMaxBytes, "largest body validated, in bytes")
 	rf.add(cmd)
+	sf.add(cmd, &ef)
+	ef.add(cmd)
 	return cmd
 }
 
