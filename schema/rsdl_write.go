@@ -166,7 +166,7 @@ func writeSignature(set *etree.Element, in *Body, s Signature) {
 			collections[coll] = c
 		}
 		item := coll[strings.LastIndexByte(coll, '.')+1:]
-		writeParam(c.SelectElement("parameters_set"), item+rest, p.required)
+		writeParam(c.SelectElement("parameters_set"), item+rest, paramType(in.Type, p.path), p.required)
 	}
 	names := make([]string, 0, len(required))
 	for p := range required {
@@ -176,13 +176,40 @@ func writeSignature(set *etree.Element, in *Body, s Signature) {
 	}
 	sort.Strings(names)
 	for _, p := range names {
-		writeParam(set, p, required[p])
+		writeParam(set, p, paramType(in.Type, p), required[p])
 	}
 }
 
-func writeParam(set *etree.Element, name string, required bool) {
+func writeParam(set *etree.Element, name, typ string, required bool) {
 	x := set.CreateElement("parameter")
 	x.CreateAttr("required", strconv.FormatBool(required))
-	x.CreateAttr("type", "xs:string")
+	x.CreateAttr("type", typ)
 	x.CreateElement("name").SetText(name)
+}
+
+// paramType returns the XSD type of the value a body parameter path
+// ("vm.cpu.topology.cores", "vm.cluster.id|name") leads to from the body's
+// root type t: its scalar, or xs:string when the path does not resolve to
+// a simple value.
+func paramType(t *Type, path string) string {
+	segs := strings.Split(path, ".")
+	for _, seg := range segs[1:] {
+		seg, _, _ = strings.Cut(strings.TrimSuffix(seg, "[]"), "|")
+		if t == nil || t.Simple {
+			return "xs:string"
+		}
+		if a := t.Attr(seg); a != nil {
+			t = a.Type
+			continue
+		}
+		e := t.Elem(seg)
+		if e == nil {
+			return "xs:string"
+		}
+		t = e.Type
+	}
+	if t == nil || !t.Simple {
+		return "xs:string"
+	}
+	return t.Scalar.String()
 }
