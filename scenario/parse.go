@@ -369,9 +369,15 @@ func validMethod(m string) bool {
 }
 
 func (p *parser) request(n *yaml.Node, field string) (Request, error) {
-	var r Request
+	r := Request{lines: map[string]int{}}
 	err := p.fields(n, field, []string{"method", "path", "query", "headers", "body"}, func(key string, v *yaml.Node) error {
 		sub := join(field, key)
+		r.lines[key] = v.Line
+		if key == "query" || key == "headers" {
+			for i := 0; i+1 < len(v.Content); i += 2 {
+				r.lines[key+"."+v.Content[i].Value] = v.Content[i].Line
+			}
+		}
 		var err error
 		switch key {
 		case "method":
@@ -598,7 +604,11 @@ func (p *parser) checkVars(sc *Scenario) error {
 	check := func(list string, i int, st *Step) error {
 		for _, ref := range st.Request.References() {
 			if !bound[ref] {
-				return &ParseError{File: p.file, Line: st.Line, Field: fmt.Sprintf("%s[%d].request", list, i+1),
+				field, line := st.Request.fieldOf(ref)
+				if line == 0 {
+					line = st.Line
+				}
+				return &ParseError{File: p.file, Line: line, Field: fmt.Sprintf("%s[%d].request%s", list, i+1, field),
 					Err: fmt.Errorf("unknown variable {{%s}}: no earlier step captures it (captured so far: %s)", ref, boundList(bound))}
 			}
 		}
@@ -630,4 +640,27 @@ func boundList(bound map[string]bool) string {
 	}
 	slices.Sort(names)
 	return strings.Join(names, ", ")
+}
+
+// fieldOf returns the field of the request that refers to variable ref
+// (".path", ".query.NAME", ".headers.NAME", ".body") and its line.
+func (r *Request) fieldOf(ref string) (string, int) {
+	has := func(s string) bool { return slices.Contains(References(s), ref) }
+	switch {
+	case has(r.Path):
+		return ".path", r.lines["path"]
+	case has(r.Body):
+		return ".body", r.lines["body"]
+	}
+	for _, q := range r.Query {
+		if has(q.Value) {
+			return ".query." + q.Name, r.lines["query."+q.Name]
+		}
+	}
+	for _, h := range r.Header {
+		if has(h.Value) {
+			return ".headers." + h.Name, r.lines["headers."+h.Name]
+		}
+	}
+	return "", 0
 }

@@ -120,9 +120,11 @@ func TestParseRoundTrip(t *testing.T) {
 func clearLines(sc *Scenario) {
 	for i := range sc.Steps {
 		sc.Steps[i].Line = 0
+		sc.Steps[i].Request.lines = nil
 	}
 	for i := range sc.Cleanup {
 		sc.Cleanup[i].Line = 0
+		sc.Cleanup[i].Request.lines = nil
 	}
 }
 
@@ -152,9 +154,10 @@ func TestParseErrors(t *testing.T) {
 		{"unknown capture kind", "name: x\nsteps:\n  - request: {method: GET, path: /x}\n    capture:\n      vm.id: {xpath: /a}\n", 5, "steps[1].capture.vm.id", "unknown capture source"},
 		{"bad capture path", "name: x\nsteps:\n  - request: {method: GET, path: /x}\n    capture:\n      vm.id: {path: 'a[0]'}\n", 5, "steps[1].capture.vm.id.path", "count from 1"},
 		{"bad variable name", "name: x\nsteps:\n  - request: {method: GET, path: /x}\n    capture:\n      1vm: id\n", 5, "steps[1].capture.1vm", "variable name"},
-		{"unbound variable", "name: x\nsteps:\n  - request:\n      method: GET\n      path: /vms/{{vm.id}}\n", 3, "steps[1].request", "unknown variable {{vm.id}}"},
-		{"captured later", "name: x\nsteps:\n  - request:\n      method: GET\n      path: /vms/{{vm.id}}\n  - request: {method: GET, path: /x}\n    capture: {vm.id: id}\n", 3, "steps[1].request", "no earlier step"},
-		{"cleanup unbound", "name: x\n" + step + "cleanup:\n  - request:\n      method: DELETE\n      path: /vms/{{vm.id}}\n", 7, "cleanup[1].request", "unknown variable"},
+		{"unbound variable", "name: x\nsteps:\n  - request:\n      method: GET\n      path: /vms/{{vm.id}}\n", 5, "steps[1].request.path", "unknown variable {{vm.id}}"},
+		{"unbound in a header", "name: x\nsteps:\n  - request:\n      method: GET\n      path: /vms\n      headers:\n        Correlation-Id: '{{run.id}}'\n", 7, "steps[1].request.headers.Correlation-Id", "unknown variable {{run.id}}"},
+		{"captured later", "name: x\nsteps:\n  - request:\n      method: GET\n      path: /vms/{{vm.id}}\n  - request: {method: GET, path: /x}\n    capture: {vm.id: id}\n", 5, "steps[1].request.path", "no earlier step"},
+		{"cleanup unbound", "name: x\n" + step + "cleanup:\n  - request:\n      method: DELETE\n      path: /vms/{{vm.id}}\n", 9, "cleanup[1].request.path", "unknown variable"},
 		{"credentials", "name: x\nsteps:\n  - request:\n      method: GET\n      path: /x\n      headers:\n        Authorization: Basic eA==\n", 7, "steps[1].request.headers.Authorization", "secrets never"},
 		{"cookie recorded", "name: x\nsteps:\n  - request: {method: GET, path: /x}\n    response:\n      status: 200\n      headers:\n        Set-Cookie: a=b\n", 7, "steps[1].response.headers.Set-Cookie", "secrets never"},
 		{"alias", "name: &n x\n" + step, 1, "name", "aliases"},

@@ -185,6 +185,10 @@ type Request struct {
 	Header []Pair
 	// Body is the request body, as text.
 	Body string
+
+	// lines are the file lines of the fields ("path", "body",
+	// "query.NAME", "headers.NAME"), for errors.
+	lines map[string]int
 }
 
 // Response is a recorded response.

@@ -205,9 +205,12 @@ func summarise(w io.Writer, res *reports.Results, dir string) {
 			fmt.Fprintf(w, "%s  %s: %s\n", strings.ToUpper(string(sc.Outcome)), sc.Name, sc.Error)
 		}
 		for _, st := range sc.Steps {
-			switch st.Outcome {
-			case reports.Fail, reports.Error:
-				fmt.Fprintf(w, "%s  %s, step %d (%s)%s\n", strings.ToUpper(string(st.Outcome)), sc.Name, st.Index+1, st.Name, stepWhy(&st))
+			switch {
+			case st.Error != "":
+				// The error names its step.
+				fmt.Fprintf(w, "ERROR  %s, %s\n", sc.Name, st.Error)
+			case st.Outcome == reports.Fail:
+				fmt.Fprintf(w, "FAIL  %s, step %d (%s): %s\n", sc.Name, st.Index+1, st.Name, stepWhy(&st))
 			}
 		}
 	}
@@ -216,10 +219,8 @@ func summarise(w io.Writer, res *reports.Results, dir string) {
 		len(res.Scenarios), s.Total(), s.Pass, s.Warn, s.Fail, s.Error, s.Skip, filepath.Join(dir, "results.json"))
 }
 
+// stepWhy lists a failing step's error violations and breaking differences.
 func stepWhy(st *reports.Step) string {
-	if st.Error != "" {
-		return ": " + st.Error
-	}
 	var parts []string
 	for _, v := range st.Violations {
 		if v.Severity == reports.SeverityError {
@@ -234,7 +235,7 @@ func stepWhy(st *reports.Step) string {
 	if len(parts) > 3 {
 		parts = append(parts[:3], fmt.Sprintf("and %d more", len(parts)-3))
 	}
-	return ": " + strings.Join(parts, "; ")
+	return strings.Join(parts, "; ")
 }
 
 // replayExit maps the worst outcome to the exit code.
