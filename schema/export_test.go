@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ovcompat/ovcompat/internal/sharedtest"
@@ -166,5 +167,36 @@ func TestRoundTripVerdicts(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("verdict differs:\n got %s\nwant %s", got[i], want[i])
 		}
+	}
+}
+
+// TestLoadV4SchemaAlone: an engine's v4 XSD without its RSDL takes the
+// embedded model's routes and hypermedia, less the routes of the types it
+// lacks (an older engine).
+func TestLoadV4SchemaAlone(t *testing.T) {
+	m, err := schema.V4()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var xsd bytes.Buffer
+	if err := m.WriteXSD(&xsd); err != nil {
+		t.Fatal(err)
+	}
+	back, err := schema.LoadEngine(xsd.Bytes(), nil, "xsd only")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.API != 4 || back.Version != "4" || back.Routes().Len() != m.Routes().Len() || !back.Type("Vm").HasRel("nics") {
+		t.Errorf("v%d %q, %d routes, Vm rels %v", back.API, back.Version, back.Routes().Len(), back.Type("Vm").Rels)
+	}
+	// An engine whose XSD names the collection of backups otherwise has
+	// no route listing backups; the others stay.
+	older := strings.ReplaceAll(xsd.String(), `"Backups"`, `"BackupList"`)
+	back, err = schema.LoadEngine([]byte(older), nil, "older")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Routes().Lookup("GET", "/vms/1/backups").Route != nil || back.Routes().Lookup("GET", "/vms/1").Route == nil {
+		t.Errorf("routes of the types the XSD lacks should go, the others stay")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -48,7 +49,9 @@ func Join(types, routes *File) (*File, error) {
 		Source: types.Source, Hypermedia: true, Elements: types.Elements,
 		Types: append([]TypeDef(nil), types.Types...)}
 	if out.Version == "" {
-		out.Version = types.Version
+		// The XSD's own version attribute is the schema document's ("1.0"),
+		// not the API's.
+		out.Version = strconv.Itoa(api)
 	}
 	if out.BasePath == "" {
 		out.BasePath = BasePathOf(api)

@@ -47,6 +47,7 @@ func LoadEngine(xsd, rsdl []byte, source string) (*Model, error) {
 			return nil, err
 		}
 		routes.Routes = routesWithTypes(routes.Routes, types)
+		routes.Version = "" // the engine's, which its XSD does not say
 	case types.API == 3:
 		return nil, fmt.Errorf("schema: %w (give --rsdl, or --schema-from to fetch both)", ErrNeedRSDL)
 	default:
