@@ -32,12 +32,17 @@ func applyConfig(cmd *cobra.Command) error {
 		if firstErr != nil || f.Changed || f.Name == "help" {
 			return
 		}
-		if v, ok := os.LookupEnv(envName(f.Name)); ok {
-			if err := f.Value.Set(v); err != nil {
-				firstErr = fmt.Errorf("%s=%q: %w", envName(f.Name), v, err)
+		// OVCOMPAT_<COMMAND>_<FLAG> (OVCOMPAT_VALIDATE_FORMAT) wins over
+		// OVCOMPAT_<FLAG>, so that a flag name several commands share can
+		// be set for one of them.
+		for _, name := range []string{envName(cmd.Name() + "-" + f.Name), envName(f.Name)} {
+			if v, ok := os.LookupEnv(name); ok {
+				if err := f.Value.Set(v); err != nil {
+					firstErr = fmt.Errorf("%s=%q: %w", name, v, err)
+				}
+				f.Changed = true
+				return
 			}
-			f.Changed = true
-			return
 		}
 		if v, ok := file[f.Name]; ok {
 			if err := setFromConfig(f, v); err != nil {

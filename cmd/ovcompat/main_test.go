@@ -92,6 +92,12 @@ func TestConfigPrecedence(t *testing.T) {
 	if strings.HasPrefix(out, "{") {
 		t.Errorf("environment must win over the config file: %q", out)
 	}
+	t.Setenv("OVCOMPAT_VALIDATE_FORMAT", "json")
+	_, out, _ = ovcompat(t, "--config", cfg, "validate", "../../fixtures/bodies/v4/vm.xml")
+	if !strings.HasPrefix(out, "{") {
+		t.Errorf("the command's variable must win over the shared one: %q", out)
+	}
+	t.Setenv("OVCOMPAT_VALIDATE_FORMAT", "text")
 	_, out, _ = ovcompat(t, "--config", cfg, "validate", "--format", "json", "../../fixtures/bodies/v4/vm.xml")
 	if !strings.HasPrefix(out, "{") {
 		t.Errorf("flag must win over the environment: %q", out)

@@ -70,9 +70,12 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 
 Every flag can also be set through an environment variable named OVCOMPAT_
 followed by the flag's name in upper case with dashes as underscores
-(--max-body: OVCOMPAT_MAX_BODY), or in a YAML config file (--config FILE or
-OVCOMPAT_CONFIG). A flag on the command line wins over the environment, which
-wins over the config file, which wins over the default.
+(--max-body: OVCOMPAT_MAX_BODY), or for one command only with the command's
+name before the flag's (OVCOMPAT_VALIDATE_FORMAT), or in a YAML config file
+(--config FILE or OVCOMPAT_CONFIG; keys are flag names, a section per command
+overrides the top level). Precedence: the command line, then the
+command's variable, then the shared variable, then the config file, then
+the default.
 
 Exit codes: 0 conforms, 1 findings, 2 usage or harness error.`,
 		SilenceUsage:  true,
