@@ -128,13 +128,13 @@ func expand(paths []string) ([]string, error) {
 	return out, nil
 }
 
-// model returns the model bare bodies are checked with: v4 unless only
-// another version is loaded.
+// model returns the model bare bodies are checked with: a v3 model when one
+// was loaded (only --schema brings one), else the v4 model.
 func (cfg Config) model() *schema.Model {
-	if m := cfg.Checker.Model(4); m != nil {
+	if m := cfg.Checker.Model(3); m != nil {
 		return m
 	}
-	return cfg.Checker.Model(3)
+	return cfg.Checker.Model(4)
 }
 
 func (cfg Config) target() (schema.Target, error) {

@@ -43,6 +43,19 @@ type rsdlMeta struct {
 func readMeta(data []byte) (*rsdlMeta, error) {
 	// The document carries a Java class tag on its root; drop it.
 	data = bytes.Replace(data, []byte("!!org.ovirt.engine.api.rsdl.MetaData"), nil, 1)
+	// DELETE /storagedomains/{id} lists "destroy" twice; the second, "the
+	// id or name of the host", is the host parameter. The engine needs a
+	// host only when the domain is not destroyed, a condition a required
+	// flag cannot say, so it is optional here.
+	data = bytes.Replace(data, []byte(`      destroy:
+        context: matrix
+        type: xs:string
+        value: the id or name of the host
+        required: true`), []byte(`      host:
+        context: matrix
+        type: xs:string
+        value: the id or name of the host
+        required: false`), 1)
 	var n yaml.Node
 	if err := yaml.Unmarshal(data, &n); err != nil {
 		return nil, fmt.Errorf("rsdl_metadata.yaml: %w", err)
