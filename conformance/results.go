@@ -73,7 +73,11 @@ func (s *Suite) Results(rep ginkgo.Report) *reports.Results {
 	}
 	got := map[key]reports.Step{}
 	failed := map[key]string{}
+	procs := map[int]bool{}
 	for _, sr := range rep.SpecReports {
+		if sr.LeafNodeType == types.NodeTypeIt && !sr.State.Is(types.SpecStateSkipped) {
+			procs[sr.ParallelProcess] = true
+		}
 		found := false
 		for _, e := range sr.ReportEntries {
 			if e.Name != entryName {
@@ -102,6 +106,7 @@ func (s *Suite) Results(rep ginkgo.Report) *reports.Results {
 		res = &reports.Results{Version: reports.Version, Run: reports.Run{Target: s.ep.URL, ToolVersion: s.cfg.ToolVersion}}
 	}
 	res.Run.Kind = "conformance"
+	res.Run.Notes = append(res.Run.Notes, fmt.Sprintf("Ginkgo ran the specs on %d of %d parallel processes", len(procs), rep.SuiteConfig.ParallelTotal))
 	for _, pe := range s.loaded.Errors {
 		res.Scenarios = append(res.Scenarios, replay.Broken(pe))
 	}

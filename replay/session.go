@@ -227,10 +227,19 @@ func (s *Session) run(ctx context.Context, i int, st *scenario.Step, cleanup boo
 		out.Differences = append(out.Differences, c.diffs...)
 		out.Skipped = c.skipped()
 	}
+	// A capture that finds nothing is the harness's error when the
+	// response otherwise conforms (the scenario does not fit the engine);
+	// when the engine already failed the step, it is that failure's
+	// consequence, listed with it.
+	engineFailed := reports.Judge(out.Violations, out.Differences, "") == reports.Fail
 	for _, c := range st.Captures {
 		v, err := c.Value(got.header, got.root)
 		if err != nil {
-			if out.Error == "" {
+			switch {
+			case engineFailed:
+				out.Differences = append(out.Differences, reports.Difference{Kind: KindCaptureFailed, Grade: reports.Breaking,
+					Location: "capture:" + c.Var, Reason: err.Error(), Base: "captured", New: "nothing to capture"})
+			case out.Error == "":
 				out.Error = label + ": " + err.Error()
 			}
 			s.why[c.Var] = label + " could not capture it"
@@ -315,6 +324,10 @@ func (s *Session) send(ctx context.Context, st *scenario.Step, req *scenario.Req
 		}
 	}
 }
+
+// KindCaptureFailed is the difference of a step whose response, already
+// failing, lacks what a capture takes from it.
+const KindCaptureFailed = "capture-failed"
 
 // KindPollTimeout is the difference of a polling step whose condition never
 // held: the recording reached the state, the target did not.

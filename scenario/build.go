@@ -207,6 +207,22 @@ func (b *builder) substitute(st *built, match schema.Match) {
 		}
 		b.captureEarlier(id, param)
 	}
+	// Ids in the request body (<network_attachment id="..."/>, "id": "...")
+	// that an earlier response carried become variables too.
+	if root, err := ParseBody([]byte(st.Request.Body)); err == nil {
+		var walk func(n *Node)
+		walk = func(n *Node) {
+			if id, ok := n.Attr("id"); ok && idLike(id) {
+				if _, known := b.byValue[id]; !known && n.Name != "" {
+					b.captureEarlier(id, n.Name+"_id")
+				}
+			}
+			for _, c := range n.Children {
+				walk(c)
+			}
+		}
+		walk(root)
+	}
 	// Replace every known value, longest first so one id inside another
 	// never breaks it.
 	values := make([]string, 0, len(b.byValue))
@@ -296,7 +312,7 @@ func (b *builder) captureEarlier(id, param string) {
 		case lastSegment(Get(st.Response.Header, "Location")) == id:
 			c = Capture{From: FromLocation}
 		case st.root != nil:
-			p, ok := pathTo(st.root, id)
+			p, ok := b.pathTo(st.root, id)
 			if !ok {
 				continue
 			}
@@ -317,12 +333,12 @@ func attrIs(n *Node, name, value string) bool {
 // pathTo returns a path to the first element below root whose id is id,
 // preferring name predicates to positions so that the capture survives a
 // list in another order.
-func pathTo(root *Node, id string) (string, bool) {
+func (b *builder) pathTo(root *Node, id string) (string, bool) {
 	var steps []string
 	var walk func(n *Node) bool
 	walk = func(n *Node) bool {
 		for i, c := range n.Children {
-			steps = append(steps, stepFor(n, i))
+			steps = append(steps, b.stepFor(n, i))
 			if attrIs(c, "id", id) {
 				return true
 			}
@@ -340,7 +356,7 @@ func pathTo(root *Node, id string) (string, bool) {
 }
 
 // stepFor writes the path step that selects the i-th child of n.
-func stepFor(n *Node, i int) string {
+func (b *builder) stepFor(n *Node, i int) string {
 	c := n.Children[i]
 	pos, count := 0, 0
 	for j, s := range n.Children {
@@ -354,17 +370,41 @@ func stepFor(n *Node, i int) string {
 	if count == 1 {
 		return c.Name
 	}
-	if name := c.Child("name"); name != nil && name.Simple() && !strings.ContainsAny(name.Text, `"/[]`) && uniqueName(n, c.Name, name.Text) {
-		return c.Name + `[name="` + name.Text + `"]`
+	// A predicate survives a list in another order: the item's name, else
+	// the id of a top-level object it refers to (a network attachment's
+	// network), whose id lives as long as the object.
+	keys := []string{"name"}
+	for _, ch := range c.Children {
+		if _, ok := ch.Attr("id"); ok && ch.Simple() && b.topLevel(ch.Name) {
+			keys = append(keys, ch.Name+"/@id")
+		}
+	}
+	for _, key := range keys {
+		kp, err := ParsePath(key)
+		if err != nil {
+			continue
+		}
+		v, err := kp.Eval(c)
+		if err != nil || v == "" || strings.ContainsAny(v, `"/[]`) || !unique(n, c.Name, kp, v) {
+			continue
+		}
+		return c.Name + "[" + key + `="` + v + `"]`
 	}
 	return c.Name + "[" + strconv.Itoa(pos) + "]"
 }
 
-func uniqueName(n *Node, elem, name string) bool {
+// topLevel reports whether elements named name refer to objects of a
+// top-level collection of the API (network: /networks/{id}).
+func (b *builder) topLevel(name string) bool {
+	return b.model.Routes().Lookup(http.MethodGet, "/"+strings.ReplaceAll(name, "_", "")+"s/x").Route != nil
+}
+
+// unique reports whether one child elem of n has v at key.
+func unique(n *Node, elem string, key Path, v string) bool {
 	count := 0
 	for _, s := range n.Children {
 		if s.Name == elem {
-			if nm := s.Child("name"); nm != nil && nm.Text == name {
+			if x, err := key.Eval(s); err == nil && x == v {
 				count++
 			}
 		}

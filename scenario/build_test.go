@@ -138,3 +138,25 @@ func TestBuildEmpty(t *testing.T) {
 		t.Error("no name built a scenario")
 	}
 }
+
+func TestBuildCapturesIDsInBodies(t *testing.T) {
+	api := "/ovirt-engine/api"
+	att := "4c9e0b33-0000-4000-8000-000000000004"
+	exs := []Exchange{
+		{Method: "GET", Path: api + "/hosts/" + seedID + "/networkattachments", Status: 200, ResponseHeader: xmlHeader(),
+			ResponseBody: []byte(`<network_attachments><network_attachment id="m"><network id="mgmt"/></network_attachment><network_attachment id="` + att + `"><network id="vmnet"/></network_attachment></network_attachments>`)},
+		{Method: "POST", Path: api + "/hosts/" + seedID + "/setupnetworks", Status: 200, ResponseHeader: xmlHeader(),
+			RequestBody:  []byte(`<action><removed_network_attachments><network_attachment id="` + att + `"/></removed_network_attachments></action>`),
+			ResponseBody: []byte(`<action><status>complete</status></action>`)},
+	}
+	sc, err := Build(exs, BuildOptions{Name: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := capOf(&sc.Steps[0], "network_attachment.id"); c == nil || c.Arg != `network_attachment[network/@id="vmnet"]/@id` {
+		t.Errorf("captures %+v", sc.Steps[0].Captures)
+	}
+	if want := `<network_attachment id="{{network_attachment.id}}"/>`; !strings.Contains(sc.Steps[1].Request.Body, want) {
+		t.Errorf("body %s", sc.Steps[1].Request.Body)
+	}
+}

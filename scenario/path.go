@@ -16,7 +16,8 @@ import (
 //	                        such child element)
 //	vm[2]/name              the second <vm> child (positions count from 1)
 //	vm[name='web1']/@id     the first <vm> whose name (child or attribute)
-//	                        is web1
+//	                        is web1; the key is itself a path:
+//	                        network_attachment[network/@id='x']
 //	/action/job/@id         a leading slash names the root element first
 //	                        (JSON documents have no root name: any matches)
 type Path struct {
@@ -29,7 +30,7 @@ type pathStep struct {
 	name  string
 	attr  bool   // @name
 	index int    // [n], 1-based; 0 when absent
-	key   string // [key='value']
+	key   *Path  // [key='value'], the key a path relative to the item
 	value string
 }
 
@@ -122,12 +123,15 @@ func parseStep(raw string) (pathStep, error) {
 		return st, nil
 	}
 	key, val, ok := strings.Cut(pred, "=")
-	key = strings.TrimPrefix(strings.TrimSpace(key), "@")
-	val = strings.TrimSpace(val)
-	if !ok || !validName(key) || len(val) < 2 || (val[0] != '\'' && val[0] != '"') || val[len(val)-1] != val[0] {
-		return st, fmt.Errorf("step %q: a predicate is a position [2] or a match [name='web1']", raw)
+	key, val = strings.TrimSpace(key), strings.TrimSpace(val)
+	if !ok || key == "" || strings.HasPrefix(key, "/") || len(val) < 2 || (val[0] != '\'' && val[0] != '"') || val[len(val)-1] != val[0] {
+		return st, fmt.Errorf("step %q: a predicate is a position [2] or a match [name='web1'] or [network/@id='x']", raw)
 	}
-	st.key, st.value = key, val[1:len(val)-1]
+	kp, err := ParsePath(key)
+	if err != nil {
+		return st, fmt.Errorf("step %q: predicate: %w", raw, err)
+	}
+	st.key, st.value = &kp, val[1:len(val)-1]
 	return st, nil
 }
 
@@ -166,7 +170,7 @@ func (p Path) Eval(root *Node) (string, error) {
 		}
 		next := st.find(n)
 		if next == nil {
-			if last && st.index == 0 && st.key == "" {
+			if last && st.index == 0 && st.key == nil {
 				if v, ok := n.Attr(st.name); ok {
 					return v, nil
 				}
@@ -194,11 +198,8 @@ func (st pathStep) find(n *Node) *Node {
 			if count == st.index {
 				return c
 			}
-		case st.key != "":
-			if v, ok := c.Attr(st.key); ok && v == st.value {
-				return c
-			}
-			if k := c.Child(st.key); k != nil && k.Simple() && k.Text == st.value {
+		case st.key != nil:
+			if v, err := st.key.Eval(c); err == nil && v == st.value {
 				return c
 			}
 		default:

@@ -31,6 +31,8 @@ func TestPathEval(t *testing.T) {
 		{"vm[name='web1']/cluster/id", "c1"},
 		{"/vms/vm[1]/status", "up"},
 		{"vm[id='b2']/status", "down"},
+		{"vm[cluster/@id='c1']/name", "web1"},
+		{"vm[disk_attachments/disk_attachment/bootable='true']/name", "web2"},
 	}
 	for _, body := range []string{vmsXML, vmsJSON} {
 		root, err := ParseBody([]byte(body))
@@ -60,7 +62,7 @@ func TestPathEval(t *testing.T) {
 }
 
 func TestParsePathErrors(t *testing.T) {
-	for _, bad := range []string{"", "/", "/vms", "a[0]", "a[", "@id/name", "a[x=y]", "a b", "@a[1]", "a//b"} {
+	for _, bad := range []string{"", "/", "/vms", "a[0]", "a[", "@id/name", "a[x=y]", "a b", "@a[1]", "a//b", "a[/x='1']", "a[b[0]='1']"} {
 		if _, err := ParsePath(bad); err == nil {
 			t.Errorf("%q parsed", bad)
 		}

@@ -1,0 +1,64 @@
+package conformance_test
+
+import (
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ovcompat/ovcompat/fixtures/target"
+	"github.com/ovcompat/ovcompat/reports"
+)
+
+// TestSuiteFaults runs the Ginkgo suite itself (this test binary, in a
+// child process) against the in-process simulator injecting each fault,
+// and asserts how it ends: the spec where the run first stops conforming,
+// its finding and outcome in results.json, and the suite's verdict (a
+// harness error is reported as one, not as the engine's failure).
+func TestSuiteFaults(t *testing.T) {
+	if f := flag.Lookup("target"); f != nil && f.Value.String() != "" {
+		t.Skip("the self-test runs against the in-process simulator only")
+	}
+	if os.Getenv("OVCOMPAT_SUITE_CHILD") != "" {
+		t.Skip("child process")
+	}
+	if testing.Short() {
+		t.Skip("runs the suite nine times")
+	}
+	for _, tt := range target.Expectations() {
+		t.Run(tt.Fault, func(t *testing.T) {
+			out := t.TempDir()
+			cmd := exec.Command(os.Args[0], "-test.run=^TestConformance$", "-inject="+tt.Fault, "-out="+out, "-ginkgo.no-color")
+			cmd.Env = append(os.Environ(), "OVCOMPAT_SUITE_CHILD=1")
+			stdout, err := cmd.CombinedOutput()
+			if (err == nil) != (tt.Outcome == "pass") {
+				t.Errorf("suite exit %v, want success only when the run passes\n%s", err, tail(stdout))
+			}
+			f, err := os.Open(filepath.Join(out, "results.json"))
+			if err != nil {
+				t.Fatalf("%v\n%s", err, tail(stdout))
+			}
+			defer f.Close()
+			res, err := reports.Read(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if msg := tt.Check(res); msg != "" {
+				t.Error(msg)
+			}
+			want := map[string]string{"fail": "the engine does not conform", "error": "harness error (not the engine)"}[tt.Outcome]
+			if want != "" && !strings.Contains(string(stdout), want) {
+				t.Errorf("the suite's output lacks %q\n%s", want, tail(stdout))
+			}
+		})
+	}
+}
+
+func tail(b []byte) string {
+	if len(b) > 3000 {
+		return "..." + string(b[len(b)-3000:])
+	}
+	return string(b)
+}
