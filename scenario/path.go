@@ -28,9 +28,9 @@ type Path struct {
 
 type pathStep struct {
 	name  string
-	attr  bool   // @name
-	index int    // [n], 1-based; 0 when absent
-	key   *Path  // [key='value'], the key a path relative to the item
+	attr  bool  // @name
+	index int   // [n], 1-based; 0 when absent
+	key   *Path // [key='value'], the key a path relative to the item
 	value string
 }
 
