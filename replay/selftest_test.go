@@ -2,10 +2,13 @@ package replay_test
 
 import (
 	"context"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/ovcompat/ovcompat/engine"
 	"github.com/ovcompat/ovcompat/fixtures"
 	"github.com/ovcompat/ovcompat/fixtures/target"
 	"github.com/ovcompat/ovcompat/replay"
@@ -86,4 +89,57 @@ func TestSelfTestFaults(t *testing.T) {
 			}
 		})
 	}
+}
+
+// tokenCounter counts the SSO sign-ins that pass.
+type tokenCounter struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (c *tokenCounter) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(r.URL.Path, "/sso/oauth/token") {
+		c.mu.Lock()
+		c.n++
+		c.mu.Unlock()
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestTokenRenewedMidRun replays the bundled scenarios against a simulator
+// whose tokens expire after 100ms: the engine client signs in again when
+// the engine answers 401, and the run conforms.
+func TestTokenRenewedMidRun(t *testing.T) {
+	tg, err := target.Start(target.Options{TokenTTL: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tg.Close()
+	counter := &tokenCounter{}
+	cfg := engine.Config{URL: tg.URL, User: target.Admin, Password: tg.AdminPassword, Transport: counter,
+		Roles: map[string]engine.Credentials{target.UserRole: {User: target.User, Password: tg.UserPassword}}}
+	token, err := engine.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Basic = true
+	basic, err := engine.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := replay.New(replay.Options{Sender: replay.Engine{Default: token, Token: token, Basic: basic, NoAuth: engine.NoAuth},
+		PollInterval: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := r.Run(context.Background(), bundled(t))
+	if o := res.Count().Outcome; o != reports.Pass {
+		_, st := target.FirstBad(res)
+		t.Errorf("run outcome %s: %+v", o, st)
+	}
+	// Two roles sign in at first; every further sign-in is a renewal.
+	if counter.n <= 2 {
+		t.Errorf("%d sign-ins: the tokens were never renewed", counter.n)
+	}
+	t.Logf("%d sign-ins", counter.n)
 }
