@@ -37,3 +37,23 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPath feeds arbitrary paths and bodies to ParsePath, ParseBody and
+// Eval: none may panic, and a path that parses prints as given.
+func FuzzPath(f *testing.F) {
+	f.Add(`vm[name="web-01"]/@id`, vmsXML)
+	f.Add(`network_attachment[network/@id='x']/@id`, vmsJSON)
+	f.Add("/vms/vm[2]/status", `<vms><vm><status>up</status></vm></vms>`)
+	f.Add("a[b[c='1']='2']", `{"a":[{"b":{"c":"1"}}]}`)
+	f.Fuzz(func(t *testing.T, path, body string) {
+		root, _ := ParseBody([]byte(body))
+		p, err := ParsePath(path)
+		if err != nil {
+			return
+		}
+		if p.String() != path {
+			t.Fatalf("path %q prints as %q", path, p.String())
+		}
+		_, _ = p.Eval(root)
+	})
+}
