@@ -48,8 +48,12 @@ func (e Engine) Send(ctx context.Context, req *http.Request, role, auth string) 
 	if auth == scenario.AuthNone {
 		return d.Do(ctx, req, e.NoAuth)
 	}
-	if role == scenario.RoleAdmin && !slices.Contains(d.Roles(), role) {
+	switch {
+	case slices.Contains(d.Roles(), role):
+	case role == scenario.RoleAdmin:
 		role = ""
+	default:
+		return nil, fmt.Errorf("role %q has no user: give --credentials FILE mapping it to a user and a password source", role)
 	}
 	return d.Do(ctx, req, role)
 }

@@ -295,3 +295,33 @@ func TestPollTimeout(t *testing.T) {
 		t.Errorf("poll timeout: %+v", st)
 	}
 }
+
+// fakeDoer is an engine client with a fixed set of roles.
+type fakeDoer struct {
+	roles []string
+	sent  []string
+}
+
+func (d *fakeDoer) Do(_ context.Context, req *http.Request, role string) (*http.Response, error) {
+	d.sent = append(d.sent, role)
+	return &http.Response{StatusCode: 200, Body: http.NoBody, Header: http.Header{}}, nil
+}
+
+func (d *fakeDoer) Roles() []string { return d.roles }
+
+func TestEngineRoles(t *testing.T) {
+	token, basic := &fakeDoer{roles: []string{"viewer"}}, &fakeDoer{}
+	e := Engine{Default: token, Token: token, Basic: basic, NoAuth: "-"}
+	req := httptest.NewRequest("GET", "/ovirt-engine/api", nil)
+	for _, c := range []struct{ role, auth string }{{"admin", ""}, {"viewer", "token"}, {"admin", "basic"}, {"admin", "none"}} {
+		if _, err := e.Send(context.Background(), req, c.role, c.auth); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if strings.Join(token.sent, ",") != ",viewer,-" || len(basic.sent) != 1 || basic.sent[0] != "" {
+		t.Errorf("token client got %q, basic %q", token.sent, basic.sent)
+	}
+	if _, err := e.Send(context.Background(), req, "auditor", ""); err == nil || !strings.Contains(err.Error(), "--credentials") {
+		t.Errorf("unknown role: %v", err)
+	}
+}
