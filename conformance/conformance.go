@@ -7,6 +7,13 @@
 //	go test ./conformance                                  # the bundled scenarios against an in-process simulator
 //	go test ./conformance -args -target=https://engine -ca-file=ca.pem
 //	go tool ginkgo -p --junit-report=junit.xml ./conformance -- -target=URL
+//	go tool ginkgo --label-filter='feature: containsAny crud' ./conformance
+//	go test ./conformance -args -labels=resource=vms -inject=drop-links
+//
+// Scenarios labelled source: recorded (real traffic whose ids exist only
+// on the engine that produced it) are skipped unless -labels names the
+// source. The password comes from OVCOMPAT_PASSWORD (or -password-file);
+// -credentials maps the scenarios' other roles to users.
 //
 // A step that does not conform fails its spec; a step the harness could
 // not run (target down, capture that found nothing) fails it too, with a
