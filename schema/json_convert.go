@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"sort"
 	"strconv"
 	"strings"
@@ -190,7 +191,7 @@ func fillElement(el *etree.Element, v any, t *Type, path string) error {
 	case []any:
 		return fmt.Errorf("schema: json to xml at %s: an array inside an array: %w", path, ErrNoXMLForm)
 	}
-	s, err := jsonScalarText(v, path)
+	s, err := jsonScalarText(v, t, path)
 	if err != nil {
 		return err
 	}
@@ -216,7 +217,7 @@ func fillObject(el *etree.Element, obj map[string]any, t *Type, path string) err
 		}
 		if t != nil && !isJSONContainer(v) {
 			if a := t.Attr(k); a != nil {
-				s, err := jsonScalarText(v, path+"/@"+k)
+				s, err := jsonScalarText(v, a.Type, path+"/@"+k)
 				if err != nil {
 					return err
 				}
@@ -224,7 +225,7 @@ func fillObject(el *etree.Element, obj map[string]any, t *Type, path string) err
 				continue
 			}
 			if k == jsonTextKey && t.Text && t.Elem(jsonTextKey) == nil {
-				s, err := jsonScalarText(v, path)
+				s, err := jsonScalarText(v, nil, path)
 				if err != nil {
 					return err
 				}
@@ -284,9 +285,11 @@ func isJSONContainer(v any) bool {
 	return false
 }
 
-// jsonScalarText writes a JSON scalar as XML text, the way the engine
-// writes the value in XML.
-func jsonScalarText(v any, path string) (string, error) {
+// jsonScalarText writes a JSON scalar, the value of type t (nil when
+// unknown), as XML text, the way the engine writes the value in XML. A
+// number that JSON Schema takes as an integer (1e3, 2.0) is written as
+// xs:int and xs:long need it (1000, 2).
+func jsonScalarText(v any, t *Type, path string) (string, error) {
 	var s string
 	switch x := v.(type) {
 	case string:
@@ -295,6 +298,11 @@ func jsonScalarText(v any, path string) (string, error) {
 		s = strconv.FormatBool(x)
 	case json.Number:
 		s = x.String()
+		if _, _, isInt := intBitsOf(t); isInt && strings.ContainsAny(s, ".eE") && !hugeNumber(x) {
+			if r, ok := new(big.Rat).SetString(s); ok && r.IsInt() {
+				s = r.Num().String()
+			}
+		}
 	case float64:
 		if x == math.Trunc(x) && math.Abs(x) < 1e21 {
 			s = strconv.FormatFloat(x, 'f', -1, 64)
@@ -314,6 +322,14 @@ func jsonScalarText(v any, path string) (string, error) {
 		return "", fmt.Errorf("schema: json to xml at %s: a character XML 1.0 cannot hold: %w", path, ErrNoXMLForm)
 	}
 	return s, nil
+}
+
+// intBitsOf is intBits for a simple type that is not an enum.
+func intBitsOf(t *Type) (bits uint, signed, ok bool) {
+	if t == nil || !t.Simple || t.IsEnum() {
+		return 0, false, false
+	}
+	return intBits(t.Scalar)
 }
 
 // xmlName reports whether s is an XML name without a namespace prefix.

@@ -191,17 +191,26 @@ func jsonMutations() []jsonMutation {
 }
 
 // TestJSONParityOnMutations: each mutation of real responses gives the
-// same rule IDs at the same locations in XML and in JSON.
+// same rule IDs at the same locations in XML and in JSON. Most recorded
+// responses repeat a few routes, so a few bodies of each route are used.
 func TestJSONParityOnMutations(t *testing.T) {
 	m := v4Model(t)
-	bodies := v4TrafficBodies(t, m)
+	perRoute := 4
+	if testing.Short() {
+		perRoute = 1
+	}
+	seen := map[*schema.Route]int{}
+	var bodies []jsonBody
+	for _, b := range v4TrafficBodies(t, m) {
+		if b.target.Direction == schema.Response && seen[b.target.Route] < perRoute {
+			seen[b.target.Route]++
+			bodies = append(bodies, b)
+		}
+	}
 	for _, mu := range jsonMutations() {
 		t.Run(mu.name, func(t *testing.T) {
 			applied := 0
 			for _, b := range bodies {
-				if b.target.Direction != schema.Response {
-					continue
-				}
 				doc := parseBody(t, b.data)
 				_, typ := m.JSONRoot(nil, b.target)
 				if typ == nil || !mu.mutate(doc.Root(), typ) {
@@ -214,7 +223,7 @@ func TestJSONParityOnMutations(t *testing.T) {
 					t.Errorf("%s: the mutation did not give %s: %v", b.name, mu.rule, x.Violations)
 				}
 			}
-			if applied < 5 {
+			if applied < 3 {
 				t.Fatalf("the mutation applied to %d bodies only", applied)
 			}
 			t.Logf("%d bodies", applied)

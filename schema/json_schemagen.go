@@ -251,10 +251,9 @@ func defKeyChar(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == ':' || c == '-'
 }
 
-// generateJSONSchema builds the JSON Schema document of the model and the
-// $defs key of each type.
-func (m *Model) generateJSONSchema() ([]byte, map[*Type]string, error) {
-	keys := m.jsonDefKeys()
+// generateJSONSchema builds the JSON Schema document of the model, given
+// the $defs key of each type.
+func (m *Model) generateJSONSchema(keys map[*Type]string) ([]byte, error) {
 	ref := func(t *Type) *jsDef { return &jsDef{Ref: "#/$defs/" + keys[t]} }
 	doc := jsDoc{
 		Schema: JSONSchemaDraft,
@@ -273,9 +272,9 @@ func (m *Model) generateJSONSchema() ([]byte, map[*Type]string, error) {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(doc); err != nil {
-		return nil, nil, fmt.Errorf("schema: generate json schema: %w", err)
+		return nil, fmt.Errorf("schema: generate json schema: %w", err)
 	}
-	return asciiJSON(buf.Bytes()), keys, nil
+	return asciiJSON(buf.Bytes()), nil
 }
 
 // asciiJSON escapes every non-ASCII character of a JSON text (they can
@@ -378,6 +377,10 @@ func (m *Model) JSONSchema() ([]byte, error) {
 	c, err := m.jsonSchemas()
 	if err != nil {
 		return nil, err
+	}
+	c.docOnce.Do(func() { c.doc, c.docErr = m.generateJSONSchema(c.keys) })
+	if c.docErr != nil {
+		return nil, c.docErr
 	}
 	return bytes.Clone(c.doc), nil
 }

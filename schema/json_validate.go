@@ -231,9 +231,33 @@ func hugeNumber(n json.Number) bool {
 	return err != nil || e > maxJSONExponent || e < -maxJSONExponent
 }
 
+// anyHugeNumber reports whether v holds a number too large to check.
+func anyHugeNumber(v any) bool {
+	switch x := v.(type) {
+	case json.Number:
+		return hugeNumber(x)
+	case map[string]any:
+		for _, c := range x {
+			if anyHugeNumber(c) {
+				return true
+			}
+		}
+	case []any:
+		for _, c := range x {
+			if anyHugeNumber(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // hugeNumbers reports each number too large to check and replaces it by 0
 // in a copy of the containers on its way, leaving v unchanged.
 func (jc *jsonCheck) hugeNumbers(v any, root jsonSpot) any {
+	if !anyHugeNumber(v) {
+		return v
+	}
 	var walk func(v any, s jsonSpot) (any, bool)
 	walk = func(v any, s jsonSpot) (any, bool) {
 		switch x := v.(type) {
@@ -320,16 +344,12 @@ func (jc *jsonCheck) check(v any, t *Type, s jsonSpot) {
 	}
 }
 
-// keyword splits an absolute keyword location (urn:...#/$defs/Vm/required)
-// into the $defs key and the keyword path below it.
+// keyword splits an absolute keyword location (urn:...:type:Vm#/required)
+// into the type's key and the keyword path.
 func (c *jsonSchemas) keyword(loc string) (key, kw string) {
-	_, frag, _ := strings.Cut(loc, "#")
-	rest, ok := strings.CutPrefix(frag, "/$defs/")
-	if !ok {
-		return "", frag
-	}
-	key, kw, _ = strings.Cut(rest, "/")
-	return key, kw
+	url, frag, _ := strings.Cut(loc, "#")
+	key = strings.TrimPrefix(url, c.base)
+	return key, strings.TrimPrefix(frag, "/")
 }
 
 // leaf maps one leaf error, of keyword kw in the schema of type dt, at

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"sync"
 
@@ -16,20 +17,30 @@ type jsonSchemaCache struct {
 	err  error
 }
 
-// jsonSchemas is a model's generated JSON Schema document and the
-// validators compiled from its $defs, one per type, on demand.
+// jsonSchemas is a model's JSON Schema: the $defs key of each type, the
+// validators compiled from it on demand, and the document JSONSchema
+// exports.
+//
+// The validators are compiled from one resource per type, the same schema
+// as the type's $defs entry with absolute references, rather than from the
+// one exported document: jsonschema/v5 compiles each 2020-12 subschema by
+// scanning every subschema of its document, which made the first
+// validation take a second with the whole model in one document.
 type jsonSchemas struct {
-	doc   []byte
-	id    string
+	base  string // a type's resource is base + its key
 	keys  map[*Type]string
 	byKey map[string]*Type
 
 	mu       sync.Mutex // guards compiler, which is not safe for concurrent use
 	compiler *jsonschema.Compiler
 	compiled sync.Map // *Type -> *jsonschema.Schema
+
+	docOnce sync.Once
+	doc     []byte
+	docErr  error
 }
 
-// jsonSchemas returns the model's generated schema, building it once.
+// jsonSchemas returns the model's JSON Schema, building it once.
 func (m *Model) jsonSchemas() (*jsonSchemas, error) {
 	if m.jsonSch == nil { // a Model not made by Build: nothing to cache in
 		return newJSONSchemas(m)
@@ -39,24 +50,31 @@ func (m *Model) jsonSchemas() (*jsonSchemas, error) {
 }
 
 func newJSONSchemas(m *Model) (*jsonSchemas, error) {
-	doc, keys, err := m.generateJSONSchema()
-	if err != nil {
-		return nil, err
-	}
-	c := &jsonSchemas{doc: doc, id: m.jsonSchemaID(), keys: keys, byKey: make(map[string]*Type, len(keys))}
-	for t, k := range keys {
-		c.byKey[k] = t
-	}
+	keys := m.jsonDefKeys()
+	c := &jsonSchemas{base: m.jsonSchemaID() + ":type:", keys: keys, byKey: make(map[string]*Type, len(keys))}
 	c.compiler = jsonschema.NewCompiler()
 	c.compiler.Draft = jsonschema.Draft2020
 	c.compiler.AssertFormat = true
-	if err := c.compiler.AddResource(c.id, bytes.NewReader(doc)); err != nil {
-		return nil, fmt.Errorf("schema: json schema of the %s model: %w", m.label(), err)
+	ref := func(t *Type) *jsDef { return &jsDef{Ref: c.base + keys[t]} }
+	type resource struct {
+		Schema string `json:"$schema"`
+		ID     string `json:"$id"`
+		*jsDef
+	}
+	for t, k := range keys {
+		c.byKey[k] = t
+		data, err := json.Marshal(resource{JSONSchemaDraft, c.base + k, typeDef(t, ref)})
+		if err == nil {
+			err = c.compiler.AddResource(c.base+k, bytes.NewReader(data))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("schema: json schema of %s in the %s model: %w", t.Name, m.label(), err)
+		}
 	}
 	return c, nil
 }
 
-// schemaFor returns the compiled validator of type t's $defs entry.
+// schemaFor returns the compiled validator of type t.
 func (c *jsonSchemas) schemaFor(t *Type) (*jsonschema.Schema, error) {
 	if s, ok := c.compiled.Load(t); ok {
 		return s.(*jsonschema.Schema), nil
@@ -70,7 +88,7 @@ func (c *jsonSchemas) schemaFor(t *Type) (*jsonschema.Schema, error) {
 	if s, ok := c.compiled.Load(t); ok {
 		return s.(*jsonschema.Schema), nil
 	}
-	s, err := c.compiler.Compile(c.id + "#/$defs/" + key)
+	s, err := c.compiler.Compile(c.base + key)
 	if err != nil {
 		return nil, fmt.Errorf("schema: compile the json schema of %s: %w", t.Name, err)
 	}
