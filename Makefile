@@ -43,10 +43,14 @@ schema:
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s)
 FUZZTIME ?= 30s
+FUZZ_TARGETS := schema:FuzzValidateXML schema:FuzzValidateJSON schema:FuzzImportXSD schema:FuzzImportRSDL \
+	har:FuzzParse scenario:FuzzParse scenario:FuzzPath redact:FuzzBody sim:FuzzServe \
+	reports:FuzzRead reports:FuzzParseBaseline reports:FuzzRedactBody
 fuzz:
-	$(GO) test ./schema -run '^$$' -fuzz '^FuzzValidateXML$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./schema -run '^$$' -fuzz '^FuzzValidateJSON$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./har -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	@for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; fn=$${t#*:}; echo "fuzz ./$$pkg $$fn"; \
+	  $(GO) test ./$$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s || exit 1; \
+	done
 
 clean:
 	rm -rf bin bench.txt
