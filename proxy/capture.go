@@ -23,6 +23,15 @@ func (b *memBudget) take(n int64) bool {
 
 func (b *memBudget) release(n int64) { b.used.Add(-n) }
 
+// chunkSize is the unit captures grow by: bodies are kept as a list of
+// pooled chunks, never as one buffer that doubles, so a large body that
+// ends up dropped leaves no garbage behind and small ones cost no
+// allocation at all.
+const chunkSize = 32 << 10
+
+// chunkPool holds free chunks; a *[]byte avoids an allocation per Put.
+var chunkPool = sync.Pool{New: func() any { b := make([]byte, 0, chunkSize); return &b }}
+
 // capture keeps a copy of a body as it streams past, up to a limit and
 // within the memory budget. It never blocks or fails the stream: when the
 // body outgrows the limit the copy is dropped and marked truncated, and
@@ -31,8 +40,10 @@ type capture struct {
 	mu     sync.Mutex
 	budget *memBudget
 	limit  int64
-	buf    []byte
-	held   int64 // bytes reserved from the budget
+	chunks []*[]byte
+	size   int64
+	joined []byte // the chunks as one slice, once asked for
+	held   int64  // bytes reserved from the budget
 	// truncated: the body is larger than the limit; shed: the budget was
 	// spent; eof: the body was read to its end; err: reading it failed.
 	truncated, shed, eof bool
@@ -44,15 +55,6 @@ func newCapture(b *memBudget, limit, size int64) *capture {
 	c := &capture{budget: b, limit: limit}
 	if size > limit {
 		c.truncated = true
-		return c
-	}
-	if size > 0 {
-		if !b.take(size) {
-			c.shed = true
-			return c
-		}
-		c.held = size
-		c.buf = make([]byte, 0, size)
 	}
 	return c
 }
@@ -67,32 +69,39 @@ func (c *capture) add(p []byte) {
 	if c.truncated || c.shed {
 		return
 	}
-	n := int64(len(c.buf) + len(p))
-	if n > c.limit {
+	if c.size+int64(len(p)) > c.limit {
 		c.truncated = true
 		c.drop()
 		return
 	}
-	if n > c.held {
-		grow := min(c.limit, max(n, 2*c.held, 4096)) - c.held
-		if !c.budget.take(grow) {
-			c.shed = true
-			c.drop()
-			return
+	for len(p) > 0 {
+		var last *[]byte
+		if n := len(c.chunks); n > 0 && len(*c.chunks[n-1]) < chunkSize {
+			last = c.chunks[n-1]
+		} else {
+			if !c.budget.take(chunkSize) {
+				c.shed = true
+				c.drop()
+				return
+			}
+			c.held += chunkSize
+			last = chunkPool.Get().(*[]byte)
+			*last = (*last)[:0]
+			c.chunks = append(c.chunks, last)
 		}
-		c.held += grow
-		if int64(cap(c.buf)) < c.held {
-			nb := make([]byte, len(c.buf), c.held)
-			copy(nb, c.buf)
-			c.buf = nb
-		}
+		n := min(len(p), chunkSize-len(*last))
+		*last = append(*last, p[:n]...)
+		c.size += int64(n)
+		p = p[n:]
 	}
-	c.buf = append(c.buf, p...)
 }
 
 // drop frees the copy; c.mu is held.
 func (c *capture) drop() {
-	c.buf = nil
+	for _, ch := range c.chunks {
+		chunkPool.Put(ch)
+	}
+	c.chunks, c.joined, c.size = nil, nil, 0
 	c.budget.release(c.held)
 	c.held = 0
 }
@@ -109,10 +118,24 @@ func (c *capture) done(err error) {
 }
 
 // snapshot returns the bytes captured and whether they are the whole body.
+// The bytes stay valid until release.
 func (c *capture) snapshot() (data []byte, complete, truncated bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.buf, c.eof && !c.truncated && !c.shed && c.err == nil, c.truncated
+	complete = c.eof && !c.truncated && !c.shed && c.err == nil
+	switch {
+	case c.joined != nil:
+		data = c.joined
+	case len(c.chunks) == 1:
+		data = *c.chunks[0]
+	case len(c.chunks) > 1:
+		c.joined = make([]byte, 0, c.size)
+		for _, ch := range c.chunks {
+			c.joined = append(c.joined, *ch...)
+		}
+		data = c.joined
+	}
+	return data, complete, c.truncated
 }
 
 // wasShed reports whether the budget ran out.
@@ -122,7 +145,7 @@ func (c *capture) wasShed() bool {
 	return c.shed
 }
 
-// release gives the capture's memory back to the budget.
+// release gives the capture's memory back to the pool and the budget.
 func (c *capture) release() {
 	c.mu.Lock()
 	c.drop()

@@ -104,7 +104,7 @@ type Config struct {
 	Workers int
 	// ValidationShare is the share of the CPU (GOMAXPROCS) validation may
 	// always use, even when the proxy is saturated (default 0.05). Beyond
-	// it, validation uses at most half of the CPU left idle; what it cannot
+	// it, validation uses at most a quarter of the CPU left idle; what it cannot
 	// validate is shed and counted, so traffic never waits for it.
 	ValidationShare float64
 	// Transport sends requests to the upstream; default a pooled transport

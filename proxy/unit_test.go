@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -12,8 +13,8 @@ import (
 )
 
 func TestCapture(t *testing.T) {
-	b := &memBudget{limit: 100}
-	c := newCapture(b, 50, -1)
+	b := &memBudget{limit: 4 * chunkSize}
+	c := newCapture(b, 3*chunkSize, -1)
 	c.add([]byte("hello "))
 	c.add([]byte("world"))
 	c.done(io.EOF)
@@ -26,6 +27,20 @@ func TestCapture(t *testing.T) {
 		t.Errorf("budget holds %d after release", b.used.Load())
 	}
 
+	big := make([]byte, 2*chunkSize+100)
+	for i := range big {
+		big[i] = byte(i)
+	}
+	c = newCapture(b, 3*chunkSize, -1)
+	for p := big; len(p) > 0; p = p[min(len(p), 1000):] {
+		c.add(p[:min(len(p), 1000)])
+	}
+	c.done(io.EOF)
+	if data, complete, _ := c.snapshot(); !bytes.Equal(data, big) || !complete {
+		t.Errorf("a body over several chunks came back as %d bytes", len(data))
+	}
+	c.release()
+
 	over := newCapture(b, 10, -1)
 	over.add([]byte("0123456789abc"))
 	if _, _, truncated := over.snapshot(); !truncated || b.used.Load() != 0 {
@@ -35,7 +50,8 @@ func TestCapture(t *testing.T) {
 		t.Error("a declared length over the limit is not truncated at once")
 	}
 
-	hog := newCapture(b, 1000, 90)
+	hog := newCapture(b, 8*chunkSize, -1)
+	hog.add(make([]byte, 4*chunkSize))
 	small := newCapture(b, 1000, -1)
 	small.add(make([]byte, 20))
 	if !small.wasShed() {

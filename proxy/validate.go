@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ovcompat/ovcompat/rules"
@@ -27,6 +28,7 @@ type validator struct {
 	once    sync.Once
 	mu      sync.RWMutex // guards closed against submit
 	closed  bool
+	busy    atomic.Int32 // exchanges being validated
 }
 
 func newValidator(p *Proxy, size, workers int, b *budget) *validator {
@@ -45,6 +47,14 @@ func (v *validator) hasRoom() bool { return len(v.queue) < cap(v.queue) }
 
 func (v *validator) depth() float64 { return float64(len(v.queue)) }
 
+// drain waits until the queue is empty and the exchange being validated,
+// if any, is through (tests and benchmarks count after it).
+func (v *validator) drain() {
+	for len(v.queue) > 0 || v.busy.Load() > 0 {
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // submit queues x without waiting; false means it was shed.
 func (v *validator) submit(x *exchange) bool {
 	v.mu.RLock()
@@ -62,7 +72,9 @@ func (v *validator) submit(x *exchange) bool {
 
 func (v *validator) run() {
 	defer v.wg.Done()
+	lowerPriority()
 	for x := range v.queue {
+		v.busy.Add(1)
 		v.budget.wait(v.stop)
 		start := time.Now()
 		res := v.p.check(x)
@@ -72,6 +84,7 @@ func (v *validator) run() {
 		v.p.met.validated.Inc()
 		v.p.emit(x, res)
 		x.done()
+		v.busy.Add(-1)
 		// Let goroutines that waited behind this validation (traffic) run
 		// before the next one.
 		runtime.Gosched()

@@ -81,7 +81,7 @@ SIGINT or SIGTERM drains requests in flight, then exits 0.`,
 	fs.BoolVar(&f.rewriteHost, "rewrite-host", false, "send the upstream's host in the Host header (default: the client's, so Location headers keep naming the proxy)")
 	fs.DurationVar(&f.upstreamTimeout, "upstream-timeout", proxy.DefaultUpstreamTimeout, "time the engine has to send its response headers (504 after it)")
 	fs.DurationVar(&f.drainTimeout, "drain-timeout", proxy.DefaultDrainTimeout, "time requests in flight have to finish at shutdown")
-	fs.Float64Var(&f.validationShare, "validation-share", proxy.DefaultValidationShare, "share of the CPU validation may always use, even when the proxy is saturated (it also uses half the idle CPU)")
+	fs.Float64Var(&f.validationShare, "validation-share", proxy.DefaultValidationShare, "share of the CPU validation may always use, even when the proxy is saturated (it also uses a quarter of the idle CPU)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&f.logFormat, "log-format", "text", "text or json")
 	f.rules.add(cmd)
