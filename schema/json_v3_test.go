@@ -1,7 +1,6 @@
 package schema_test
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -34,31 +33,16 @@ func TestJSONOnEngineModelV3(t *testing.T) {
 	if _, err := m.JSONSchema(); err != nil {
 		t.Fatal(err)
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "traffic", "*.har"))
 	n := 0
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
+	harEntries(t, dir, func(file string, i int, e *harEntry) {
+		if e.requestHeader("Version") != "3" || !strings.Contains(e.Response.Content.MimeType, "xml") || e.Response.Content.Text == "" {
+			return
 		}
-		var h harFile
-		if err := json.Unmarshal(data, &h); err != nil {
-			t.Fatal(err)
-		}
-		for i, e := range h.Log.Entries {
-			v3 := false
-			for _, hd := range e.Request.Headers {
-				v3 = v3 || strings.EqualFold(hd.Name, "Version") && hd.Value == "3"
-			}
-			if !v3 || !strings.Contains(e.Response.Content.MimeType, "xml") || e.Response.Content.Text == "" {
-				continue
-			}
-			doc := parseBody(t, []byte(e.Response.Content.Text))
-			x, j := bothWays(t, m, doc, schema.Target{Type: m.Element(doc.Root().Tag)})
-			sameVerdict(t, filepath.Base(f)+"#"+strconv.Itoa(i), x, j)
-			n++
-		}
-	}
+		doc := parseBody(t, []byte(e.Response.Content.Text))
+		x, j := bothWays(t, m, doc, schema.Target{Type: m.Element(doc.Root().Tag)})
+		sameVerdict(t, file+"#"+strconv.Itoa(i), x, j)
+		n++
+	})
 	if n < 20 {
 		t.Fatalf("only %d v3 bodies", n)
 	}
