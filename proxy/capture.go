@@ -179,6 +179,35 @@ func (t *teeBody) Read(p []byte) (int, error) {
 
 func (t *teeBody) Close() error { return t.rc.Close() }
 
+// WriteTo copies the body to w through a pooled buffer. goproxy copies
+// bodies with io.Copy, which prefers WriteTo: without it, every response
+// would allocate a fresh 32 KiB buffer in the ResponseWriter's ReadFrom.
+func (t *teeBody) WriteTo(w io.Writer) (int64, error) {
+	bp := chunkPool.Get().(*[]byte)
+	defer chunkPool.Put(bp)
+	buf := (*bp)[:chunkSize]
+	var total int64
+	for {
+		n, err := t.Read(buf)
+		if n > 0 {
+			m, werr := w.Write(buf[:n])
+			total += int64(m)
+			if werr != nil {
+				return total, werr
+			}
+			if m < n {
+				return total, io.ErrShortWrite
+			}
+		}
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+}
+
 // bufferedBody replays bytes already read from a body, then the rest of it.
 type bufferedBody struct {
 	io.Reader
