@@ -378,8 +378,10 @@ func (jc *jsonCheck) leaf(s jsonSpot, dt *Type, kw string) {
 	}
 }
 
-// xmlValueOK reports whether the XML validator takes str as a value of the
-// simple type t (see walker.value).
+// xmlValueOK decides whether a simple value is valid, for XML and JSON
+// alike. Enums are trimmed and, in requests (lenient), matched without regard
+// to case: the engine parses them so (VMWARE is vmware) and always answers in
+// lower case.
 func xmlValueOK(t *Type, str string, lenient bool) bool {
 	if t.IsEnum() {
 		str = strings.TrimSpace(str)

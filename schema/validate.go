@@ -335,21 +335,14 @@ func (w *walker) value(el *etree.Element, attr string, t *Type, v string) {
 	if attr != "" {
 		what = "attribute " + attr + " of " + what
 	}
-	if len(t.Enum) > 0 {
-		v = strings.TrimSpace(v)
-		if w.lenient {
-			// The engine parses enums in requests without regard to case
-			// (VMWARE is vmware); it always answers in lower case.
-			v = strings.ToLower(v)
-		}
-		if !t.HasEnumValue(v) {
-			w.add(el, attr, RuleUnknownEnum, Error, fmt.Sprintf("%s is not a value of enum %s (a newer engine may have added it)", what, t.Name))
-		}
+	if xmlValueOK(t, v, w.lenient) {
 		return
 	}
-	if !CheckScalar(t.Scalar, v, w.lenient) {
-		w.add(el, attr, RuleInvalidValue, Error, fmt.Sprintf("%s is not a valid %s", what, t.Scalar))
+	if t.IsEnum() {
+		w.add(el, attr, RuleUnknownEnum, Error, fmt.Sprintf("%s is not a value of enum %s (a newer engine may have added it)", what, t.Name))
+		return
 	}
+	w.add(el, attr, RuleInvalidValue, Error, fmt.Sprintf("%s is not a valid %s", what, t.Scalar))
 }
 
 // link checks a <link> of resource type t: a known rel and an href.
