@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -157,6 +158,13 @@ func runProxy(cmd *cobra.Command, f *proxyFlags, stdout, stderr io.Writer) error
 			p.Close()
 			return usageError("--admin: %v", err)
 		}
+	}
+	if os.Getenv("GOGC") == "" {
+		// Validation makes garbage at a steady rate while the proxy's own
+		// memory is bounded (--max-body, the capture budget): a collector
+		// that runs four times less often keeps its pauses out of the
+		// traffic's tail latency (proxy/BENCHMARKS.md). GOGC overrides it.
+		debug.SetGCPercent(400)
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
