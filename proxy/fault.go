@@ -14,12 +14,15 @@ import (
 	"github.com/ovcompat/ovcompat/schema"
 )
 
-// wantsJSON reports whether a client reads JSON: its Accept prefers JSON,
-// or, without an Accept, it sent JSON. The engine's default is XML.
+// wantsJSON reports whether a client reads JSON: its Accept takes JSON
+// and not XML, or takes both (or says nothing) and it sent JSON. The
+// engine's default is XML.
 func wantsJSON(h http.Header) bool {
-	accept := strings.Join(h.Values("Accept"), ",")
-	if strings.TrimSpace(accept) != "" {
-		return rules.Accepts(accept, "application/json") && !rules.Accepts(accept, "application/xml")
+	if accept := strings.Join(h.Values("Accept"), ","); strings.TrimSpace(accept) != "" {
+		j, x := rules.Accepts(accept, "application/json"), rules.Accepts(accept, "application/xml")
+		if j != x {
+			return j
+		}
 	}
 	return rules.Declared(h.Get("Content-Type")) == rules.JSON
 }

@@ -130,7 +130,8 @@ func TestFaultRepresentation(t *testing.T) {
 		{http.Header{"Accept": {"application/json"}}, true},
 		{http.Header{"Accept": {"application/xml, application/json"}}, false},
 		{http.Header{"Content-Type": {"application/json"}}, true},
-		{http.Header{"Accept": {"*/*"}, "Content-Type": {"application/json"}}, false},
+		{http.Header{"Accept": {"*/*"}, "Content-Type": {"application/json"}}, true},
+		{http.Header{"Accept": {"*/*"}}, false},
 	} {
 		body, ctype := faultBody(tc.headers, "bad <thing> \u00e9", "d")
 		if isJSON := strings.HasPrefix(ctype, "application/json"); isJSON != tc.json {
