@@ -110,8 +110,8 @@ type Config struct {
 	// Transport sends requests to the upstream; default a pooled transport
 	// built from the TLS and timeout fields below.
 	Transport *http.Transport
-	// CAFile is a PEM file of the CAs that sign the engine's certificate
-	// (the system roots otherwise). Insecure skips verification.
+	// CAFile is a PEM file of the CAs that sign the engine's certificate,
+	// trusted besides the system's. Insecure skips verification.
 	CAFile   string
 	Insecure bool
 	// UpstreamTimeout bounds the wait for the engine's response headers

@@ -16,7 +16,8 @@ import (
 
 // newTransport builds the pooled transport to the upstream: connections
 // kept for the load (goproxy's default keeps 2 per host), timeouts, HTTP/2
-// when the engine offers it, certificates verified against CAFile.
+// when the engine offers it, certificates verified against the system's
+// CAs and CAFile's.
 // Compression is left to the client and the engine, so that bytes pass
 // unchanged; proxies from the environment are not used (the upstream is
 // one known engine).
@@ -27,7 +28,10 @@ func newTransport(c Config) (*http.Transport, error) {
 		if err != nil {
 			return nil, fmt.Errorf("proxy: --ca-file: %w", err)
 		}
-		pool := x509.NewCertPool()
+		pool, err := x509.SystemCertPool()
+		if err != nil {
+			pool = x509.NewCertPool()
+		}
 		if !pool.AppendCertsFromPEM(pem) {
 			return nil, fmt.Errorf("proxy: --ca-file %s: no PEM certificate found", c.CAFile)
 		}
