@@ -218,3 +218,28 @@ func TestAccepts(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRESTHeaders feeds the header parsers of the REST rules (Accept,
+// Cache-Control, Expires, Set-Cookie, Version) with any text: they must
+// never panic, and a reason must never echo the value.
+func FuzzRESTHeaders(f *testing.F) {
+	f.Add("application/xml;q=0.5, */*;q=0", "no-cache, max-age=600", "Thu, 01 Jan 1970 02:00:00 IST", "JSESSIONID=x; path=/", "4")
+	c, err := New(Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, accept, cc, expires, cookie, version string) {
+		Accepts(accept, "application/xml")
+		ex := rx("GET", vmPath, 200, "", vmXML, ">Accept: x", ">Version: x", "Cache-Control: x", "Expires: x", "Set-Cookie: x")
+		ex.RequestHeader.Set("Accept", accept)
+		ex.RequestHeader.Set("Version", version)
+		ex.ResponseHeader.Set("Cache-Control", cc)
+		ex.ResponseHeader.Set("Expires", expires)
+		ex.ResponseHeader.Set("Set-Cookie", cookie)
+		for _, v := range c.Check(&ex).Violations {
+			if len(version) > 3 && strings.Contains(v.Reason, version) {
+				t.Errorf("reason echoes the Version header: %s", v.Reason)
+			}
+		}
+	})
+}
