@@ -130,8 +130,12 @@ type Config struct {
 	// nil writes none.
 	Violations io.Writer
 	// RecordDir, when set, receives every exchange as HAR 1.2 files with
-	// secrets redacted before anything is written.
+	// secrets redacted before anything is written, at most 1,000
+	// exchanges a file.
 	RecordDir string
+	// RecordScenarios also writes each finished HAR file as a scenario
+	// (YAML, ids captured as variables) beside it, for `ovcompat replay`.
+	RecordScenarios bool
 	// ReportKeep is how many exchanges with violations the live /report
 	// page keeps, latest first (default 2000); counts per rule are kept
 	// for all of them.

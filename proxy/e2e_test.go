@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -147,7 +149,8 @@ func TestEndToEndSimulatorLifecycle(t *testing.T) {
 		name := map[bool]string{false: "xml", true: "json"}[asJSON]
 		t.Run(name, func(t *testing.T) {
 			e, srv := startSim(t, "")
-			px := startProxy(t, srv.URL, Config{RecordDir: t.TempDir()})
+			rec := t.TempDir()
+			px := startProxy(t, srv.URL, Config{RecordDir: rec, RecordScenarios: true})
 			c := &simClient{t: t, base: px.url, json: asJSON, bearer: simLogin(t, px.url, e.AdminPassword())}
 			lifecycle(t, c)
 			if err := px.stop(); err != nil {
@@ -155,6 +158,14 @@ func TestEndToEndSimulatorLifecycle(t *testing.T) {
 			}
 			for _, l := range violationLines(t, px.violations.String()) {
 				t.Errorf("violation on the simulator's lifecycle: %+v", l)
+			}
+			// The recording is a scenario that captured the new VM's id.
+			sc, err := os.ReadFile(firstFile(t, rec, "*.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(sc), "{{vm.id}}") || strings.Contains(string(sc), c.bearer) || strings.Contains(string(sc), e.AdminPassword()) {
+				t.Errorf("recorded scenario without captured ids, or with a secret:\n%.2000s", sc)
 			}
 			validated := counter(px.p, "ovcompat_proxy_validated_total")
 			if shed := counter(px.p, "ovcompat_proxy_validation_shed_total"); shed != 0 || validated < 12 {
@@ -210,4 +221,13 @@ func ruleMetric(p *Proxy, rule string) float64 {
 		}
 	}
 	return sum
+}
+
+func firstFile(t *testing.T, dir, pattern string) string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, pattern))
+	if len(files) == 0 {
+		t.Fatalf("no %s in %s", pattern, dir)
+	}
+	return files[0]
 }

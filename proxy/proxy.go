@@ -70,7 +70,8 @@ func New(cfg Config) (*Proxy, error) {
 	p.val = newValidator(p, cfg.QueueSize, cfg.Workers, newBudget(cfg.ValidationShare, processCPU, systemCPU))
 	p.met.queueDepth(p.val.depth)
 	if cfg.RecordDir != "" {
-		if p.rec, err = newRecorder(cfg.RecordDir, cfg.ToolVersion, cfg.MaxBody, p.log); err != nil {
+		credit := "recorded by ovcompat proxy in front of " + p.up.String()
+		if p.rec, err = newRecorder(cfg.RecordDir, cfg.ToolVersion, cfg.MaxBody, cfg.RecordScenarios, credit, p.log); err != nil {
 			return nil, err
 		}
 	}

@@ -19,6 +19,8 @@ import (
 
 	"github.com/ovcompat/ovcompat/har"
 	"github.com/ovcompat/ovcompat/redact"
+	"github.com/ovcompat/ovcompat/scenario"
+	"github.com/ovcompat/ovcompat/scenario/harimport"
 )
 
 // entriesPerFile is how many exchanges one HAR file holds: each file is
@@ -26,7 +28,9 @@ import (
 const entriesPerFile = 1000
 
 // recorder writes exchanges as HAR 1.2, redacted before anything reaches
-// the disk. It runs on its own goroutine behind a bounded queue.
+// the disk, and each finished HAR file again as a scenario (the format
+// `ovcompat replay` runs). It runs on its own goroutine behind a bounded
+// queue.
 type recorder struct {
 	dir     string
 	version string
@@ -37,7 +41,12 @@ type recorder struct {
 	closed  bool
 	done    chan struct{}
 
+	// scenarios: each closed HAR file is also written as a scenario.
+	scenarios bool
+	credit    string
+
 	// owned by the writing goroutine
+	name    string
 	f       *os.File
 	w       *bufio.Writer
 	n       int
@@ -46,12 +55,12 @@ type recorder struct {
 	lastErr error
 }
 
-func newRecorder(dir, version string, maxBody int64, log *slog.Logger) (*recorder, error) {
+func newRecorder(dir, version string, maxBody int64, scenarios bool, credit string, log *slog.Logger) (*recorder, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("proxy: --record: %w", err)
 	}
 	r := &recorder{dir: dir, version: version, maxBody: maxBody, log: log, queue: make(chan *exchange, 4096),
-		done: make(chan struct{}), stamp: time.Now().UTC().Format("20060102T150405")}
+		done: make(chan struct{}), stamp: time.Now().UTC().Format("20060102T150405"), scenarios: scenarios, credit: credit}
 	if r.version == "" {
 		r.version = "dev"
 	}
@@ -97,7 +106,7 @@ func (r *recorder) write(e *har.Entry) error {
 		if err != nil {
 			return fmt.Errorf("record: %w", err)
 		}
-		r.f, r.w, r.n = f, bufio.NewWriter(f), 0
+		r.name, r.f, r.w, r.n = name, f, bufio.NewWriter(f), 0
 		head, _ := json.Marshal(har.Creator{Name: "ovcompat proxy", Version: r.version})
 		fmt.Fprintf(r.w, "{\"log\": {\"version\": \"1.2\", \"creator\": %s, \"entries\": [\n", head)
 	}
@@ -129,6 +138,32 @@ func (r *recorder) closeFile() error {
 	}
 	r.f = nil
 	if err != nil {
+		return fmt.Errorf("record: %w", err)
+	}
+	if r.scenarios {
+		return r.writeScenario(r.name)
+	}
+	return nil
+}
+
+// writeScenario writes a closed HAR file again as a scenario beside it:
+// ids captured as variables, cleanup steps, the SSO exchanges left out
+// (scenario.Build), so that `ovcompat replay` can run it.
+func (r *recorder) writeScenario(harFile string) error {
+	exs, err := harimport.ReadFile(harFile)
+	if err != nil {
+		return fmt.Errorf("record: scenario: %w", err)
+	}
+	name := strings.TrimSuffix(filepath.Base(harFile), ".har")
+	sc, err := scenario.Build(exs, scenario.BuildOptions{Name: name, Credit: r.credit,
+		Labels: scenario.Labels{Source: "recorded"}})
+	if err != nil {
+		return fmt.Errorf("record: scenario %s: %w", name, err)
+	}
+	if len(sc.Steps) == 0 {
+		return nil // only SSO or nothing the API serves
+	}
+	if _, err := scenario.WriteFile(r.dir, sc); err != nil {
 		return fmt.Errorf("record: %w", err)
 	}
 	return nil

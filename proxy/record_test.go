@@ -40,7 +40,7 @@ func TestRecordingHoldsNoSecret(t *testing.T) {
 	up := secretEngine(t)
 	defer up.Close()
 	dir := t.TempDir()
-	px := startProxy(t, up.URL, Config{RecordDir: dir})
+	px := startProxy(t, up.URL, Config{RecordDir: dir, RecordScenarios: true})
 	c := rawClient()
 	secrets := []string{"SECRET-access-1", "SECRET-refresh-2", "SECRET-id-3", "SECRET-session-4", "SECRET-root-5", "SECRET-json-6",
 		"SECRET-password-7", "SECRET-bearer-8", "SECRET-cookie-9", "SECRET-basic-10", "SECRET-put-11", "SECRET-query-12", "SECRET-new-13"}
@@ -58,6 +58,24 @@ func TestRecordingHoldsNoSecret(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(dir, "*.har"))
 	if len(files) == 0 {
 		t.Fatal("nothing recorded")
+	}
+	scenarios, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if len(scenarios) != 1 {
+		t.Fatalf("scenarios written: %v", scenarios)
+	}
+	for _, f := range scenarios {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range secrets {
+			if bytes.Contains(data, []byte(s)) {
+				t.Errorf("%s holds %s", filepath.Base(f), s)
+			}
+		}
+		if !bytes.Contains(data, []byte("/ovirt-engine/api/hosts/1")) {
+			t.Errorf("scenario lacks the recorded steps: %s", data)
+		}
 	}
 	entries := 0
 	for _, f := range files {

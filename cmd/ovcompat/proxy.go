@@ -26,6 +26,7 @@ type proxyFlags struct {
 	tlsCert, tlsKey               string
 	logLevel, logFormat           string
 	enforceResponses, rewriteHost bool
+	recordScenarios               bool
 	maxBody                       int64
 	upstreamTimeout, drainTimeout time.Duration
 	validationShare               float64
@@ -57,7 +58,9 @@ Violations go to --violations as JSON lines (time, correlation_id, method,
 path, route, rule, severity, location, reason). The admin address serves
 /metrics (Prometheus), /healthz, /readyz and /report (live HTML of the
 violations so far). --record DIR writes every exchange as HAR 1.2 with
-Authorization, cookies, SSO tokens and passwords redacted first.
+Authorization, cookies, SSO tokens and passwords redacted first, and each
+finished HAR file (1,000 exchanges at most) again as a scenario that
+ovcompat replay runs.
 
 SIGINT or SIGTERM drains requests in flight, then exits 0.`,
 		Example: `  ovcompat proxy --upstream https://engine.example.com --ca-file ca.pem --violations violations.jsonl
@@ -76,6 +79,7 @@ SIGINT or SIGTERM drains requests in flight, then exits 0.`,
 	fs.BoolVar(&f.enforceResponses, "enforce-responses", false, "turn responses that violate an error rule into 502 with a <fault> (buffers responses up to --max-body)")
 	fs.StringVar(&f.violations, "violations", "", "`FILE` receiving violations as JSON lines, appended (- for standard output)")
 	fs.StringVar(&f.record, "record", "", "`DIR` receiving every exchange as HAR 1.2, secrets redacted")
+	fs.BoolVar(&f.recordScenarios, "record-scenarios", true, "with --record, also write each HAR file as a scenario for ovcompat replay")
 	fs.StringVar(&f.tlsCert, "tls-cert", "", "PEM certificate `FILE` to serve HTTPS with (with --tls-key)")
 	fs.StringVar(&f.tlsKey, "tls-key", "", "PEM private key `FILE` of --tls-cert")
 	fs.Int64Var(&f.maxBody, "max-body", proxy.DefaultMaxBody, "largest body validated or recorded, in `BYTES`; larger ones pass untouched and are reported as schema.limit")
@@ -142,7 +146,7 @@ func runProxy(cmd *cobra.Command, f *proxyFlags, stdout, stderr io.Writer) error
 	p, err := proxy.New(proxy.Config{Upstream: up, Mode: mode, EnforceResponses: f.enforceResponses, Checker: checker,
 		MaxBody: f.maxBody, CAFile: f.engine.caFile, Insecure: f.engine.insecure, UpstreamTimeout: f.upstreamTimeout,
 		RewriteHost: f.rewriteHost, DrainTimeout: f.drainTimeout, ValidationShare: f.validationShare,
-		Violations: violations, RecordDir: f.record, Logger: logger,
+		Violations: violations, RecordDir: f.record, RecordScenarios: f.recordScenarios, Logger: logger,
 		ToolVersion: toolVersion(), ModelVersion: modelVersion()})
 	if err != nil {
 		return usageError("%v", err)
