@@ -45,7 +45,7 @@ schema:
 FUZZTIME ?= 30s
 FUZZ_TARGETS := schema:FuzzValidateXML schema:FuzzValidateJSON schema:FuzzImportXSD schema:FuzzImportRSDL \
 	har:FuzzParse scenario:FuzzParse scenario:FuzzPath redact:FuzzBody sim:FuzzServe \
-	reports:FuzzRead reports:FuzzParseBaseline reports:FuzzRedactBody
+	reports:FuzzRead reports:FuzzParseBaseline reports:FuzzRedactBody rules:FuzzRESTHeaders
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; fn=$${t#*:}; echo "fuzz ./$$pkg $$fn"; \
