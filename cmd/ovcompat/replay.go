@@ -29,6 +29,7 @@ func newReplayCmd(stdout, stderr io.Writer) *cobra.Command {
 		pollInterval                   time.Duration
 		ef                             engineFlags
 		rf                             ruleFlags
+		sf                             schemaFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "replay --target URL [--scenarios DIR] [--out DIR]",
@@ -67,7 +68,11 @@ nothing) or on usage errors.`,
 			if err != nil {
 				return err
 			}
-			checker, err := rules.New(rules.Options{Catalogue: cat, Overrides: over})
+			models, err := sf.models(cmd.Context())
+			if err != nil {
+				return err
+			}
+			checker, err := rules.New(rules.Options{Models: models, Catalogue: cat, Overrides: over})
 			if err != nil {
 				return usageError("%v", err)
 			}
@@ -103,6 +108,7 @@ nothing) or on usage errors.`,
 	f.IntVar(&parallel, "parallel", 1, "scenarios run at once (the steps of one scenario always run in order)")
 	f.DurationVar(&pollInterval, "poll-interval", 0, "cap on the wait between attempts of polling steps (default: each step's own)")
 	f.BoolVar(&noProgress, "no-progress", false, "no progress bar")
+	sf.add(cmd, &ef)
 	ef.add(cmd)
 	rf.add(cmd)
 	return cmd
