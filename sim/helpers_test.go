@@ -1,11 +1,14 @@
 package sim
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/beevik/etree"
 
 	"github.com/ovcompat/ovcompat/schema"
 )
@@ -56,12 +59,22 @@ func newClient(t testing.TB, e *Engine, srv *httptest.Server) *client {
 // /ovirt-engine.
 func (c *client) do(method, path, body string) (*http.Response, []byte) {
 	c.t.Helper()
+	resp, data := c.doQuiet(method, path, body)
+	if resp == nil {
+		c.t.Fatalf("%s %s: %s", method, path, data)
+	}
+	return resp, data
+}
+
+// doQuiet is do for other goroutines than the test's: a transport error
+// gives a nil response and the error text as the body.
+func (c *client) doQuiet(method, path, body string) (*http.Response, []byte) {
 	if !strings.HasPrefix(path, "/ovirt-engine") {
 		path = BasePath + path
 	}
 	req, err := http.NewRequest(method, c.srv.URL+path, strings.NewReader(body))
 	if err != nil {
-		c.t.Fatal(err)
+		return nil, []byte(err.Error())
 	}
 	switch {
 	case c.bearer != "":
@@ -82,14 +95,31 @@ func (c *client) do(method, path, body string) (*http.Response, []byte) {
 	}
 	resp, err := c.srv.Client().Do(req)
 	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
+		return nil, []byte(err.Error())
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		c.t.Fatalf("%s %s: read body: %v", method, path, err)
+		return nil, []byte("read body: " + err.Error())
 	}
 	return resp, data
+}
+
+// idIn returns the id of the object a body holds, in XML or JSON.
+func idIn(body []byte, isJSON bool) string {
+	if isJSON {
+		var v map[string]any
+		if json.Unmarshal(body, &v) != nil {
+			return ""
+		}
+		id, _ := v["id"].(string)
+		return id
+	}
+	doc := etree.NewDocument()
+	if doc.ReadFromBytes(body) != nil || doc.Root() == nil {
+		return ""
+	}
+	return doc.Root().SelectAttrValue("id", "")
 }
 
 // must sends a request and fails the test unless the status is want.

@@ -88,14 +88,13 @@ func conflict(detail string) *reply {
 func (e *Engine) encode(el *etree.Element, t *schema.Type, out rep) []byte {
 	var buf bytes.Buffer
 	if out == repJSON {
-		v := e.m.ToJSON(el, t)
-		if s, ok := v.(string); ok && s == "" {
-			v = map[string]any{}
+		if t != nil && !t.Simple && len(el.Child) == 0 && len(el.Attr) == 0 {
+			return []byte("{ }\n") // an empty collection, as the engine writes it
 		}
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(v) // decoded JSON values (maps, slices, strings) always encode
+		var compact bytes.Buffer
+		_ = e.m.EncodeJSON(&compact, el, t) // el is never nil here; buffers do not fail
+		_ = json.Indent(&buf, compact.Bytes(), "", "  ")
+		buf.WriteByte('\n')
 		return buf.Bytes()
 	}
 	doc := etree.NewDocument()

@@ -41,6 +41,8 @@ type collection struct {
 	tag   string
 	items map[string]*record
 	order []string
+	// names indexes the items by name.
+	names map[string][]*record
 	// filled is set once a read-only collection got its generated items.
 	filled bool
 }
@@ -162,6 +164,7 @@ func (s *store) insert(c *collection, r *record) {
 	}
 	c.items[r.id] = r
 	c.order = append(c.order, r.id)
+	c.index(r, textOf(r.data, "name"))
 	r.in = append(r.in, c)
 	if r.home == nil {
 		r.home = c
@@ -176,6 +179,7 @@ func (s *store) unlink(c *collection, r *record) {
 	}
 	delete(c.items, r.id)
 	c.order = removeString(c.order, r.id)
+	c.unindex(r, textOf(r.data, "name"))
 	r.in = removeColl(r.in, c)
 	r.auto = removeColl(r.auto, c)
 }
@@ -241,12 +245,46 @@ func (c *collection) byName(name string) *record {
 	if c == nil {
 		return nil
 	}
-	for _, id := range c.order {
-		if r := c.items[id]; textOf(r.data, "name") == name {
-			return r
-		}
+	if rs := c.names[name]; len(rs) > 0 {
+		return rs[0]
 	}
 	return nil
+}
+
+func (c *collection) index(r *record, name string) {
+	if name == "" {
+		return
+	}
+	if c.names == nil {
+		c.names = map[string][]*record{}
+	}
+	c.names[name] = append(c.names[name], r)
+}
+
+func (c *collection) unindex(r *record, name string) {
+	rs := c.names[name]
+	for i, x := range rs {
+		if x == r {
+			rs = append(rs[:i:i], rs[i+1:]...)
+			break
+		}
+	}
+	if len(rs) == 0 {
+		delete(c.names, name)
+	} else {
+		c.names[name] = rs
+	}
+}
+
+// rename moves r in the name indexes of the collections that hold it.
+func (r *record) rename(old, name string) {
+	if old == name {
+		return
+	}
+	for _, c := range r.in {
+		c.unindex(r, old)
+		c.index(r, name)
+	}
 }
 
 func removeString(xs []string, x string) []string {

@@ -315,7 +315,9 @@ func (e *Engine) update(q *request) *reply {
 	if name := textOf(in, "name"); name != "" && name != textOf(rec.data, "name") && e.uniqueNames(rec.home) && rec.home.byName(name) != nil {
 		return conflict("Cannot edit " + typeName(rec.typ) + ". The name is already in use, please choose a unique name and try again.")
 	}
+	old := textOf(rec.data, "name")
 	merge(rec.data, in, rec.typ)
+	rec.rename(old, textOf(rec.data, "name"))
 	e.remirror(rec)
 	x := &renderer{e: e, base: q.base}
 	get := e.meta.route("GET", q.route.Path)

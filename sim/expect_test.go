@@ -1,0 +1,56 @@
+package sim
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestExpectListener sends raw HTTP/1.1 over one connection: pipelined
+// requests with and without Expect, a body that contains an Expect line,
+// and a chunked body after which the connection is passed on untouched.
+func TestExpectListener(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		fmt.Fprintf(w, "%s|%s|%s|%d", r.Header.Get(ExpectHeader), r.Header.Get("Expect"), r.URL.Path, len(body))
+	})}
+	go func() { _ = srv.Serve(ExpectListener(ln)) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	trick := "a\r\nExpect: 201-created\r\n\r\nb"
+	reqs := []string{
+		"POST /a HTTP/1.1\r\nHost: x\r\nExpect: 201-created\r\nContent-Length: 3\r\n\r\nabc",
+		"GET /b HTTP/1.1\r\nHost: x\r\n\r\n",
+		fmt.Sprintf("POST /c HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s", len(trick), trick),
+		"POST /d HTTP/1.1\r\nHost: x\r\nexpect: 201-created\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nxyz\r\n0\r\n\r\n",
+		"GET /e HTTP/1.1\r\nHost: x\r\n\r\n",
+	}
+	if _, err := io.WriteString(conn, strings.Join(reqs, "")); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"201-created||/a|3", "||/b|0", fmt.Sprintf("||/c|%d", len(trick)), "201-created||/d|3", "||/e|0"}
+	br := bufio.NewReader(conn)
+	for i, w := range want {
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("response %d: %v", i, err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || string(got) != w {
+			t.Errorf("response %d: %d %q, want %q", i, resp.StatusCode, got, w)
+		}
+	}
+}
