@@ -160,6 +160,8 @@ func runSim(ctx context.Context, f simFlags, stdout, stderr io.Writer) error {
 		scheme = "https"
 		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
 	}
+	// net/http would answer oVirt's "Expect: 201-created" with 417 itself.
+	ln = sim.ExpectListener(ln)
 	srv := &http.Server{Handler: eng, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(slog.NewTextHandler(io.Discard, nil), slog.LevelError)}
 	base := scheme + "://" + ln.Addr().String()
 	printBanner(stdout, eng, base, caFile, f)
