@@ -208,7 +208,7 @@ func hasTag(el *etree.Element, tag string) bool {
 func dropLinks(el *etree.Element) {
 	for i := 0; i < len(el.Child); {
 		if c, ok := el.Child[i].(*etree.Element); ok {
-			if c.Tag == "link" || c.Tag == "actions" {
+			if c.Tag == "link" || (c.Tag == "actions" && childOf(c, "link") != nil) {
 				el.RemoveChildAt(i)
 				continue
 			}

@@ -168,12 +168,9 @@ func (e *Engine) dataCenterPrepare(o *op) *reply {
 // secretTags are members the engine accepts but never returns.
 var secretTags = map[string]bool{"password": true, "root_password": true}
 
-// scrubSecrets drops passwords from data before it is stored.
-func scrubSecrets(o *op) *reply {
-	scrub(o.in)
-	return nil
-}
-
+// scrub drops passwords from data before it is stored: the engine takes
+// them (a host's root password, a storage connection's CHAP secret) but
+// never shows them.
 func scrub(el *etree.Element) {
 	for _, c := range el.ChildElements() {
 		if secretTags[c.Tag] {

@@ -103,3 +103,22 @@ func TestRepresentations(t *testing.T) {
 		}
 	}
 }
+
+// TestDescribesItself loads a model from the engine's own ?schema and
+// ?rsdl, as --schema-from does, and serves the same routes with it.
+func TestDescribesItself(t *testing.T) {
+	e, srv := testEngine(t, Options{Seed: 1})
+	c := newClient(t, e, srv)
+	xsd, rsdl := c.must(200, "GET", "/?schema", ""), c.must(200, "GET", "/?rsdl", "")
+	m, err := schema.LoadEngine(xsd, rsdl, srv.URL)
+	if err != nil {
+		t.Fatalf("load the engine's own description: %v", err)
+	}
+	if got, want := m.Routes().Len(), e.Model().Routes().Len(); got != want {
+		t.Errorf("the description has %d routes, the engine %d", got, want)
+	}
+	vms := c.must(200, "GET", "/vms", "")
+	if res := m.ValidateXML(vms, schema.Target{Route: m.Routes().Find("GET", "/vms")}, schema.Limits{}); len(res.Violations) > 0 {
+		t.Errorf("GET /vms against the engine's own description: %v", res.Violations[0])
+	}
+}

@@ -16,9 +16,13 @@ import (
 type renderer struct {
 	e    *Engine
 	base string
-	// depth bounds follow recursion.
-	depth int
+	// depth bounds follow recursion; followed counts the objects inlined
+	// so far, bounded by maxFollowed.
+	depth, followed int
 }
+
+// maxFollowed bounds the objects one response inlines through follow.
+const maxFollowed = 5000
 
 // follow is a parsed ?follow= parameter: each key is an element to inline,
 // with what to follow inside it.
@@ -99,7 +103,7 @@ func (x *renderer) record(r *record, path string, get *schema.Route, tag string,
 		if e == nil {
 			continue
 		}
-		if sub, ok := fw[c.Tag]; ok && x.depth < 8 {
+		if sub, ok := fw[c.Tag]; ok && x.depth < 8 && x.followed < maxFollowed {
 			pieces = append(pieces, piece{e.Index, x.followRef(c, e, sub)})
 			continue
 		}
@@ -107,7 +111,7 @@ func (x *renderer) record(r *record, path string, get *schema.Route, tag string,
 	}
 	for name, sub := range fw {
 		e := t.Elem(name)
-		if e == nil || e.Type.Item == nil || childOf(r.data, name) != nil || x.depth >= 8 {
+		if e == nil || e.Type.Item == nil || childOf(r.data, name) != nil || x.depth >= 8 || x.followed >= maxFollowed {
 			continue
 		}
 		rel := strings.ReplaceAll(name, "_", "")
@@ -130,6 +134,7 @@ func (x *renderer) record(r *record, path string, get *schema.Route, tag string,
 
 // followRef renders a followed reference (or list of references) in full.
 func (x *renderer) followRef(c *etree.Element, e *schema.Elem, sub follow) *etree.Element {
+	x.followed++
 	x.depth++
 	defer func() { x.depth-- }()
 	if id := c.SelectAttrValue("id", ""); id != "" {
@@ -187,6 +192,9 @@ func (x *renderer) collection(c *collection, path string, lr *schema.Route, item
 	ir := x.e.meta.itemRoute(lr)
 	tag := itemTag(lr)
 	for _, r := range items {
+		if fw != nil {
+			x.followed++
+		}
 		el.AddChild(x.record(r, path+"/"+r.id, ir, tag, fw))
 	}
 	return el

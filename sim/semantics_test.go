@@ -206,3 +206,19 @@ func TestDeterministicSeed(t *testing.T) {
 		t.Errorf("%d VMs, want 10", n)
 	}
 }
+
+func TestSecretsNeverEchoed(t *testing.T) {
+	e, srv := testEngine(t, Options{Seed: 1})
+	c := newClient(t, e, srv)
+	body := string(c.must(201, "POST", "/hosts", `<host><name>h9</name><address>h9.example.com</address><root_password>hunter2</root_password>`+
+		`<ssh><user><user_name>root</user_name><password>hunter2</password></user></ssh><cluster><name>Default</name></cluster></host>`))
+	id := idIn([]byte(body), false)
+	for _, got := range []string{body, string(c.must(200, "GET", "/hosts/"+id, ""))} {
+		if strings.Contains(got, "hunter2") {
+			t.Errorf("a password came back: %s", clipBody([]byte(got)))
+		}
+	}
+	if !strings.Contains(body, "<user_name>root</user_name>") {
+		t.Errorf("the rest of ssh was dropped too: %s", clipBody([]byte(body)))
+	}
+}

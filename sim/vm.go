@@ -23,7 +23,7 @@ func (e *Engine) buildHooks() hookSet {
 			"DataCenter":     {prepare: e.dataCenterPrepare},
 		},
 		attach: map[string]func(*op){"StorageDomain": e.storageDomainAttach},
-		update: map[string]func(*op) *reply{"Host": scrubSecrets, "Vm": e.vmUpdate},
+		update: map[string]func(*op) *reply{"Vm": e.vmUpdate},
 		remove: map[string]func(*op) *reply{
 			"VmService":             e.vmRemove,
 			"TemplateService":       e.templateRemove,

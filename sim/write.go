@@ -157,6 +157,7 @@ func attachOnly(r *schema.Route) bool {
 func (e *Engine) create(q *request, c *collection, add *schema.Route, t *schema.Type, in *etree.Element) (*record, *reply) {
 	given := in.SelectAttrValue("id", "")
 	normalize(in, t, false)
+	scrub(in)
 	tag := c.tag
 	if tag == "" {
 		tag = in.Tag
@@ -298,6 +299,7 @@ func (e *Engine) update(q *request) *reply {
 	}
 	rec := w.rec
 	normalize(in, rec.typ, false)
+	scrub(in)
 	for _, ch := range in.ChildElements() {
 		if el := rec.typ.Elem(ch.Tag); el != nil && el.Link && el.Type.Item != nil && e.meta.subRoute(q.route, strings.ReplaceAll(ch.Tag, "_", "")) != nil {
 			in.RemoveChild(ch)
