@@ -166,7 +166,7 @@ func New(o Options) (*Engine, error) {
 	if err := e.seed(); err != nil {
 		return nil, fmt.Errorf("sim: seed inventory: %w", err)
 	}
-	if err := e.addUsers(o.AdminPassword, o.Users); err != nil {
+	if err := e.addUsers(o.Users); err != nil {
 		return nil, err
 	}
 	return e, nil

@@ -242,7 +242,7 @@ func (e *Engine) seed() error {
 	if s.err != nil {
 		return s.err
 	}
-	e.seedCatalogs(s, clusters[0])
+	e.seedCatalogs(s)
 	templates := e.seedTemplates(s, clusters[0], domains[0], profiles)
 	if s.err != nil {
 		return s.err

@@ -10,7 +10,7 @@ import (
 
 // seedCatalogs adds the engine's built-in lists: operating systems,
 // cluster levels, icons, instance types, the OVN provider.
-func (e *Engine) seedCatalogs(s *seeder, cluster *record) {
+func (e *Engine) seedCatalogs(s *seeder) {
 	const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 	small := s.raw("icons", "", x("icon", "media_type", "image/png", "data", png))
 	large := s.raw("icons", "", x("icon", "media_type", "image/png", "data", png))
@@ -42,7 +42,6 @@ func (e *Engine) seedCatalogs(s *seeder, cluster *record) {
 	s.put("openstacknetworkproviders", x("openstack_network_provider", "name", "ovirt-provider-ovn",
 		"description", "oVirt network provider for OVN", "requires_authentication", "false",
 		"url", "https://engine.example.com:9696", "plugin_type", "open_vswitch", "read_only", "false", "type", "external"))
-	_ = cluster
 }
 
 // templateSpec describes a seeded template.
@@ -178,7 +177,7 @@ func (e *Engine) seedEvents(s *seeder, dc *record, hosts []*record) {
 
 // addUsers adds the configured accounts, their user objects and their
 // permissions.
-func (e *Engine) addUsers(adminPassword string, users []User) error {
+func (e *Engine) addUsers(users []User) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	saved := e.settle
@@ -225,7 +224,6 @@ func (e *Engine) addUsers(adminPassword string, users []User) error {
 		}
 		e.auth.accounts[u.Name] = acct
 	}
-	_ = adminPassword
 	return nil
 }
 

@@ -102,7 +102,7 @@ func expects201(r *http.Request) bool {
 }
 
 // userCreatable are the top-level collections a non-admin user may add to.
-var userCreatable = map[string]bool{"vms": true, "disks": true, "templates": true, "tags": true, "bookmarks": false}
+var userCreatable = map[string]bool{"vms": true, "disks": true, "templates": true, "tags": true}
 
 func forbidden() *reply {
 	return faultReply(http.StatusForbidden, "Operation Failed", "[User is not authorized to perform this action.]")
