@@ -19,11 +19,23 @@ func (e *Engine) hostPrepare(o *op) *reply {
 		"max_scheduling_memory": "66571993088", "auto_numa_status": "disable", "numa_supported": "false",
 		"reinstallation_required": "false", "ovn_configured": "true",
 	})
-	if childOf(h.data, "certificate") == nil && addr != "" {
-		c := etree.NewElement("certificate")
-		c.AddChild(elem("organization", "example.com"))
-		c.AddChild(elem("subject", "O=example.com,CN="+addr))
-		setChild(h.data, h.typ, normalized(c, h.typ.Elem("certificate").Type))
+	parts := []*etree.Element{
+		x("certificate", "organization", "example.com", "subject", "O=example.com,CN="+addr),
+		x("device_passthrough", "enabled", "false"),
+		x("hardware_information", "family", "Red Hat Enterprise Linux", "manufacturer", "Red Hat", "product_name", "KVM",
+			"serial_number", h.id, "uuid", strings.ToUpper(h.id), "version", "RHEL-9.4.0"),
+		x("ksm", "enabled", "false", "merge_across_nodes", "true"),
+		x("libvirt_version", "build", "0", "full_version", "libvirt-10.0.0-6.el9", "major", "10", "minor", "0", "revision", "0"),
+		x("power_management", "automatic_pm_enabled", "true", "enabled", "false", "kdump_detection", "true"),
+		x("se_linux", "mode", "enforcing"),
+		x("ssh", "fingerprint", "SHA256:"+strings.ReplaceAll(h.id, "-", "")[:24], "port", "22"),
+		x("summary", "active", "0", "migrating", "0", "total", "0"),
+		x("transparent_hugepages", "enabled", "true"),
+	}
+	for _, p := range parts {
+		if e := h.typ.Elem(p.Tag); e != nil && childOf(h.data, p.Tag) == nil && (p.Tag != "certificate" || addr != "") {
+			setChild(h.data, h.typ, normalized(p, e.Type))
+		}
 	}
 	e.setStatus(h, "installing", "initializing", "up")
 	return nil
