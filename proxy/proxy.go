@@ -17,6 +17,7 @@ import (
 
 	"github.com/elazarl/goproxy"
 
+	"github.com/ovcompat/ovcompat/internal/expect"
 	"github.com/ovcompat/ovcompat/rules"
 )
 
@@ -35,6 +36,9 @@ type Proxy struct {
 	met     *metrics
 	live    *liveReport
 	sink    *violationSink
+	// https is set when Serve listens with TLS: requests the expect
+	// listener decrypted reach the handler without Request.TLS.
+	https atomic.Bool
 
 	started time.Time
 	ready   atomic.Bool
@@ -142,6 +146,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if p.cfg.RewriteHost || out.Host == "" {
 		out.Host = p.up.Host
 	}
+	expect.Restore(out.Header)
 	removeHopByHop(out.Header)
 	if _, ok := out.Header["User-Agent"]; !ok {
 		// The transport would add Go's own; an empty value sends none.
@@ -191,7 +196,7 @@ func (p *Proxy) addSelf(addr net.Addr) {
 func (p *Proxy) newExchange(r *http.Request) *exchange {
 	x := &exchange{start: p.cfg.Now(), method: r.Method, path: r.URL.EscapedPath(), rawQuery: r.URL.RawQuery,
 		scheme: "http", host: r.Host, proto: r.Proto}
-	if r.TLS != nil {
+	if r.TLS != nil || p.https.Load() {
 		x.scheme = "https"
 	}
 	if x.path == "" {

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -9,6 +10,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/ovcompat/ovcompat/internal/expect"
 )
 
 // AdminHandler serves the admin endpoints: /metrics (Prometheus),
@@ -61,15 +64,19 @@ func (p *Proxy) Serve(ctx context.Context, l Listeners) error {
 	srv := &http.Server{Handler: p, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second,
 		ErrorLog: newStdLogger(p.log)}
 	errc := make(chan error, 2)
-	go func() {
-		var err error
-		if l.TLSCert != "" {
-			err = srv.ServeTLS(l.Proxy, l.TLSCert, l.TLSKey)
-		} else {
-			err = srv.Serve(l.Proxy)
+	// net/http answers an Expect other than 100-continue with 417 before
+	// any handler runs; the expect listeners let oVirt's "Expect:
+	// 201-created" through, and ServeHTTP restores the header.
+	ln := expect.Listener(l.Proxy)
+	if l.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(l.TLSCert, l.TLSKey)
+		if err != nil {
+			return fmt.Errorf("proxy: --tls-cert: %w", err)
 		}
-		errc <- err
-	}()
+		ln = expect.TLSListener(l.Proxy, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+		p.https.Store(true)
+	}
+	go func() { errc <- srv.Serve(ln) }()
 	var admin *http.Server
 	if l.Admin != nil {
 		admin = &http.Server{Handler: p.AdminHandler(), ReadHeaderTimeout: 10 * time.Second}

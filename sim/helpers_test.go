@@ -10,6 +10,7 @@ import (
 
 	"github.com/beevik/etree"
 
+	"github.com/ovcompat/ovcompat/internal/expect"
 	"github.com/ovcompat/ovcompat/schema"
 )
 
@@ -24,7 +25,7 @@ func testEngine(t testing.TB, o Options) (*Engine, *httptest.Server) {
 		t.Fatal(err)
 	}
 	srv := httptest.NewUnstartedServer(e)
-	srv.Listener = ExpectListener(srv.Listener)
+	srv.Listener = expect.Listener(srv.Listener)
 	srv.Start()
 	t.Cleanup(func() { srv.Close(); _ = e.Close() })
 	return e, srv

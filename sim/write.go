@@ -6,6 +6,7 @@ import (
 
 	"github.com/beevik/etree"
 
+	"github.com/ovcompat/ovcompat/internal/expect"
 	"github.com/ovcompat/ovcompat/schema"
 )
 
@@ -91,14 +92,9 @@ func (e *Engine) add(q *request) *reply {
 }
 
 // expects201 reports whether the client asked for the object to exist
-// before the answer (Expect: 201-created, or as ExpectListener renames it).
+// before the answer (Expect: 201-created, or as expect.Listener renames it).
 func expects201(r *http.Request) bool {
-	for _, h := range []string{"Expect", ExpectHeader} {
-		if strings.EqualFold(strings.TrimSpace(r.Header.Get(h)), "201-created") {
-			return true
-		}
-	}
-	return false
+	return strings.EqualFold(strings.TrimSpace(expect.Value(r.Header)), "201-created")
 }
 
 // userCreatable are the top-level collections a non-admin user may add to.

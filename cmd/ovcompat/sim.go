@@ -24,6 +24,7 @@ import (
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/ovcompat/ovcompat/internal/expect"
 	"github.com/ovcompat/ovcompat/sim"
 )
 
@@ -156,12 +157,13 @@ func runSim(ctx context.Context, f simFlags, stdout, stderr io.Writer) error {
 			return &exitError{code: exitUsage, err: fmt.Errorf("self-signed certificate: %w", err)}
 		}
 	}
+	// net/http would answer oVirt's "Expect: 201-created" with 417 itself.
 	if len(cert.Certificate) > 0 {
 		scheme = "https"
-		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+		ln = expect.TLSListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	} else {
+		ln = expect.Listener(ln)
 	}
-	// net/http would answer oVirt's "Expect: 201-created" with 417 itself.
-	ln = sim.ExpectListener(ln)
 	srv := &http.Server{Handler: eng, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(slog.NewTextHandler(io.Discard, nil), slog.LevelError)}
 	base := scheme + "://" + ln.Addr().String()
 	printBanner(stdout, eng, base, caFile, f)

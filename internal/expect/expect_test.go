@@ -1,4 +1,4 @@
-package sim
+package expect
 
 import (
 	"bufio"
@@ -13,16 +13,16 @@ import (
 // TestExpectListener sends raw HTTP/1.1 over one connection: pipelined
 // requests with and without Expect, a body that contains an Expect line,
 // and a chunked body after which the connection is passed on untouched.
-func TestExpectListener(t *testing.T) {
+func TestListener(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		fmt.Fprintf(w, "%s|%s|%s|%d", r.Header.Get(ExpectHeader), r.Header.Get("Expect"), r.URL.Path, len(body))
+		fmt.Fprintf(w, "%s|%s|%s|%d", r.Header.Get(Header), r.Header.Get("Expect"), r.URL.Path, len(body))
 	})}
-	go func() { _ = srv.Serve(ExpectListener(ln)) }()
+	go func() { _ = srv.Serve(Listener(ln)) }()
 	t.Cleanup(func() { _ = srv.Close() })
 	conn, err := net.Dial("tcp", ln.Addr().String())
 	if err != nil {
