@@ -3,7 +3,6 @@ package rules
 import (
 	"fmt"
 	"net/url"
-	"slices"
 	"sort"
 	"strings"
 
@@ -166,17 +165,7 @@ func checkMandatoryBody(x *Context) {
 	if !ok {
 		return
 	}
-	var closest []string
-	for _, s := range r.Signatures {
-		missing := missingPaths(root, s.Mandatory)
-		if len(missing) == 0 {
-			return
-		}
-		if closest == nil || len(missing) < len(closest) {
-			closest = missing
-		}
-	}
-	for _, p := range closest {
+	for _, p := range r.MissingMandatory(root) {
 		x.Report(RuleMandatoryBody, "request:/"+strings.ReplaceAll(strings.ReplaceAll(p, "[]", ""), ".", "/"),
 			fmt.Sprintf("%s requires %s in the body (RSDL signature), and the request lacks it", r, p))
 	}
@@ -199,69 +188,4 @@ func requestRoot(x *Context) (*etree.Element, bool) {
 		return root, err == nil
 	}
 	return nil, false
-}
-
-// missingPaths returns the mandatory paths the body lacks. A path is dotted
-// from the root element ("vm.cluster.id|name"): "|" separates alternatives
-// (an attribute or a child element), and "[]" after a segment applies the
-// rest to every such element present ("vm.disks.disk[].id": each <disk>
-// needs an id).
-func missingPaths(root *etree.Element, mandatory []string) []string {
-	var out []string
-	for _, p := range mandatory {
-		segs := strings.Split(p, ".")
-		if root == nil || !matches(root.Tag, strings.TrimSuffix(segs[0], "[]")) || !has(root, segs[1:]) {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-func matches(tag, alts string) bool {
-	for _, a := range strings.Split(alts, "|") {
-		if a == tag {
-			return true
-		}
-	}
-	return false
-}
-
-// has reports whether el holds the path segs. Below a path with "[]"
-// nothing is required to exist: without <disks>, there is no <disk> that
-// lacks an id.
-func has(el *etree.Element, segs []string) bool {
-	if len(segs) == 0 {
-		return true
-	}
-	seg, each := strings.CutSuffix(segs[0], "[]")
-	if len(segs) == 1 && !each {
-		for _, a := range strings.Split(seg, "|") {
-			if el.SelectAttr(a) != nil {
-				return true
-			}
-		}
-	}
-	vacuous := slices.ContainsFunc(segs, func(s string) bool { return strings.HasSuffix(s, "[]") })
-	found := false
-	for _, c := range el.ChildElements() {
-		if c.Space != "" || !matches(c.Tag, seg) {
-			continue
-		}
-		ok := has(c, segs[1:])
-		if each && !ok {
-			return false
-		}
-		found = found || ok
-	}
-	return found || vacuous && !anyChild(el, seg)
-}
-
-// anyChild reports whether el has a child named one of alts.
-func anyChild(el *etree.Element, alts string) bool {
-	for _, c := range el.ChildElements() {
-		if c.Space == "" && matches(c.Tag, alts) {
-			return true
-		}
-	}
-	return false
 }

@@ -38,7 +38,7 @@ func (e *Engine) action(q *request) *reply {
 		return rp
 	}
 	at := q.route.Input.Type
-	if rp := checkSignatures(q.route, in, at); rp != nil {
+	if rp := checkSignatures(q.route, in); rp != nil {
 		return rp
 	}
 	e.mu.Lock()

@@ -211,7 +211,7 @@ func (d *driver) body(r *schema.Route, path string) *etree.Element {
 		}
 	}
 	for _, p := range sig.Mandatory {
-		if segs, ok := sigPath(r, r.Input.Type, p); ok {
+		if segs, ok := r.SignaturePath(p); ok {
 			d.fill(root, r.Input.Type, segs, path)
 		}
 	}

@@ -87,124 +87,18 @@ func errorText(err error) string { return schema.ASCIISafe(err.Error(), 200) }
 // checkSignatures answers 400 "Incomplete parameters" when the body
 // satisfies none of the route's signatures (rsdl_metadata's mandatory
 // fields, such as a VM's name, cluster and template).
-func checkSignatures(route *schema.Route, root *etree.Element, t *schema.Type) *reply {
-	if len(route.Signatures) == 0 {
+func checkSignatures(route *schema.Route, root *etree.Element) *reply {
+	missing := route.MissingMandatory(root)
+	if missing == nil {
 		return nil
 	}
-	var best []string
-	for i, sig := range route.Signatures {
-		var missing []string
-		for _, p := range sig.Mandatory {
-			segs, ok := sigPath(route, t, p)
-			if ok && !hasPath(root, segs) {
-				_, rest, _ := strings.Cut(p, ".")
-				missing = append(missing, strings.ReplaceAll(rest, "--DEPRECATED", ""))
-			}
-		}
-		if len(missing) == 0 {
-			return nil
-		}
-		if i == 0 || len(missing) < len(best) {
-			best = missing
-		}
+	best := make([]string, len(missing))
+	for i, p := range missing {
+		_, rest, _ := strings.Cut(p, ".")
+		best[i] = strings.ReplaceAll(rest, "--DEPRECATED", "")
 	}
 	return faultReply(http.StatusBadRequest, "Incomplete parameters",
-		typeName(t)+" ["+strings.Join(best, ", ")+"] required for "+strings.ToLower(route.Operation))
-}
-
-// sigPath turns a signature's dotted path into the members it names below
-// the body's root: alternatives joined by |, attributes as @id, list items
-// marked []. The first segment names the body ("datacenter" for
-// <data_center>) except in an action's, where it may name one of the
-// action's parameters ("storagedomain.id|name"). ok is false for paths that
-// name what the model lacks (the metadata has typos and v3 leftovers):
-// those are not enforced.
-func sigPath(route *schema.Route, t *schema.Type, p string) (segs []string, ok bool) {
-	parts := strings.Split(strings.ReplaceAll(p, "--DEPRECATED", ""), ".")
-	action := route.Input != nil && route.Input.Element == "action"
-	if !action || parts[0] == "action" {
-		parts = parts[1:]
-	}
-	cur := t
-	for i, part := range parts {
-		each := strings.HasSuffix(part, "[]")
-		part = strings.TrimSuffix(part, "[]")
-		last := i == len(parts)-1
-		var names []string
-		var next *schema.Type
-		for _, a := range strings.Split(part, "|") {
-			if last && cur.Attr(a) != nil {
-				names = append(names, "@"+a)
-				continue
-			}
-			e := memberOf(cur, a)
-			if e == nil || (action && i == 0 && !route.Input.HasParam(e.Name)) {
-				continue
-			}
-			names = append(names, e.Name)
-			if next == nil {
-				next = e.Type
-			}
-		}
-		if len(names) == 0 || (!last && (next == nil || next.Simple)) {
-			return nil, false
-		}
-		seg := strings.Join(names, "|")
-		if each {
-			seg += "[]"
-		}
-		segs = append(segs, seg)
-		cur = next
-	}
-	return segs, len(segs) > 0
-}
-
-// memberOf finds member a of t, by its name or by its name without
-// underscores (the metadata writes storagedomain for storage_domain).
-func memberOf(t *schema.Type, a string) *schema.Elem {
-	if t == nil {
-		return nil
-	}
-	if e := t.Elem(a); e != nil {
-		return e
-	}
-	for _, e := range t.Elems {
-		if strings.ReplaceAll(e.Name, "_", "") == a {
-			return e
-		}
-	}
-	return nil
-}
-
-// hasPath reports whether el has the members segs (from sigPath): any
-// alternative, on any item of a list; a simple member must not be empty.
-func hasPath(el *etree.Element, segs []string) bool {
-	if len(segs) == 0 {
-		return true
-	}
-	for _, alt := range strings.Split(strings.TrimSuffix(segs[0], "[]"), "|") {
-		if a, ok := strings.CutPrefix(alt, "@"); ok {
-			if el.SelectAttrValue(a, "") != "" {
-				return true
-			}
-			continue
-		}
-		for _, c := range el.ChildElements() {
-			if c.Tag != alt {
-				continue
-			}
-			if len(segs) == 1 && len(c.ChildElements()) == 0 && c.SelectAttr("id") == nil {
-				if strings.TrimSpace(c.Text()) != "" {
-					return true
-				}
-				continue
-			}
-			if hasPath(c, segs[1:]) {
-				return true
-			}
-		}
-	}
-	return false
+		typeName(route.Input.Type)+" ["+strings.Join(best, ", ")+"] required for "+strings.ToLower(route.Operation))
 }
 
 // resolveRefs rewrites the references in data (of type t) to

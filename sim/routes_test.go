@@ -83,21 +83,10 @@ var expectedConflicts = map[string]bool{
 	"DELETE /hosts/{host_id}":                                                        true, // not in maintenance
 }
 
-// ruleChecker is the rule catalogue as every command uses it, less
-// rsdl.mandatory-body: it reads a signature's first segment as the body's
-// root element, but rsdl_metadata names the body there without underscores
-// ("datacenter.name" for <data_center>) and, in actions, often a parameter
-// ("storagedomain.id|name" for <action><storage_domain>), so it rejects
-// correct bodies. The engine checks signatures itself (sigPath), and the
-// driver writes its bodies from them.
+// ruleChecker is the rule catalogue as every command uses it.
 func ruleChecker(t testing.TB, m *schema.Model) *rules.Checker {
 	t.Helper()
-	cat := rules.Default()
-	over, err := cat.ParseOverrides([]string{rules.RuleMandatoryBody}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := rules.New(rules.Options{Models: []*schema.Model{m}, Catalogue: cat, Overrides: over})
+	c, err := rules.New(rules.Options{Models: []*schema.Model{m}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,7 +47,7 @@ func (e *Engine) add(q *request) *reply {
 		return rp
 	}
 	t := q.route.Input.Type
-	if rp := checkSignatures(q.route, in, t); rp != nil {
+	if rp := checkSignatures(q.route, in); rp != nil {
 		return rp
 	}
 	e.mu.Lock()
@@ -270,7 +270,7 @@ func (e *Engine) createNested(o *op) {
 			if it.SelectAttrValue("id", "") != "" {
 				continue
 			}
-			if rp := checkSignatures(add, it, add.Input.Type); rp != nil {
+			if rp := checkSignatures(add, it); rp != nil {
 				continue
 			}
 			_, _ = e.create(o.q, sub, add, add.Input.Type, it)
@@ -284,7 +284,7 @@ func (e *Engine) update(q *request) *reply {
 	if rp != nil {
 		return rp
 	}
-	if rp := checkSignatures(q.route, in, q.route.Input.Type); rp != nil {
+	if rp := checkSignatures(q.route, in); rp != nil {
 		return rp
 	}
 	e.mu.Lock()

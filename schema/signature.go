@@ -1,0 +1,140 @@
+package schema
+
+import (
+	"strings"
+
+	"github.com/beevik/etree"
+)
+
+// MissingMandatory returns the mandatory body fields that root lacks for
+// the signature it comes closest to, as the signature writes them, or nil
+// when root satisfies one of the route's signatures (or the route has
+// none). Paths that name what the model lacks (rsdl_metadata has typos and
+// v3 leftovers) are not enforced. The simulator answers 400 with them and
+// the rsdl.mandatory-body rule reports them: one decision for both.
+func (route *Route) MissingMandatory(root *etree.Element) []string {
+	if len(route.Signatures) == 0 || route.Input == nil {
+		return nil
+	}
+	var best []string
+	for i, sig := range route.Signatures {
+		var missing []string
+		for _, p := range sig.Mandatory {
+			segs, ok := route.SignaturePath(p)
+			if ok && (root == nil || !HasSignaturePath(root, segs)) {
+				missing = append(missing, p)
+			}
+		}
+		if len(missing) == 0 {
+			return nil
+		}
+		if i == 0 || len(missing) < len(best) {
+			best = missing
+		}
+	}
+	return best
+}
+
+// SignaturePath turns a signature's dotted path into the members it names below
+// the body's root: alternatives joined by |, attributes as @id, list items
+// marked []. The first segment names the body ("datacenter" for
+// <data_center>) except in an action's, where it may name one of the
+// action's parameters ("storagedomain.id|name"). ok is false for paths that
+// name what the model lacks (the metadata has typos and v3 leftovers):
+// those are not enforced.
+func (route *Route) SignaturePath(p string) (segs []string, ok bool) {
+	t := route.Input.Type
+	parts := strings.Split(strings.ReplaceAll(p, "--DEPRECATED", ""), ".")
+	action := route.Input != nil && route.Input.Element == "action"
+	if !action || parts[0] == "action" {
+		parts = parts[1:]
+	}
+	cur := t
+	for i, part := range parts {
+		each := strings.HasSuffix(part, "[]")
+		part = strings.TrimSuffix(part, "[]")
+		last := i == len(parts)-1
+		var names []string
+		var next *Type
+		for _, a := range strings.Split(part, "|") {
+			if last && cur.Attr(a) != nil {
+				names = append(names, "@"+a)
+				continue
+			}
+			e := memberOf(cur, a)
+			if e == nil || (action && i == 0 && !route.Input.HasParam(e.Name)) {
+				continue
+			}
+			names = append(names, e.Name)
+			if next == nil {
+				next = e.Type
+			}
+		}
+		if len(names) == 0 || (!last && (next == nil || next.Simple)) {
+			return nil, false
+		}
+		seg := strings.Join(names, "|")
+		if each {
+			seg += "[]"
+		}
+		segs = append(segs, seg)
+		cur = next
+	}
+	return segs, len(segs) > 0
+}
+
+// memberOf finds member a of t, by its name or by its name without
+// underscores (the metadata writes storagedomain for storage_domain).
+func memberOf(t *Type, a string) *Elem {
+	if t == nil {
+		return nil
+	}
+	if e := t.Elem(a); e != nil {
+		return e
+	}
+	for _, e := range t.Elems {
+		if strings.ReplaceAll(e.Name, "_", "") == a {
+			return e
+		}
+	}
+	return nil
+}
+
+// HasSignaturePath reports whether el has the members segs (from
+// SignaturePath): any of the alternatives; a simple member must not be
+// empty. A list segment ("disk[]") needs at least one item, and every item
+// present must have the rest of the path: cloning from snapshots needs
+// snapshots, each with its id.
+func HasSignaturePath(el *etree.Element, segs []string) bool {
+	if len(segs) == 0 {
+		return true
+	}
+	seg, each := strings.CutSuffix(segs[0], "[]")
+	for _, alt := range strings.Split(seg, "|") {
+		if a, ok := strings.CutPrefix(alt, "@"); ok {
+			if el.SelectAttrValue(a, "") != "" {
+				return true
+			}
+			continue
+		}
+		items, good := 0, 0
+		for _, c := range el.ChildElements() {
+			if c.Tag != alt || c.Space != "" {
+				continue
+			}
+			items++
+			switch {
+			case len(segs) == 1 && len(c.ChildElements()) == 0 && c.SelectAttr("id") == nil:
+				if strings.TrimSpace(c.Text()) != "" {
+					good++
+				}
+			case HasSignaturePath(c, segs[1:]):
+				good++
+			}
+		}
+		if each && items > 0 && good == items || !each && good > 0 {
+			return true
+		}
+	}
+	return false
+}
