@@ -6,13 +6,27 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -X main.version=$(VERSION)
 PKGS      := ./...
 
-.PHONY: all build test test-short lint vet fmt-check bench schema fuzz clean
+.PHONY: all build test test-short lint vet fmt-check bench schema fuzz clean demo demo-broken demo-check
 
 all: build
 
 ## build: the ovcompat binary in bin/
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/ovcompat
+
+## demo: the simulator, the proxy in front of it, the bundled scenarios
+## replayed through it, the reports in ./ovcompat-out/ (report.html first)
+demo:
+	$(GO) run ./cmd/ovcompat demo --out ovcompat-out
+
+## demo-broken: the same against a simulator that injects faults; it ends
+## with findings (exit 1), which is what it is there to show
+demo-broken:
+	$(GO) run ./cmd/ovcompat demo --out ovcompat-out --inject broken; test $$? -eq 1
+
+## demo-check: the demo's report exists and its totals are the expected ones
+demo-check:
+	$(GO) run ./scripts/demo-check ovcompat-out
 
 ## test: formatting, vet, then every test with the race detector
 test: lint

@@ -85,13 +85,18 @@ func TestSettle(t *testing.T) {
 
 func TestResourceOf(t *testing.T) {
 	for in, want := range map[string]string{
-		"/vms/{vm_id}/start":      "vms",
-		"GET /hosts":              "hosts",
-		"/":                       "/",
-		"":                        "/",
-		"/vms;max=3":              "vms",
-		"/datacenters?search=x":   "datacenters",
-		"POST /vms/{vm_id}/start": "vms",
+		"/vms/{vm_id}/start":       "vms",
+		"GET /hosts":               "hosts",
+		"/":                        "/",
+		"":                         "/",
+		"/vms;max=3":               "vms",
+		"/datacenters?search=x":    "datacenters",
+		"POST /vms/{vm_id}/start":  "vms",
+		"/ovirt-engine/api/vms/1":  "vms",
+		"/ovirt-engine/api":        "/",
+		"/api/hosts;max=1":         "hosts",
+		"/ovirt-engine/api/v4/vms": "vms",
+		"/apis":                    "apis",
 	} {
 		if got := ResourceOf(in); got != want {
 			t.Errorf("ResourceOf(%q) = %q, want %q", in, got, want)

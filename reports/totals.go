@@ -198,6 +198,13 @@ func ResourceOf(route string) string {
 	if i := strings.IndexByte(route, ' '); i >= 0 { // "METHOD /path"
 		route = route[i+1:]
 	}
+	// A concrete path (a step without a known route) starts with the
+	// API's base path: /ovirt-engine/api, /api, then /v3 or /v4.
+	for _, base := range []string{"/ovirt-engine/api", "/api", "/v4", "/v3"} {
+		if rest, ok := strings.CutPrefix(route, base); ok && (rest == "" || strings.ContainsAny(rest[:1], "/;?")) {
+			route = rest
+		}
+	}
 	if i := strings.IndexAny(route, "?;"); i >= 0 {
 		route = route[:i]
 	}

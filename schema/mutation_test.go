@@ -264,6 +264,7 @@ func TestRequestBodies(t *testing.T) {
 		{"element unknown to every action", "POST", "/vms/1/start", `<action><warp_speed>9</warp_speed></action>`, schema.RuleUnknownElement},
 		{"wrong item in a list wrapper", "POST", "/hosts/1/setupnetworks", `<action><modified_bonds><network><name>n</name></network></modified_bonds></action>`, schema.RuleWrongItem},
 		{"update with unknown element", "PUT", "/vms/1", `<vm><colour>red</colour></vm>`, schema.RuleUnknownElement},
+		{"any element order in a request", "POST", "/vms", `<vm><template id="t"/><name>w</name><cluster id="c"/><memory>1</memory></vm>`, ""},
 	}
 	for _, tc := range tcs {
 		t.Run(tc.name, func(t *testing.T) {

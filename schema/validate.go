@@ -235,7 +235,9 @@ func (w *walker) element(el *etree.Element, t *Type, body *Body) {
 			if again && e.Max == 1 {
 				w.add(c, "", RuleRepeatedElement, Error, fmt.Sprintf("<%s> appears more than once in <%s>, where it is single", c.Tag, safeName(el.Tag)))
 			}
-			if e.Index < prev && !orderWarned {
+			// Only answers are held to the XSD's order: the engine reads
+			// requests with JAXB, which takes elements in any order.
+			if e.Index < prev && !orderWarned && !w.lenient {
 				orderWarned = true
 				w.add(c, "", RuleElementOrder, Warning, fmt.Sprintf("<%s> comes after <%s>, but %s's sequence puts it before", c.Tag, t.Elems[prev].Name, t.Name))
 			}

@@ -105,6 +105,7 @@ var commands = []func(stdout, stderr io.Writer) *cobra.Command{
 	newValidateCmd,
 	newSchemaCmd,
 	newRulesCmd,
+	newDemoCmd,
 	newReportCmd,
 	newDiffCmd,
 	newProxyCmd,
