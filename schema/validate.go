@@ -330,15 +330,12 @@ func (w *walker) simple(el *etree.Element, t *Type) {
 
 // value checks a simple value, of an element (attr "") or an attribute.
 func (w *walker) value(el *etree.Element, attr string, t *Type, v string) {
-	if !t.Simple {
+	if !t.Simple || xmlValueOK(t, v, w.lenient) {
 		return
 	}
 	what := "<" + safeName(el.Tag) + ">"
 	if attr != "" {
 		what = "attribute " + attr + " of " + what
-	}
-	if xmlValueOK(t, v, w.lenient) {
-		return
 	}
 	if t.IsEnum() {
 		w.add(el, attr, RuleUnknownEnum, Error, fmt.Sprintf("%s is not a value of enum %s (a newer engine may have added it)", what, t.Name))
