@@ -9,9 +9,11 @@ import (
 	"unicode/utf8"
 )
 
-// decodeJSON decodes a JSON body with numbers kept as json.Number, within
-// the limits.
-func decodeJSON(data []byte, lim Limits) (any, error) {
+// DecodeJSON decodes a JSON body within the limits, numbers kept as
+// json.Number, refusing documents nested deeper than lim.MaxDepth before
+// the decoder recurses into them and data after the top-level value.
+// Errors are *ParseError and never echo the body.
+func DecodeJSON(data []byte, lim Limits) (any, error) {
 	lim = lim.withDefaults()
 	if int64(len(data)) > lim.MaxBytes {
 		return nil, &ParseError{Rule: RuleLimit, Err: fmt.Errorf("%w (%d bytes, limit %d)", ErrTooLarge, len(data), lim.MaxBytes)}
@@ -87,7 +89,7 @@ func (m *Model) ValidateJSON(data []byte, t Target, lim Limits) Result {
 // ValidateJSONValue validates a JSON body and also returns it decoded
 // (nil when it is not well-formed).
 func (m *Model) ValidateJSONValue(data []byte, t Target, lim Limits) (Result, any) {
-	v, err := decodeJSON(data, lim)
+	v, err := DecodeJSON(data, lim)
 	if err != nil {
 		return Result{Violations: []Violation{parseViolation(err)}}, nil
 	}

@@ -200,7 +200,7 @@ func (m *Model) documentType(root *etree.Element, t Target) *Type {
 // JSONRoot. Decoding errors are *ParseError; a target that names no body
 // or a body with no XML form gives an error wrapping ErrNoXMLForm.
 func (m *Model) JSONDocument(data []byte, t Target, lim Limits) (*etree.Document, error) {
-	v, err := decodeJSON(data, lim)
+	v, err := DecodeJSON(data, lim)
 	if err != nil {
 		return nil, err
 	}

@@ -96,7 +96,7 @@ func (c *jsonSchemas) schemaFor(t *Type) (*jsonschema.Schema, error) {
 	return s, nil
 }
 
-// validateJSON validates a decoded JSON body (as decodeJSON returns it)
+// validateJSON validates a decoded JSON body (as DecodeJSON returns it)
 // against the target, with the same semantics and rule IDs as the XML
 // validator: the route's input or output decides the type (the engine's
 // JSON does not name its root), an error status expects a fault, an action
