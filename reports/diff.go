@@ -229,86 +229,87 @@ func severityGrade(s Severity) Grade {
 	return GradeInfo
 }
 
+// ranked is a severity or a grade: what a finding is reported with.
+type ranked interface {
+	comparable
+	rank() int
+}
+
+// findingKey matches a finding across runs: its rule (violations) or kind
+// (differences), and its location.
+type findingKey struct{ id, loc string }
+
+// matchFindings pairs the findings of a step in the base and the new run by
+// key. added is called for each key of the new run that the base run lacks
+// or reported milder, with the worst level the base run reported it with
+// (had is false when it did not report it); removed for each key of the
+// base run that the new run lacks. Each key is reported once, for its first
+// finding.
+func matchFindings[T any, L ranked](base, next []T, key func(T) (findingKey, L), added func(f T, was L, had bool), removed func(T)) {
+	baseWorst := map[findingKey]L{}
+	for _, f := range base {
+		k, l := key(f)
+		if l.rank() > baseWorst[k].rank() {
+			baseWorst[k] = l
+		}
+	}
+	seen := map[findingKey]bool{}
+	for _, f := range next {
+		k, l := key(f)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if was, had := baseWorst[k]; !had || was.rank() < l.rank() {
+			added(f, was, had)
+		}
+	}
+	for _, f := range base {
+		if k, _ := key(f); !seen[k] {
+			seen[k] = true
+			removed(f)
+		}
+	}
+}
+
 func (c *comparer) violations(sc *Scenario, b, n *Step) []Change {
-	type key struct{ rule, loc string }
-	baseV := map[key]Severity{}
-	for _, v := range b.Violations {
-		k := key{v.Rule, v.Location}
-		if v.Severity.rank() > baseV[k].rank() {
-			baseV[k] = v.Severity
-		}
-	}
 	var out []Change
-	newV := map[key]bool{}
-	for _, v := range n.Violations {
-		k := key{v.Rule, v.Location}
-		if newV[k] {
-			continue
-		}
-		newV[k] = true
-		if bsev, ok := baseV[k]; ok && bsev.rank() >= v.Severity.rank() {
-			continue
-		}
-		ch := c.at(sc, n)
-		ch.Kind, ch.Grade, ch.Rule, ch.Location, ch.Reason = KindViolationAdded, severityGrade(v.Severity), v.Rule, v.Location, v.Reason
-		ch.New = string(v.Severity)
-		if bsev, ok := baseV[k]; ok {
-			ch.Base = string(bsev)
-		}
-		out = append(out, ch)
-	}
-	for _, v := range b.Violations {
-		k := key{v.Rule, v.Location}
-		if newV[k] {
-			continue
-		}
-		newV[k] = true
-		ch := c.at(sc, n)
-		ch.Kind, ch.Grade, ch.Rule, ch.Location, ch.Reason = KindViolationRemoved, GradeInfo, v.Rule, v.Location, "violation no longer reported: "+v.Reason
-		ch.Base = string(v.Severity)
-		out = append(out, ch)
-	}
+	matchFindings(b.Violations, n.Violations, func(v Violation) (findingKey, Severity) { return findingKey{v.Rule, v.Location}, v.Severity },
+		func(v Violation, was Severity, had bool) {
+			ch := c.at(sc, n)
+			ch.Kind, ch.Grade, ch.Rule, ch.Location, ch.Reason = KindViolationAdded, severityGrade(v.Severity), v.Rule, v.Location, v.Reason
+			ch.New = string(v.Severity)
+			if had {
+				ch.Base = string(was)
+			}
+			out = append(out, ch)
+		},
+		func(v Violation) {
+			ch := c.at(sc, n)
+			ch.Kind, ch.Grade, ch.Rule, ch.Location, ch.Reason = KindViolationRemoved, GradeInfo, v.Rule, v.Location, "violation no longer reported: "+v.Reason
+			ch.Base = string(v.Severity)
+			out = append(out, ch)
+		})
 	return out
 }
 
 func (c *comparer) differences(sc *Scenario, b, n *Step) []Change {
-	type key struct{ kind, loc string }
-	baseD := map[key]Grade{}
-	for _, d := range b.Differences {
-		k := key{d.Kind, d.Location}
-		if d.Grade.rank() > baseD[k].rank() {
-			baseD[k] = d.Grade
-		}
-	}
 	var out []Change
-	newD := map[key]bool{}
-	for _, d := range n.Differences {
-		k := key{d.Kind, d.Location}
-		if newD[k] {
-			continue
-		}
-		newD[k] = true
-		if bg, ok := baseD[k]; ok && bg.rank() >= d.Grade.rank() {
-			continue
-		}
-		ch := c.at(sc, n)
-		ch.Kind, ch.Grade, ch.Location, ch.Reason, ch.Base, ch.New = d.Kind, d.Grade, d.Location, d.Reason, d.Base, d.New
-		if bg, ok := baseD[k]; ok {
-			ch.Reason += fmt.Sprintf(" (graded %s in the base run)", bg)
-		}
-		out = append(out, ch)
-	}
-	for _, d := range b.Differences {
-		k := key{d.Kind, d.Location}
-		if newD[k] {
-			continue
-		}
-		newD[k] = true
-		ch := c.at(sc, n)
-		ch.Kind, ch.Grade, ch.Location = KindDifferenceResolved, GradeInfo, d.Location
-		ch.Reason = fmt.Sprintf("%s difference %s no longer seen: %s", d.Grade, d.Kind, d.Reason)
-		out = append(out, ch)
-	}
+	matchFindings(b.Differences, n.Differences, func(d Difference) (findingKey, Grade) { return findingKey{d.Kind, d.Location}, d.Grade },
+		func(d Difference, was Grade, had bool) {
+			ch := c.at(sc, n)
+			ch.Kind, ch.Grade, ch.Location, ch.Reason, ch.Base, ch.New = d.Kind, d.Grade, d.Location, d.Reason, d.Base, d.New
+			if had {
+				ch.Reason += fmt.Sprintf(" (graded %s in the base run)", was)
+			}
+			out = append(out, ch)
+		},
+		func(d Difference) {
+			ch := c.at(sc, n)
+			ch.Kind, ch.Grade, ch.Location = KindDifferenceResolved, GradeInfo, d.Location
+			ch.Reason = fmt.Sprintf("%s difference %s no longer seen: %s", d.Grade, d.Kind, d.Reason)
+			out = append(out, ch)
+		})
 	return out
 }
 
