@@ -1,10 +1,6 @@
 package schema
 
-import (
-	"fmt"
-	"sort"
-	"strings"
-)
+import "sort"
 
 // The hypermedia checks of a JSON body: the same as the XML validator's
 // (link rels known for the resource, action names, hrefs present and
@@ -41,7 +37,7 @@ func (jc *jsonCheck) walk(v any, s jsonSpot) {
 			if t.Resource && jc.m.hypermedia() {
 				switch k {
 				case "link":
-					jc.link(cs, t)
+					jc.link(cs, t, false)
 				case "actions":
 					jc.actions(cs, t)
 				}
@@ -60,41 +56,39 @@ func jsonStringProp(obj map[string]any, k string) (string, bool) {
 	return s, ok
 }
 
-// link checks a link of resource type t: a known rel and an href.
-func (jc *jsonCheck) link(s jsonSpot, t *Type) {
+// report returns the report function of the hypermedia verdicts for the
+// value at s.
+func (jc *jsonCheck) report(s jsonSpot) func(rule, attr, reason string) {
+	return func(rule, attr, reason string) {
+		path := s.path
+		if attr != "" {
+			path += "/@" + attr
+		}
+		jc.add(rule, Error, path, reason)
+	}
+}
+
+// link checks a link of resource type t, or (action) one of its actions'.
+// A rel or href of the wrong JSON type is left to the schema.
+func (jc *jsonCheck) link(s jsonSpot, t *Type, action bool) {
 	obj, ok := s.v.(map[string]any)
 	if !ok {
 		return
 	}
 	rel, relOK := jsonStringProp(obj, "rel")
 	if _, present := obj["rel"]; present && !relOK {
-		return // not a string: the schema reports it
-	}
-	jc.href(s, obj, fmt.Sprintf("link %q", safeName(rel)))
-	if rel == "" {
-		jc.add(RuleUnknownRel, Error, s.path, "link has no rel")
 		return
 	}
-	if !t.HasRel(rel) {
-		jc.add(RuleUnknownRel, Error, s.path+"/@rel", fmt.Sprintf("rel %q is not a link the model defines for %s", safeName(rel), t.Name))
+	report := jc.report(s)
+	if h, ok := obj["href"]; !ok || h == nil {
+		linkHrefVerdict(action, rel, "", report)
+	} else if hs, ok := h.(string); ok {
+		linkHrefVerdict(action, rel, hs, report)
 	}
+	linkRelVerdict(t, action, rel, report)
 }
 
-// href checks the href of a link or an action link.
-func (jc *jsonCheck) href(s jsonSpot, obj map[string]any, what string) {
-	h, present := obj["href"]
-	hs, isStr := h.(string)
-	switch {
-	case present && h != nil && !isStr:
-		// not a string: the schema reports it
-	case hs == "":
-		jc.add(RuleLinkHref, Error, s.path, what+" has no href")
-	case !wellFormedHref(hs):
-		jc.add(RuleLinkHref, Error, s.path+"/@href", what+" has an href that is not a well-formed URL path")
-	}
-}
-
-// actions checks the links of a resource's actions: known action names.
+// actions checks the links of a resource's actions.
 func (jc *jsonCheck) actions(s jsonSpot, t *Type) {
 	obj, ok := s.v.(map[string]any)
 	if !ok {
@@ -106,40 +100,16 @@ func (jc *jsonCheck) actions(s jsonSpot, t *Type) {
 	}
 	ls := s.child("link", links)
 	for i, x := range links {
-		l, ok := x.(map[string]any)
-		if !ok {
-			continue
-		}
-		is := ls.index(i, len(links), x)
-		rel, relOK := jsonStringProp(l, "rel")
-		if _, present := l["rel"]; present && !relOK {
-			continue
-		}
-		jc.href(is, l, fmt.Sprintf("action %q", safeName(rel)))
-		if !t.HasAction(rel) {
-			jc.add(RuleUnknownAction, Error, is.path+"/@rel", fmt.Sprintf("action %q is not an action the model defines for %s", safeName(rel), t.Name))
-		}
+		jc.link(ls.index(i, len(links), x), t, true)
 	}
 }
 
-// hrefID checks that a resource's href ends with its id.
+// hrefID checks a resource's href.
 func (jc *jsonCheck) hrefID(s jsonSpot, obj map[string]any) {
 	href, ok := jsonStringProp(obj, "href")
 	if !ok {
 		return
 	}
-	if !wellFormedHref(href) {
-		jc.add(RuleLinkHref, Error, s.path+"/@href", fmt.Sprintf("<%s> has an href that is not a well-formed URL path", safeName(s.name)))
-		return
-	}
-	id, ok := jsonStringProp(obj, "id")
-	if !ok || id == "" {
-		return
-	}
-	if i := strings.IndexAny(href, "?#"); i >= 0 {
-		href = href[:i]
-	}
-	if !strings.HasSuffix(href, "/"+id) {
-		jc.add(RuleHrefID, Error, s.path+"/@href", fmt.Sprintf("<%s>'s href does not end with its id", safeName(s.name)))
-	}
+	id, _ := jsonStringProp(obj, "id")
+	resourceHrefVerdict(s.name, id, href, jc.report(s))
 }

@@ -245,7 +245,7 @@ func (w *walker) element(el *etree.Element, t *Type, body *Body) {
 			if t.Resource && w.m.hypermedia() {
 				switch c.Tag {
 				case "link":
-					w.link(c, t)
+					w.link(c, t, false)
 				case "actions":
 					w.actions(c, t)
 				}
@@ -344,42 +344,25 @@ func (w *walker) value(el *etree.Element, attr string, t *Type, v string) {
 	w.add(el, attr, RuleInvalidValue, Error, fmt.Sprintf("%s is not a valid %s", what, t.Scalar))
 }
 
-// link checks a <link> of resource type t: a known rel and an href.
-func (w *walker) link(el *etree.Element, t *Type) {
+// link checks a <link> of resource type t, or (action) one in its
+// <actions>.
+func (w *walker) link(el *etree.Element, t *Type, action bool) {
+	report := func(rule, attr, reason string) { w.add(el, attr, rule, Error, reason) }
 	rel := el.SelectAttrValue("rel", "")
-	if a := el.SelectAttr("href"); a == nil || a.Value == "" {
-		w.add(el, "", RuleLinkHref, Error, fmt.Sprintf("link %q has no href", safeName(rel)))
-	} else if !wellFormedHref(a.Value) {
-		w.add(el, "href", RuleLinkHref, Error, fmt.Sprintf("link %q has an href that is not a well-formed URL path", safeName(rel)))
-	}
-	if rel == "" {
-		w.add(el, "", RuleUnknownRel, Error, "link has no rel")
-		return
-	}
-	if !t.HasRel(rel) {
-		w.add(el, "rel", RuleUnknownRel, Error, fmt.Sprintf("rel %q is not a link the model defines for %s", safeName(rel), t.Name))
-	}
+	linkHrefVerdict(action, rel, el.SelectAttrValue("href", ""), report)
+	linkRelVerdict(t, action, rel, report)
 }
 
-// actions checks the <link> elements of <actions>: known action names.
+// actions checks the <link> elements of <actions>.
 func (w *walker) actions(el *etree.Element, t *Type) {
 	for _, c := range el.ChildElements() {
-		if c.Tag != "link" {
-			continue // the element walk reports it
-		}
-		rel := c.SelectAttrValue("rel", "")
-		if a := c.SelectAttr("href"); a == nil || a.Value == "" {
-			w.add(c, "", RuleLinkHref, Error, fmt.Sprintf("action %q has no href", safeName(rel)))
-		} else if !wellFormedHref(a.Value) {
-			w.add(c, "href", RuleLinkHref, Error, fmt.Sprintf("action %q has an href that is not a well-formed URL path", safeName(rel)))
-		}
-		if !t.HasAction(rel) {
-			w.add(c, "rel", RuleUnknownAction, Error, fmt.Sprintf("action %q is not an action the model defines for %s", safeName(rel), t.Name))
+		if c.Tag == "link" { // anything else, the element walk reports
+			w.link(c, t, true)
 		}
 	}
 }
 
-// hrefID checks that a resource's href ends with its id.
+// hrefID checks a resource's href.
 func (w *walker) hrefID(el *etree.Element) {
 	var id, href string
 	var hasID, hasHref bool
@@ -394,19 +377,63 @@ func (w *walker) hrefID(el *etree.Element) {
 	if !hasHref {
 		return
 	}
+	if !hasID {
+		id = ""
+	}
+	resourceHrefVerdict(el.Tag, id, href, func(rule, attr, reason string) { w.add(el, attr, rule, Error, reason) })
+}
+
+// The hypermedia verdicts, shared by the XML and the JSON validators: each
+// calls report with the rule, the attribute the violation is on ("" for
+// the element itself) and the reason.
+
+// linkHrefVerdict checks the href of a link named rel (an action's, when
+// action): present and a well-formed URL path. An empty href is no href.
+func linkHrefVerdict(action bool, rel, href string, report func(rule, attr, reason string)) {
+	if href != "" && wellFormedHref(href) {
+		return
+	}
+	what := "link"
+	if action {
+		what = "action"
+	}
+	if href == "" {
+		report(RuleLinkHref, "", fmt.Sprintf("%s %q has no href", what, safeName(rel)))
+		return
+	}
+	report(RuleLinkHref, "href", fmt.Sprintf("%s %q has an href that is not a well-formed URL path", what, safeName(rel)))
+}
+
+// linkRelVerdict checks the rel of a link of resource type t: a link the
+// model defines for t or, for an action's link, one of t's actions.
+func linkRelVerdict(t *Type, action bool, rel string, report func(rule, attr, reason string)) {
+	switch {
+	case action:
+		if !t.HasAction(rel) {
+			report(RuleUnknownAction, "rel", fmt.Sprintf("action %q is not an action the model defines for %s", safeName(rel), t.Name))
+		}
+	case rel == "":
+		report(RuleUnknownRel, "", "link has no rel")
+	case !t.HasRel(rel):
+		report(RuleUnknownRel, "rel", fmt.Sprintf("rel %q is not a link the model defines for %s", safeName(rel), t.Name))
+	}
+}
+
+// resourceHrefVerdict checks the href of a resource (element name, id ""
+// when it has none): a well-formed URL path that ends with the id.
+func resourceHrefVerdict(name, id, href string, report func(rule, attr, reason string)) {
 	if !wellFormedHref(href) {
-		w.add(el, "href", RuleLinkHref, Error, fmt.Sprintf("<%s> has an href that is not a well-formed URL path", safeName(el.Tag)))
+		report(RuleLinkHref, "href", fmt.Sprintf("<%s> has an href that is not a well-formed URL path", safeName(name)))
 		return
 	}
-	if !hasID || id == "" {
+	if id == "" {
 		return
 	}
-	p := href
-	if i := strings.IndexAny(p, "?#"); i >= 0 {
-		p = p[:i]
+	if i := strings.IndexAny(href, "?#"); i >= 0 {
+		href = href[:i]
 	}
-	if !strings.HasSuffix(p, "/"+id) {
-		w.add(el, "href", RuleHrefID, Error, fmt.Sprintf("<%s>'s href does not end with its id", safeName(el.Tag)))
+	if !strings.HasSuffix(href, "/"+id) {
+		report(RuleHrefID, "href", fmt.Sprintf("<%s>'s href does not end with its id", safeName(name)))
 	}
 }
 
