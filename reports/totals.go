@@ -34,35 +34,36 @@ type OutcomeCounts struct {
 // Add counts one outcome; an unknown outcome counts as error, so that it
 // is never hidden.
 func (c *OutcomeCounts) Add(o Outcome) {
-	switch o {
-	case Pass:
-		c.Pass++
-	case Warn:
-		c.Warn++
-	case Fail:
-		c.Fail++
-	case Skip:
-		c.Skip++
-	default:
-		c.Error++
+	p := c.slot(o)
+	if p == nil {
+		p = &c.Error
 	}
+	*p++
 }
 
 // Of returns the count of one outcome.
 func (c OutcomeCounts) Of(o Outcome) int {
-	switch o {
-	case Pass:
-		return c.Pass
-	case Warn:
-		return c.Warn
-	case Fail:
-		return c.Fail
-	case Error:
-		return c.Error
-	case Skip:
-		return c.Skip
+	if p := c.slot(o); p != nil {
+		return *p
 	}
 	return 0
+}
+
+// slot is the counter of one outcome; nil for an unknown outcome.
+func (c *OutcomeCounts) slot(o Outcome) *int {
+	switch o {
+	case Pass:
+		return &c.Pass
+	case Warn:
+		return &c.Warn
+	case Fail:
+		return &c.Fail
+	case Error:
+		return &c.Error
+	case Skip:
+		return &c.Skip
+	}
+	return nil
 }
 
 // Total is the sum of all counts.
@@ -76,18 +77,23 @@ type SeverityCounts struct {
 }
 
 // Of returns the count of one severity.
-func (c SeverityCounts) Of(s Severity) int {
-	switch s {
-	case SeverityError:
-		return c.Error
-	case SeverityWarning:
-		return c.Warning
-	}
-	return c.Info
-}
+func (c SeverityCounts) Of(s Severity) int { return *c.slot(s) }
 
 // Total is the sum of all counts.
 func (c SeverityCounts) Total() int { return c.Error + c.Warning + c.Info }
+
+func (c *SeverityCounts) add(s Severity) { *c.slot(s)++ }
+
+// slot is the counter of one severity; an unknown severity counts as info.
+func (c *SeverityCounts) slot(s Severity) *int {
+	switch s {
+	case SeverityError:
+		return &c.Error
+	case SeverityWarning:
+		return &c.Warning
+	}
+	return &c.Info
+}
 
 // GradeCounts counts differences by grade.
 type GradeCounts struct {
@@ -97,39 +103,22 @@ type GradeCounts struct {
 }
 
 // Of returns the count of one grade.
-func (c GradeCounts) Of(g Grade) int {
-	switch g {
-	case Breaking:
-		return c.Breaking
-	case GradeWarn:
-		return c.Warning
-	}
-	return c.Info
-}
+func (c GradeCounts) Of(g Grade) int { return *c.slot(g) }
 
 // Total is the sum of all counts.
 func (c GradeCounts) Total() int { return c.Breaking + c.Warning + c.Info }
 
-func (c *GradeCounts) add(g Grade) {
+func (c *GradeCounts) add(g Grade) { *c.slot(g)++ }
+
+// slot is the counter of one grade; an unknown grade counts as info.
+func (c *GradeCounts) slot(g Grade) *int {
 	switch g {
 	case Breaking:
-		c.Breaking++
+		return &c.Breaking
 	case GradeWarn:
-		c.Warning++
-	default:
-		c.Info++
+		return &c.Warning
 	}
-}
-
-func (c *SeverityCounts) add(s Severity) {
-	switch s {
-	case SeverityError:
-		c.Error++
-	case SeverityWarning:
-		c.Warning++
-	default:
-		c.Info++
-	}
+	return &c.Info
 }
 
 // Count computes the totals of r.
