@@ -117,12 +117,24 @@ func (c *capture) done(err error) {
 	c.mu.Unlock()
 }
 
+// whole reports whether the copy is the whole body; c.mu is held.
+func (c *capture) whole() bool { return c.eof && !c.truncated && !c.shed && c.err == nil }
+
+// state reports whether the copy is the whole body and whether the body
+// outgrew the limit, without joining the chunks (snapshot's work, left to
+// the validator and the recorder).
+func (c *capture) state() (complete, truncated bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.whole(), c.truncated
+}
+
 // snapshot returns the bytes captured and whether they are the whole body.
 // The bytes stay valid until release.
 func (c *capture) snapshot() (data []byte, complete, truncated bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	complete = c.eof && !c.truncated && !c.shed && c.err == nil
+	complete = c.whole()
 	switch {
 	case c.joined != nil:
 		data = c.joined

@@ -401,7 +401,7 @@ func (p *Proxy) completeForValidation(x *exchange) bool {
 		if c == nil {
 			continue
 		}
-		_, complete, truncated := c.snapshot()
+		complete, truncated := c.state()
 		if !complete && !truncated {
 			return false
 		}
