@@ -35,25 +35,6 @@ const (
 		`(?:Z|[+-](?:0[0-9]|1[0-4]):[0-5][0-9])?` + jsonWS + "$"
 )
 
-// intBits gives the value bits and signedness of the integer scalars.
-func intBits(s Scalar) (bits uint, signed, ok bool) {
-	switch s {
-	case Int:
-		return 31, true, true
-	case Long:
-		return 63, true, true
-	case Short:
-		return 15, true, true
-	case Byte:
-		return 7, true, true
-	case UnsignedInt:
-		return 32, false, true
-	case UnsignedShort:
-		return 16, false, true
-	}
-	return 0, false, false
-}
-
 // intPattern is the string form of an integer scalar: optional whitespace,
 // a sign, leading zeros, and a value within range (for unsigned types "-0"
 // is the only negative form), as checkInt accepts it.

@@ -11,19 +11,10 @@ func CheckScalar(s Scalar, v string, lenient bool) bool {
 		return true
 	}
 	v = strings.TrimSpace(v)
+	if bits, signed, ok := intBits(s); ok {
+		return checkInt(v, bits, signed)
+	}
 	switch s {
-	case Int:
-		return checkInt(v, 31, true)
-	case Long:
-		return checkInt(v, 63, true)
-	case Short:
-		return checkInt(v, 15, true)
-	case Byte:
-		return checkInt(v, 7, true)
-	case UnsignedInt:
-		return checkInt(v, 32, false)
-	case UnsignedShort:
-		return checkInt(v, 16, false)
 	case Boolean:
 		switch v {
 		case "true", "false", "1", "0":
@@ -38,6 +29,25 @@ func CheckScalar(s Scalar, v string, lenient bool) bool {
 		return checkDouble(v)
 	}
 	return true
+}
+
+// intBits gives the value bits and signedness of the integer scalars.
+func intBits(s Scalar) (bits uint, signed, ok bool) {
+	switch s {
+	case Int:
+		return 31, true, true
+	case Long:
+		return 63, true, true
+	case Short:
+		return 15, true, true
+	case Byte:
+		return 7, true, true
+	case UnsignedInt:
+		return 32, false, true
+	case UnsignedShort:
+		return 16, false, true
+	}
+	return 0, false, false
 }
 
 // checkInt accepts an optionally signed run of decimal digits whose value
