@@ -60,9 +60,6 @@ func (r *Runner) Start(sc *scenario.Scenario) *Session {
 	return s
 }
 
-// Scenario returns the scenario being replayed.
-func (s *Session) Scenario() *scenario.Scenario { return s.sc }
-
 // Run replays every step, then the cleanup steps, and returns the result.
 func (s *Session) Run(ctx context.Context) reports.Scenario {
 	for i := range s.sc.Steps {

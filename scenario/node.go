@@ -85,9 +85,6 @@ func ParseBody(body []byte) (*Node, error) {
 	return nil, ErrNotDocument
 }
 
-// FromElement converts an etree element into a Node tree.
-func FromElement(el *etree.Element) *Node { return fromElement(el) }
-
 func fromElement(el *etree.Element) *Node {
 	n := &Node{Name: el.Tag}
 	for _, a := range el.Attr {

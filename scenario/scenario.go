@@ -286,20 +286,5 @@ const (
 // Done reports whether v ends the polling.
 func (p *Poll) Done(v string) bool { return slices.Contains(p.Values, v) }
 
-// Writes reports whether any step or cleanup step writes.
-func (sc *Scenario) Writes() bool {
-	for i := range sc.Steps {
-		if sc.Steps[i].Writes() {
-			return true
-		}
-	}
-	for i := range sc.Cleanup {
-		if sc.Cleanup[i].Writes() {
-			return true
-		}
-	}
-	return false
-}
-
 // StepCount returns the number of steps and cleanup steps.
 func (sc *Scenario) StepCount() int { return len(sc.Steps) + len(sc.Cleanup) }

@@ -124,12 +124,3 @@ func (v Vars) expandPairs(ps []Pair) ([]Pair, error) {
 	}
 	return out, nil
 }
-
-// Clone returns a copy of v.
-func (v Vars) Clone() Vars {
-	out := make(Vars, len(v))
-	for k, x := range v {
-		out[k] = x
-	}
-	return out
-}
