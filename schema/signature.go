@@ -43,13 +43,15 @@ func (route *Route) MissingMandatory(root *etree.Element) []string {
 // name what the model lacks (the metadata has typos and v3 leftovers):
 // those are not enforced.
 func (route *Route) SignaturePath(p string) (segs []string, ok bool) {
-	t := route.Input.Type
+	if route.Input == nil {
+		return nil, false
+	}
 	parts := strings.Split(strings.ReplaceAll(p, "--DEPRECATED", ""), ".")
-	action := route.Input != nil && route.Input.Element == "action"
+	action := route.Input.Element == "action"
 	if !action || parts[0] == "action" {
 		parts = parts[1:]
 	}
-	cur := t
+	cur := route.Input.Type
 	for i, part := range parts {
 		each := strings.HasSuffix(part, "[]")
 		part = strings.TrimSuffix(part, "[]")
