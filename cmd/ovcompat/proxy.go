@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ovcompat/ovcompat/proxy"
-	"github.com/ovcompat/ovcompat/rules"
 	"github.com/ovcompat/ovcompat/schema"
 )
 
@@ -117,18 +116,9 @@ func runProxy(cmd *cobra.Command, f *proxyFlags, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	models, err := f.schema.models(cmd.Context())
+	checker, err := f.rules.checker(cmd.Context(), &f.schema, schema.Limits{MaxBytes: f.maxBody})
 	if err != nil {
 		return err
-	}
-	cat := rules.Default()
-	over, err := f.rules.overrides(cat)
-	if err != nil {
-		return err
-	}
-	checker, err := rules.New(rules.Options{Models: models, Catalogue: cat, Overrides: over, Limits: schema.Limits{MaxBytes: f.maxBody}})
-	if err != nil {
-		return usageError("%v", err)
 	}
 	var violations io.Writer
 	switch f.violations {

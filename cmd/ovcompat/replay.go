@@ -17,8 +17,8 @@ import (
 	"github.com/ovcompat/ovcompat/fixtures"
 	"github.com/ovcompat/ovcompat/replay"
 	"github.com/ovcompat/ovcompat/reports"
-	"github.com/ovcompat/ovcompat/rules"
 	"github.com/ovcompat/ovcompat/scenario"
+	"github.com/ovcompat/ovcompat/schema"
 )
 
 func newReplayCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -63,18 +63,9 @@ nothing) or on usage errors.`,
 			if err != nil {
 				return usageError("--labels: %v", err)
 			}
-			cat := rules.Default()
-			over, err := rf.overrides(cat)
+			checker, err := rf.checker(cmd.Context(), &sf, schema.Limits{})
 			if err != nil {
 				return err
-			}
-			models, err := sf.models(cmd.Context())
-			if err != nil {
-				return err
-			}
-			checker, err := rules.New(rules.Options{Models: models, Catalogue: cat, Overrides: over})
-			if err != nil {
-				return usageError("%v", err)
 			}
 			loaded, err := loadScenarios(scenarios)
 			if err != nil {

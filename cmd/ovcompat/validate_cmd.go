@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ovcompat/ovcompat/rules"
 	"github.com/ovcompat/ovcompat/schema"
 	"github.com/ovcompat/ovcompat/validate"
 )
@@ -56,19 +55,10 @@ Exit code 0 when no error-severity violation was found, 1 when some was,
 			if format != "text" && format != "json" {
 				return usageError("--format %q: want text or json", format)
 			}
-			cat := rules.Default()
-			over, err := rf.overrides(cat)
-			if err != nil {
-				return err
-			}
 			cfg.Limits.MaxBytes = maxBody
-			models, err := sf.models(cmd.Context())
+			checker, err := rf.checker(cmd.Context(), &sf, cfg.Limits)
 			if err != nil {
 				return err
-			}
-			checker, err := rules.New(rules.Options{Models: models, Catalogue: cat, Overrides: over, Limits: cfg.Limits})
-			if err != nil {
-				return usageError("%v", err)
 			}
 			cfg.Checker = checker
 			cfg.Paths = args
