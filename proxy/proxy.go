@@ -121,6 +121,12 @@ type exchange struct {
 	result                     rules.Result
 	midBody                    atomic.Bool
 	refs                       atomic.Int32
+
+	// decoded is the compressed response copy decoded, once, for the
+	// validator and the recorder (responseBody).
+	decodeOnce       sync.Once
+	decoded          []byte
+	decodedTruncated bool
 }
 
 type exchangeKey struct{}

@@ -192,10 +192,7 @@ func harEntry(x *exchange, maxBody int64) *har.Entry {
 	e.Request = har.Request{Method: x.method, URL: u.String(), HTTPVersion: x.proto, Cookies: []har.Cookie{},
 		Headers: harHeaders(x.reqHeader), QueryString: harQuery(u.RawQuery), HeadersSize: -1, BodySize: -1}
 	var notes []string
-	reqData, reqTrunc := x.reqBytes, x.reqTruncated
-	if x.reqBody != nil {
-		reqData, _, reqTrunc = x.reqBody.snapshot()
-	}
+	reqData, _, reqTrunc := x.requestBody()
 	if len(reqData) > 0 {
 		ctype := x.reqHeader.Get("Content-Type")
 		e.Request.PostData = &har.PostData{MimeType: ctype, Text: string(redact.Body(ctype, reqData))}
@@ -224,17 +221,9 @@ func harEntry(x *exchange, maxBody int64) *har.Entry {
 	e.Response.RedirectURL = x.respHeader.Get("Location")
 	ctype := x.respHeader.Get("Content-Type")
 	e.Response.Content.MimeType = ctype
-	data, truncated := x.respBytes, x.respTruncated
-	if x.respBody != nil {
-		data, _, truncated = x.respBody.snapshot()
-	}
-	if enc := strings.ToLower(strings.TrimSpace(x.respHeader.Get("Content-Encoding"))); enc != "" && enc != "identity" && len(data) > 0 {
-		e.Response.BodySize = int64(len(data))
-		if truncated {
-			data = nil
-		} else {
-			data, truncated = decode(enc, data, maxBody)
-		}
+	data, truncated, enc, wire := x.responseBody(maxBody)
+	if enc != "" {
+		e.Response.BodySize = int64(wire)
 		if data == nil {
 			// Never store bytes that could not be decoded and redacted.
 			notes = append(notes, "response body not recorded: its "+enc+" encoding could not be decoded")

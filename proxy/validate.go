@@ -114,30 +114,51 @@ func (p *Proxy) check(x *exchange) rules.Result {
 func (p *Proxy) rulesExchange(x *exchange) *rules.Exchange {
 	ex := &rules.Exchange{Method: x.method, Path: x.path, RawQuery: x.rawQuery,
 		RequestHeader: x.reqHeader, Status: x.status, ResponseHeader: x.respHeader}
-	ex.RequestBody, ex.RequestTruncated = x.reqBytes, x.reqTruncated
-	if x.reqBody != nil {
-		data, complete, truncated := x.reqBody.snapshot()
-		ex.RequestBody, ex.RequestTruncated = data, truncated || !complete
-	}
+	data, complete, truncated := x.requestBody()
+	ex.RequestBody, ex.RequestTruncated = data, truncated || !complete
 	if x.own && x.engineStatus == 0 || x.respHeader == nil {
 		// The engine never answered: check the request alone.
 		ex.NoResponse, ex.Status, ex.ResponseHeader = true, 0, http.Header{}
 		return ex
 	}
 	ex.Status = x.engineStatus
-	data, truncated := x.respBytes, x.respTruncated
+	ex.ResponseBody, ex.ResponseTruncated, _, _ = x.responseBody(p.cfg.MaxBody)
+	return ex
+}
+
+// requestBody returns the request body's copy: the one captured as it
+// streamed (observe mode) or the one read whole (enforce mode).
+func (x *exchange) requestBody() (data []byte, complete, truncated bool) {
+	if x.reqBody != nil {
+		return x.reqBody.snapshot()
+	}
+	return x.reqBytes, true, x.reqTruncated
+}
+
+// responseBody returns the response body's copy as the engine meant it:
+// decompressed, up to limit bytes, when the engine compressed it. The
+// validator and the recorder both read it, concurrently: it is decoded once
+// for both (both pass the proxy's MaxBody). enc is the copy's encoding
+// ("" when none) and wire its length as it came; a compressed copy that
+// was cut, or that could not be decoded, yields no data (nil).
+func (x *exchange) responseBody(limit int64) (data []byte, truncated bool, enc string, wire int) {
+	data, truncated = x.respBytes, x.respTruncated
 	if x.respBody != nil {
 		data, _, truncated = x.respBody.snapshot()
 	}
-	if enc := strings.ToLower(strings.TrimSpace(x.respHeader.Get("Content-Encoding"))); enc != "" && enc != "identity" && len(data) > 0 {
-		if truncated {
-			data = nil // a cut compressed stream cannot be read; the limit rule still fires
-		} else {
-			data, truncated = decode(enc, data, p.cfg.MaxBody)
-		}
+	enc = strings.ToLower(strings.TrimSpace(x.respHeader.Get("Content-Encoding")))
+	if enc == "identity" || len(data) == 0 {
+		enc = ""
 	}
-	ex.ResponseBody, ex.ResponseTruncated = data, truncated
-	return ex
+	if enc == "" {
+		return data, truncated, "", len(data)
+	}
+	wire = len(data)
+	if truncated {
+		return nil, true, enc, wire // a cut compressed stream cannot be read; the limit rule still fires
+	}
+	x.decodeOnce.Do(func() { x.decoded, x.decodedTruncated = decode(enc, data, limit) })
+	return x.decoded, x.decodedTruncated, enc, wire
 }
 
 // decode decompresses a body copy, up to limit bytes. An encoding it
