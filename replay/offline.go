@@ -16,8 +16,7 @@ func CheckRecorded(c *rules.Checker, sc *scenario.Scenario) reports.Scenario {
 	out := scenarioHead(sc)
 	vars := scenario.Vars{}
 	for i, st := range allSteps(sc) {
-		rs := reports.Step{Index: i, Name: st.Title(), Cleanup: i >= len(sc.Steps), Method: st.Request.Method,
-			Path: st.Request.Path, Role: st.EffectiveRole()}
+		rs := stepHead(sc, i, st)
 		resp := st.Response
 		if resp == nil {
 			rs.Outcome, rs.SkipReason = reports.Skip, "no recorded response"

@@ -201,10 +201,18 @@ func Skipped(sc *scenario.Scenario, why string) reports.Scenario {
 	out := scenarioHead(sc)
 	out.Outcome = reports.Skip
 	for i, st := range allSteps(sc) {
-		out.Steps = append(out.Steps, reports.Step{Index: i, Name: st.Title(), Cleanup: i >= len(sc.Steps),
-			Method: st.Request.Method, Path: st.Request.Path, Role: st.EffectiveRole(), Outcome: reports.Skip, SkipReason: why})
+		rs := stepHead(sc, i, st)
+		rs.Outcome, rs.SkipReason = reports.Skip, why
+		out.Steps = append(out.Steps, rs)
 	}
 	return out
+}
+
+// stepHead is the result of step i of allSteps(sc) before it runs: what
+// the step is, not how it went.
+func stepHead(sc *scenario.Scenario, i int, st *scenario.Step) reports.Step {
+	return reports.Step{Index: i, Name: st.Title(), Cleanup: i >= len(sc.Steps), Method: st.Request.Method,
+		Path: st.Request.Path, Role: st.EffectiveRole()}
 }
 
 func scenarioHead(sc *scenario.Scenario) reports.Scenario {

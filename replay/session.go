@@ -72,7 +72,7 @@ func (s *Session) Run(ctx context.Context) reports.Scenario {
 // Step replays step i of the scenario (0-based, cleanup steps not
 // included) and returns its result.
 func (s *Session) Step(ctx context.Context, i int) reports.Step {
-	return s.run(ctx, i, &s.sc.Steps[i], false)
+	return s.run(ctx, i, &s.sc.Steps[i])
 }
 
 // Cleanup replays the cleanup steps, whatever happened before, and returns
@@ -95,7 +95,7 @@ func (s *Session) CleanupStep(ctx context.Context, i int) reports.Step {
 		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
 	}
-	return s.run(ctx, len(s.sc.Steps)+i, &s.sc.Cleanup[i], true)
+	return s.run(ctx, len(s.sc.Steps)+i, &s.sc.Cleanup[i])
 }
 
 // Result returns the scenario's result: steps that never ran are skipped,
@@ -105,7 +105,7 @@ func (s *Session) Result() reports.Scenario {
 	out.Steps = append([]reports.Step(nil), s.res.Steps...)
 	for i, st := range allSteps(s.sc) {
 		if !s.ran[i] {
-			out.Steps[i] = s.stepHead(i, st)
+			out.Steps[i] = stepHead(s.sc, i, st)
 			out.Steps[i].Outcome, out.Steps[i].SkipReason = reports.Skip, "not run"
 		}
 	}
@@ -135,11 +135,6 @@ func queryString(ps []scenario.Pair) string {
 	return strings.Join(q, "&")
 }
 
-func (s *Session) stepHead(i int, st *scenario.Step) reports.Step {
-	return reports.Step{Index: i, Name: st.Title(), Cleanup: i >= len(s.sc.Steps), Method: st.Request.Method,
-		Path: st.Request.Path, Role: st.EffectiveRole()}
-}
-
 // unbind marks the variables a step would have captured as unbound.
 func (s *Session) unbind(st *scenario.Step, why string) {
 	for _, c := range st.Captures {
@@ -162,11 +157,10 @@ func (s *Session) finish(i int, out reports.Step, began time.Time) reports.Step 
 	return out
 }
 
-// run replays one step.
-func (s *Session) run(ctx context.Context, i int, st *scenario.Step, cleanup bool) reports.Step {
+// run replays step i of allSteps(s.sc).
+func (s *Session) run(ctx context.Context, i int, st *scenario.Step) reports.Step {
 	began := s.r.o.Clock()
-	out := s.stepHead(i, st)
-	out.Cleanup = cleanup
+	out := stepHead(s.sc, i, st)
 	label := fmt.Sprintf("step %d (%s)", i+1, st.Title())
 	if s.r.o.ReadOnly && st.Writes() {
 		out.Outcome, out.SkipReason = reports.Skip, "read-only run: the step writes"
@@ -176,7 +170,7 @@ func (s *Session) run(ctx context.Context, i int, st *scenario.Step, cleanup boo
 		}
 		return s.finish(i, out, began)
 	}
-	if v := removes(st); cleanup && v != "" && s.gone[v] != "" {
+	if v := removes(st); out.Cleanup && v != "" && s.gone[v] != "" {
 		out.Outcome, out.SkipReason = reports.Skip, "already removed by "+s.gone[v]
 		return s.finish(i, out, began)
 	}
@@ -284,18 +278,18 @@ func (s *Session) liveIDs() map[string]string {
 // send sends the request, polling when the step says so, and returns the
 // last response.
 func (s *Session) send(ctx context.Context, st *scenario.Step, req *scenario.Request, out *reports.Step) (*live, *rules.Exchange, error) {
-	var deadline time.Time
-	if st.Poll != nil {
-		deadline = s.r.o.Clock().Add(st.Poll.Timeout)
+	if st.Poll == nil {
+		return s.sendOnce(ctx, st, req)
 	}
+	p, err := scenario.ParsePath(st.Poll.Path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("poll: %w", err)
+	}
+	deadline := s.r.o.Clock().Add(st.Poll.Timeout)
 	for {
 		got, ex, err := s.sendOnce(ctx, st, req)
-		if err != nil || st.Poll == nil {
+		if err != nil {
 			return got, ex, err
-		}
-		p, perr := scenario.ParsePath(st.Poll.Path)
-		if perr != nil {
-			return nil, nil, fmt.Errorf("poll: %w", perr)
 		}
 		v, verr := p.Eval(got.root)
 		if verr == nil && st.Poll.Done(v) {

@@ -13,8 +13,8 @@ import (
 // counterpart. t is the element's type in the model, or nil when the model
 // does not know it (the comparison is then untyped).
 func (c *comparison) compareNode(loc string, rec, got *scenario.Node, t *schema.Type) {
-	if variesByNature(rec.Name, t) != "" {
-		c.skip(loc, variesByNature(rec.Name, t))
+	if why := variesByNature(rec.Name, t); why != "" {
+		c.skip(loc, why)
 		return
 	}
 	c.compareAttrs(loc, rec, got)
