@@ -27,6 +27,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ovcompat/ovcompat/rules"
+	"github.com/ovcompat/ovcompat/schema"
 )
 
 // Mode says whether the proxy only watches requests or also rejects them.
@@ -164,33 +165,15 @@ func (c Config) withDefaults() (Config, error) {
 	if c.DisableValidation && (c.Mode == Enforce || c.EnforceResponses) {
 		return c, errors.New("proxy: enforce mode needs validation")
 	}
-	if c.MaxBody <= 0 {
-		c.MaxBody = DefaultMaxBody
-	}
-	if c.BufferBytes <= 0 {
-		c.BufferBytes = DefaultBufferBytes
-	}
-	if c.QueueSize <= 0 {
-		c.QueueSize = DefaultQueueSize
-	}
-	if c.Workers <= 0 {
-		c.Workers = max(1, runtime.GOMAXPROCS(0)/2)
-	}
-	if c.ValidationShare <= 0 {
-		c.ValidationShare = DefaultValidationShare
-	}
-	if c.UpstreamTimeout <= 0 {
-		c.UpstreamTimeout = DefaultUpstreamTimeout
-	}
-	if c.MaxIdleConns <= 0 {
-		c.MaxIdleConns = DefaultMaxIdleConns
-	}
-	if c.DrainTimeout <= 0 {
-		c.DrainTimeout = DefaultDrainTimeout
-	}
-	if c.ReportKeep <= 0 {
-		c.ReportKeep = DefaultReportKeep
-	}
+	orDefault(&c.MaxBody, DefaultMaxBody)
+	orDefault(&c.BufferBytes, DefaultBufferBytes)
+	orDefault(&c.QueueSize, DefaultQueueSize)
+	orDefault(&c.Workers, max(1, runtime.GOMAXPROCS(0)/2))
+	orDefault(&c.ValidationShare, DefaultValidationShare)
+	orDefault(&c.UpstreamTimeout, DefaultUpstreamTimeout)
+	orDefault(&c.MaxIdleConns, DefaultMaxIdleConns)
+	orDefault(&c.DrainTimeout, DefaultDrainTimeout)
+	orDefault(&c.ReportKeep, DefaultReportKeep)
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -201,11 +184,18 @@ func (c Config) withDefaults() (Config, error) {
 		c.Now = time.Now
 	}
 	if c.Checker == nil {
-		ch, err := rules.New(rules.Options{})
+		ch, err := rules.New(rules.Options{Limits: schema.Limits{MaxBytes: c.MaxBody}})
 		if err != nil {
 			return c, fmt.Errorf("proxy: %w", err)
 		}
 		c.Checker = ch
 	}
 	return c, nil
+}
+
+// orDefault sets *v to def when it is unset (zero) or negative.
+func orDefault[T int | int64 | float64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
