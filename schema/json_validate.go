@@ -370,27 +370,9 @@ func (jc *jsonCheck) leaf(s jsonSpot, dt *Type, kw string) {
 		if str, ok := s.v.(string); ok && xmlValueOK(dt, str, jc.lenient) {
 			return // the XML verdict decides the string form (and its leniency for requests)
 		}
-		if dt.IsEnum() {
-			jc.add(RuleUnknownEnum, Error, s.path, fmt.Sprintf("%s is not a value of enum %s (a newer engine may have added it)", s.what(), dt.Name))
-			return
-		}
-		jc.add(RuleInvalidValue, Error, s.path, fmt.Sprintf("%s is not a valid %s", s.what(), dt.Scalar))
+		rule, reason := badValue(dt, s.what())
+		jc.add(rule, Error, s.path, reason)
 	}
-}
-
-// xmlValueOK decides whether a simple value is valid, for XML and JSON
-// alike. Enums are trimmed and, in requests (lenient), matched without regard
-// to case: the engine parses them so (VMWARE is vmware) and always answers in
-// lower case.
-func xmlValueOK(t *Type, str string, lenient bool) bool {
-	if t.IsEnum() {
-		str = strings.TrimSpace(str)
-		if lenient {
-			str = strings.ToLower(str)
-		}
-		return t.HasEnumValue(str)
-	}
-	return CheckScalar(t.Scalar, str, lenient)
 }
 
 func (jc *jsonCheck) unknownProperties(s jsonSpot, dt *Type) {

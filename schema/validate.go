@@ -337,11 +337,32 @@ func (w *walker) value(el *etree.Element, attr string, t *Type, v string) {
 	if attr != "" {
 		what = "attribute " + attr + " of " + what
 	}
+	rule, reason := badValue(t, what)
+	w.add(el, attr, rule, Error, reason)
+}
+
+// xmlValueOK decides whether a simple value is valid, for XML and JSON
+// alike. Enums are trimmed and, in requests (lenient), matched without regard
+// to case: the engine parses them so (VMWARE is vmware) and always answers in
+// lower case.
+func xmlValueOK(t *Type, str string, lenient bool) bool {
 	if t.IsEnum() {
-		w.add(el, attr, RuleUnknownEnum, Error, fmt.Sprintf("%s is not a value of enum %s (a newer engine may have added it)", what, t.Name))
-		return
+		str = strings.TrimSpace(str)
+		if lenient {
+			str = strings.ToLower(str)
+		}
+		return t.HasEnumValue(str)
 	}
-	w.add(el, attr, RuleInvalidValue, Error, fmt.Sprintf("%s is not a valid %s", what, t.Scalar))
+	return CheckScalar(t.Scalar, str, lenient)
+}
+
+// badValue is the violation of a value of simple type t that xmlValueOK
+// refuses, what naming it (<memory>, attribute id of <vm>).
+func badValue(t *Type, what string) (rule, reason string) {
+	if t.IsEnum() {
+		return RuleUnknownEnum, fmt.Sprintf("%s is not a value of enum %s (a newer engine may have added it)", what, t.Name)
+	}
+	return RuleInvalidValue, fmt.Sprintf("%s is not a valid %s", what, t.Scalar)
 }
 
 // link checks a <link> of resource type t, or (action) one in its
