@@ -181,9 +181,7 @@ func (d *demo) summary(res *reports.Results, proxyLines *lineCounter) {
 	if len(left) > 0 {
 		fmt.Fprintf(w, "  SKIP  %d scenarios left out by the label filter (recorded real traffic, whose ids exist only on the engines that produced it)\n", len(left))
 	}
-	t := res.Count().Steps
-	fmt.Fprintf(w, "\n%d scenarios, %d steps: %d pass, %d warn, %d fail, %d error, %d skip\n",
-		len(res.Scenarios), t.Total(), t.Pass, t.Warn, t.Fail, t.Error, t.Skip)
+	fmt.Fprintf(w, "\n%s\n", totalsLine(res))
 	fmt.Fprintf(w, "the proxy saw violations in engine responses: %s\n", proxyLines.describe(1))
 	fmt.Fprintf(w, "                         in client requests: %s\n", proxyLines.describe(0))
 	abs, err := filepath.Abs(filepath.Join(d.out, "report.html"))
@@ -195,14 +193,14 @@ func (d *demo) summary(res *reports.Results, proxyLines *lineCounter) {
 }
 
 func stepCounts(sc reports.Scenario) string {
-	n := map[reports.Outcome]int{}
+	var n reports.OutcomeCounts
 	for _, st := range sc.Steps {
-		n[st.Outcome]++
+		n.Add(st.Outcome)
 	}
 	var parts []string
-	for _, o := range []reports.Outcome{reports.Pass, reports.Warn, reports.Fail, reports.Error, reports.Skip} {
-		if n[o] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n[o], o))
+	for _, o := range reports.Outcomes() {
+		if k := n.Of(o); k > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", k, o))
 		}
 	}
 	return strings.Join(parts, ", ")

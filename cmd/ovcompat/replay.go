@@ -184,19 +184,12 @@ func writeOutputs(dir string, res *reports.Results) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("--out: %w", err)
 	}
-	now := res.Run.Finished
-	for _, rf := range reportFormats() {
-		err := writeFileAtomic(filepath.Join(dir, rf.file), func(w io.Writer) error { return rf.write(w, res, now) })
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err := writeReports(dir, res, res.Run.Finished, reportFormats())
+	return err
 }
 
 // summarise prints the totals and every scenario or step that did not pass.
 func summarise(w io.Writer, res *reports.Results, dir string) {
-	t := res.Count()
 	for _, sc := range res.Scenarios {
 		if sc.Error != "" {
 			fmt.Fprintf(w, "%s  %s: %s\n", strings.ToUpper(string(sc.Outcome)), sc.Name, sc.Error)
@@ -211,9 +204,15 @@ func summarise(w io.Writer, res *reports.Results, dir string) {
 			}
 		}
 	}
-	s := t.Steps
-	fmt.Fprintf(w, "%d scenarios, %d steps: %d pass, %d warn, %d fail, %d error, %d skip; results in %s\n",
-		len(res.Scenarios), s.Total(), s.Pass, s.Warn, s.Fail, s.Error, s.Skip, filepath.Join(dir, "results.json"))
+	fmt.Fprintf(w, "%s; results in %s\n", totalsLine(res), filepath.Join(dir, "results.json"))
+}
+
+// totalsLine counts the scenarios and steps of a run, and the steps by
+// outcome.
+func totalsLine(res *reports.Results) string {
+	s := res.Count().Steps
+	return fmt.Sprintf("%d scenarios, %d steps: %d pass, %d warn, %d fail, %d error, %d skip",
+		len(res.Scenarios), s.Total(), s.Pass, s.Warn, s.Fail, s.Error, s.Skip)
 }
 
 // stepWhy lists a failing step's error violations and breaking differences.

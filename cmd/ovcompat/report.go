@@ -76,13 +76,12 @@ reports were written, whatever the run's outcome, and 2 on bad input.`,
 			if err := os.MkdirAll(out, 0o755); err != nil {
 				return usageError("output folder: %v", err)
 			}
-			now := time.Now().UTC()
-			for _, f := range chosen {
-				path := filepath.Join(out, f.file)
-				if err := writeFileAtomic(path, func(w io.Writer) error { return f.write(w, r, now) }); err != nil {
-					return usageError("%v", err)
-				}
+			written, err := writeReports(out, r, time.Now().UTC(), chosen)
+			for _, path := range written {
 				fmt.Fprintln(stdout, path)
+			}
+			if err != nil {
+				return usageError("%v", err)
 			}
 			return nil
 		},
@@ -141,6 +140,20 @@ func readResults(cmd *cobra.Command, path string) (*reports.Results, error) {
 		return nil, usageError("%s: %v", path, err)
 	}
 	return r, nil
+}
+
+// writeReports writes r into the folder dir in each format, and returns
+// the paths of the files written (up to the first error).
+func writeReports(dir string, r *reports.Results, now time.Time, formats []reportFormat) ([]string, error) {
+	var written []string
+	for _, f := range formats {
+		path := filepath.Join(dir, f.file)
+		if err := writeFileAtomic(path, func(w io.Writer) error { return f.write(w, r, now) }); err != nil {
+			return written, err
+		}
+		written = append(written, path)
+	}
+	return written, nil
 }
 
 // writeFileAtomic writes a file through a temporary file in the same folder,
