@@ -76,7 +76,9 @@ nothing) or on usage errors.`,
 				return err
 			}
 			bar := newProgressBar(stderr, countSteps(loaded), !noProgress && isTerminal(stderr))
-			runner, err := replay.New(replay.Options{Sender: sender, Target: redactURL(target), Checker: checker, ReadOnly: readOnly,
+			// Target goes into the results as it is: ef.sender refused a URL
+			// holding credentials.
+			runner, err := replay.New(replay.Options{Sender: sender, Target: target, Checker: checker, ReadOnly: readOnly,
 				Filter: filter, Parallel: parallel, PollInterval: pollInterval, ToolVersion: toolVersion(), Product: product, Progress: bar.step})
 			if err != nil {
 				return usageError("%v", err)
@@ -155,20 +157,11 @@ func (f *engineFlags) sender(target string) (replay.Sender, func(context.Context
 	if err != nil {
 		return nil, nil, usageError("%v", err)
 	}
-	e := replay.Engine{Default: token, Token: token, Basic: basic, NoAuth: engine.NoAuth}
+	def := token
 	if cfg.Basic {
-		e.Default = basic
+		def = basic
 	}
-	return e, e.Default.(*engine.Client).ProductVersion, nil
-}
-
-func redactURL(s string) string {
-	if i := strings.Index(s, "@"); i >= 0 {
-		if j := strings.Index(s, "://"); j >= 0 && j < i {
-			return s[:j+3] + s[i+1:]
-		}
-	}
-	return s
+	return replay.Engine{Default: def, Token: token, Basic: basic, NoAuth: engine.NoAuth}, def.ProductVersion, nil
 }
 
 func countSteps(l *scenario.Loaded) int {
