@@ -75,7 +75,7 @@ func New(cfg Config) (*Proxy, error) {
 	p.met.queueDepth(p.val.depth)
 	if cfg.RecordDir != "" {
 		credit := "recorded by ovcompat proxy in front of " + p.up.String()
-		if p.rec, err = newRecorder(cfg.RecordDir, cfg.ToolVersion, cfg.MaxBody, cfg.RecordScenarios, credit, p.log); err != nil {
+		if p.rec, err = newRecorder(cfg, credit, p.met); err != nil {
 			return nil, err
 		}
 	}
@@ -394,7 +394,7 @@ func (p *Proxy) finish(x *exchange) {
 		x.done()
 	}
 	if p.rec != nil {
-		p.rec.submit(x, p.met)
+		p.rec.submit(x)
 	}
 	x.done()
 }

@@ -36,6 +36,7 @@ type recorder struct {
 	version string
 	maxBody int64
 	log     *slog.Logger
+	met     *metrics
 	queue   chan *exchange
 	mu      sync.RWMutex // guards closed against submit
 	closed  bool
@@ -55,12 +56,15 @@ type recorder struct {
 	lastErr error
 }
 
-func newRecorder(dir, version string, maxBody int64, scenarios bool, credit string, log *slog.Logger) (*recorder, error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+// newRecorder records into cfg.RecordDir; credit names where the traffic
+// came from in the scenarios.
+func newRecorder(cfg Config, credit string, met *metrics) (*recorder, error) {
+	if err := os.MkdirAll(cfg.RecordDir, 0o750); err != nil {
 		return nil, fmt.Errorf("proxy: --record: %w", err)
 	}
-	r := &recorder{dir: dir, version: version, maxBody: maxBody, log: log, queue: make(chan *exchange, 4096),
-		done: make(chan struct{}), stamp: time.Now().UTC().Format("20060102T150405"), scenarios: scenarios, credit: credit}
+	r := &recorder{dir: cfg.RecordDir, version: cfg.ToolVersion, maxBody: cfg.MaxBody, log: cfg.Logger, met: met,
+		queue: make(chan *exchange, 4096), done: make(chan struct{}), stamp: time.Now().UTC().Format("20060102T150405"),
+		scenarios: cfg.RecordScenarios, credit: credit}
 	if r.version == "" {
 		r.version = "dev"
 	}
@@ -69,7 +73,7 @@ func newRecorder(dir, version string, maxBody int64, scenarios bool, credit stri
 }
 
 // submit queues x for recording without waiting.
-func (r *recorder) submit(x *exchange, m *metrics) {
+func (r *recorder) submit(x *exchange) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	if !r.closed {
@@ -79,7 +83,7 @@ func (r *recorder) submit(x *exchange, m *metrics) {
 		default:
 		}
 	}
-	m.recordDropped.Inc()
+	r.met.recordDropped.Inc()
 	x.done()
 }
 
@@ -88,7 +92,10 @@ func (r *recorder) run() {
 	for x := range r.queue {
 		e := harEntry(x, r.maxBody)
 		x.done()
-		if err := r.write(e); err != nil && r.lastErr == nil {
+		err := r.write(e)
+		if err == nil {
+			r.met.recorded.Inc()
+		} else if r.lastErr == nil {
 			r.lastErr = err
 			r.log.Error("recording failed", "dir", r.dir, "error", err)
 		}

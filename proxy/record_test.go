@@ -110,6 +110,9 @@ func TestRecordingHoldsNoSecret(t *testing.T) {
 	if entries != 3 {
 		t.Errorf("%d entries recorded, want 3", entries)
 	}
+	if n := counter(px.p, "ovcompat_proxy_recorded_total"); n != 3 {
+		t.Errorf("ovcompat_proxy_recorded_total = %v, want 3", n)
+	}
 	// The session cookie's name survives redaction, for the session rule.
 	all, _ := os.ReadFile(files[0])
 	if !bytes.Contains(all, []byte("JSESSIONID=REDACTED")) || !bytes.Contains(all, []byte("<root_password>REDACTED</root_password>")) {
