@@ -136,7 +136,6 @@ func (g *generator) isRoot(name string) bool {
 }
 
 func (g *generator) isStruct(name string) bool { _, ok := g.types[name]; return ok }
-func (g *generator) isEnum(name string) bool   { _, ok := g.m.Enums[name]; return ok }
 
 // typeTag is the element name of a struct type ("host_nic").
 func typeTag(model string) string { return tag(words(model)) }
