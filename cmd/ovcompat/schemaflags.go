@@ -55,11 +55,7 @@ func (f *schemaFlags) models(ctx context.Context) ([]*schema.Model, error) {
 		return nil, nil
 	}
 	if err != nil {
-		var ee *exitError
-		if errors.As(err, &ee) {
-			return nil, err
-		}
-		return nil, usageError("%v", err)
+		return nil, err // exit code 2, as every error not marked otherwise
 	}
 	out := []*schema.Model{m}
 	if m.API != 4 {
