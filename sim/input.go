@@ -38,30 +38,22 @@ func (e *Engine) readInput(q *request) (*etree.Element, *reply) {
 		}
 		return nil, faultReply(http.StatusBadRequest, syntaxReason, "The request has no body, but the operation needs a <"+in.Element+">.")
 	}
-	if ct := q.r.Header.Get("Content-Type"); ct != "" && !knownMedia(ct) {
+	if _, known := mediaRep(q.r.Header.Get("Content-Type")); !known {
 		return nil, faultReply(http.StatusUnsupportedMediaType, "Unsupported Media Type",
 			"The request body must be application/xml or application/json.")
 	}
+	target := schema.Target{Route: q.route, Direction: schema.Request}
 	var doc *etree.Document
 	if q.in == repJSON {
-		v, err := schema.DecodeJSON(data, e.lim)
-		if err != nil {
-			return nil, faultReply(http.StatusBadRequest, syntaxReason, schema.ParseViolation(err).Reason)
-		}
-		root, err := e.m.FromJSON(v, in.Element, in.Type)
-		if err != nil {
-			return nil, faultReply(http.StatusBadRequest, syntaxReason, errorText(err))
-		}
-		doc = etree.NewDocument()
-		doc.SetRoot(root)
-		data = nil
+		doc, err = e.m.JSONDocument(data, target, e.lim)
+		data = nil // no line numbers: the document is not this text
 	} else {
 		doc, err = schema.ParseXML(data, e.lim)
-		if err != nil {
-			return nil, faultReply(http.StatusBadRequest, syntaxReason, schema.ParseViolation(err).Reason)
-		}
 	}
-	res := e.m.ValidateDocument(doc, data, schema.Target{Route: q.route, Direction: schema.Request}, e.lim)
+	if err != nil {
+		return nil, faultReply(http.StatusBadRequest, syntaxReason, schema.ParseViolation(err).Reason)
+	}
+	res := e.m.ValidateDocument(doc, data, target, e.lim)
 	for _, v := range res.Violations {
 		if v.Severity == schema.Error {
 			return nil, faultReply(http.StatusBadRequest, syntaxReason, v.Location+": "+v.Reason)
@@ -69,20 +61,6 @@ func (e *Engine) readInput(q *request) (*etree.Element, *reply) {
 	}
 	return doc.Root(), nil
 }
-
-func knownMedia(ct string) bool {
-	mt, _, _ := strings.Cut(ct, ";")
-	mt = strings.ToLower(strings.TrimSpace(mt))
-	switch {
-	case mt == "application/xml", mt == "text/xml", mt == "application/json",
-		strings.HasSuffix(mt, "+xml"), strings.HasSuffix(mt, "+json"):
-		return true
-	}
-	return false
-}
-
-// errorText is an error's message, ASCII only and bounded, for a fault.
-func errorText(err error) string { return schema.ASCIISafe(err.Error(), 200) }
 
 // checkSignatures answers 400 "Incomplete parameters" when the body
 // satisfies none of the route's signatures (rsdl_metadata's mandatory
@@ -171,9 +149,5 @@ var namedBy = map[string]bool{
 }
 
 func entityNotFound(t *schema.Type, what string) *reply {
-	name := t.Model
-	if name == "" {
-		name = t.Name
-	}
-	return faultReply(http.StatusNotFound, "Operation Failed", "Entity not found: "+name+": "+schema.ASCIISafe(what, 80))
+	return faultReply(http.StatusNotFound, "Operation Failed", "Entity not found: "+typeName(t)+": "+schema.ASCIISafe(what, 80))
 }

@@ -33,9 +33,7 @@ const (
 // XML or JSON it names), else that of the request body; and the request
 // body's from Content-Type.
 func negotiate(r *http.Request) (out, in rep) {
-	if mediaRep(r.Header.Get("Content-Type")) == repJSON {
-		in = repJSON
-	}
+	in, _ = mediaRep(r.Header.Get("Content-Type"))
 	out = in
 	for _, v := range r.Header.Values("Accept") {
 		for _, part := range strings.Split(v, ",") {
@@ -43,26 +41,27 @@ func negotiate(r *http.Request) (out, in rep) {
 			if err != nil || params["q"] == "0" {
 				continue
 			}
-			switch {
-			case mt == "application/json" || strings.HasSuffix(mt, "+json"):
-				return repJSON, in
-			case mt == "application/xml" || mt == "text/xml" || strings.HasSuffix(mt, "+xml"):
-				return repXML, in
+			if r, known := mediaRep(mt); known {
+				return r, in
 			}
 		}
 	}
 	return out, in
 }
 
-// mediaRep returns the representation a Content-Type names (XML when it
-// names neither).
-func mediaRep(ct string) rep {
+// mediaRep returns the representation a media type names (XML when it
+// names neither) and whether it names one; an absent one (ct "") counts as
+// XML.
+func mediaRep(ct string) (r rep, known bool) {
 	mt, _, _ := strings.Cut(ct, ";")
 	mt = strings.ToLower(strings.TrimSpace(mt))
-	if mt == "application/json" || strings.HasSuffix(mt, "+json") {
-		return repJSON
+	switch {
+	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
+		return repJSON, true
+	case mt == "application/xml" || mt == "text/xml" || strings.HasSuffix(mt, "+xml"):
+		return repXML, true
 	}
-	return repXML
+	return repXML, ct == ""
 }
 
 // faultReply builds an error answer with a <fault> body.
