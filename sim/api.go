@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -18,7 +19,6 @@ import (
 type request struct {
 	r     *http.Request
 	route *schema.Route
-	match schema.Match
 	// base is the base path the client used (with /v4 when it did).
 	base string
 	// rel is the path below the base, matrix parameters removed.
@@ -77,13 +77,13 @@ func (e *Engine) serveAPI(w http.ResponseWriter, r *http.Request) {
 		q.rel = "/" + q.rel
 	}
 	q.out, q.in = negotiate(r)
-	q.match = e.m.Routes().Lookup(r.Method, q.rel)
-	q.query = mergeQuery(r.URL.Query(), q.match.Matrix)
-	q.route = q.match.Route
+	match := e.m.Routes().Lookup(r.Method, q.rel)
+	q.query = mergeQuery(r.URL.Query(), match.Matrix)
+	q.route = match.Route
 	if q.route == nil {
-		if len(q.match.Allowed) > 0 {
+		if len(match.Allowed) > 0 {
 			h := http.Header{}
-			h.Set("Allow", allow(q.match.Allowed))
+			h.Set("Allow", allow(match.Allowed))
 			e.respond(w, q, &reply{status: http.StatusMethodNotAllowed, header: h})
 			return
 		}
@@ -127,7 +127,7 @@ func (e *Engine) dispatch(q *request) *reply {
 // GET.
 func allow(methods []string) string {
 	ms := append([]string(nil), methods...)
-	if contains(ms, "GET") && !contains(ms, "HEAD") {
+	if slices.Contains(ms, "GET") && !slices.Contains(ms, "HEAD") {
 		ms = append(ms, "HEAD")
 	}
 	sort.Strings(ms)

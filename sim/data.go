@@ -56,14 +56,7 @@ func elemIndex(t *schema.Type, tag string) int {
 // it.
 func setChild(el *etree.Element, t *schema.Type, c *etree.Element) {
 	removeChildren(el, c.Tag)
-	idx := elemIndex(t, c.Tag)
-	for i, tok := range el.Child {
-		if x, ok := tok.(*etree.Element); ok && elemIndex(t, x.Tag) > idx {
-			el.InsertChildAt(i, c)
-			return
-		}
-	}
-	el.AddChild(c)
+	insertOrdered(el, t, c)
 }
 
 // setText sets el's child tag to v, in t's order.

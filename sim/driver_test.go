@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -164,7 +165,7 @@ func (d *driver) first(t *schema.Type, except string) string {
 	}
 	if add := d.m.Routes().Find("POST", list.Path); add != nil {
 		id := d.create(list.Path, add)
-		if except != "" && contains(d.ids(except), id) {
+		if except != "" && slices.Contains(d.ids(except), id) {
 			// A new object joined that collection by itself (a network
 			// of the data center): name a new one instead.
 			return ""

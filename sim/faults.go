@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -61,7 +62,7 @@ func ParseFaults(spec string) ([]Fault, error) {
 		}
 		name, rate, hasRate := strings.Cut(part, ":")
 		f := Fault{Name: strings.TrimSpace(name), Rate: 1}
-		if !contains(FaultNames(), f.Name) {
+		if !slices.Contains(FaultNames(), f.Name) {
 			return nil, fmt.Errorf("sim: unknown fault %q (known: %s)", schema.ASCIISafe(f.Name, 32), strings.Join(FaultNames(), ", "))
 		}
 		if hasRate {

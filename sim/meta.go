@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ovcompat/ovcompat/schema"
@@ -64,9 +65,9 @@ func buildMeta(m *schema.Model) (*meta, error) {
 		h := mt.hyperOf(get)
 		t := get.Output.Type
 		switch {
-		case r.Kind == schema.Action && t.HasAction(seg) && !contains(h.actions, seg):
+		case r.Kind == schema.Action && t.HasAction(seg) && !slices.Contains(h.actions, seg):
 			h.actions = append(h.actions, seg)
-		case r.Kind == schema.List && t.HasRel(seg) && !contains(h.links, seg):
+		case r.Kind == schema.List && t.HasRel(seg) && !slices.Contains(h.links, seg):
 			h.links = append(h.links, seg)
 			if r.Param("search") != nil && t.HasRel(seg+"/search") {
 				if h.search == nil {
@@ -92,7 +93,7 @@ func buildMeta(m *schema.Model) (*meta, error) {
 	}
 	for _, r := range routes {
 		segs := splitPath(r.Path)
-		if (r.Kind != schema.List && r.Kind != schema.Add) || len(segs) != 1 || contains(mt.roots, segs[0]) {
+		if (r.Kind != schema.List && r.Kind != schema.Add) || len(segs) != 1 || slices.Contains(mt.roots, segs[0]) {
 			continue
 		}
 		mt.roots = append(mt.roots, segs[0])
@@ -180,13 +181,4 @@ func splitLast(p string) (string, string) {
 		return "/", p[1:]
 	}
 	return p[:i], p[i+1:]
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

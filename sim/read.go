@@ -61,7 +61,7 @@ func (e *Engine) list(q *request) *reply {
 		items = items[:n]
 	}
 	x := &renderer{e: e, base: q.base}
-	el := x.collection(w.coll, q.rel, q.route, items, parseFollow(q.query.Get("follow")))
+	el := x.collection(q.rel, q.route, items, parseFollow(q.query.Get("follow")))
 	return &reply{status: http.StatusOK, el: el, typ: q.route.Output.Type}
 }
 

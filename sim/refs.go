@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/beevik/etree"
@@ -134,7 +135,7 @@ func (e *Engine) remirror(r *record) {
 		}
 	}
 	for _, c := range append([]*collection(nil), r.auto...) {
-		if !containsColl(want, c) {
+		if !slices.Contains(want, c) {
 			e.st.unlink(c, r)
 		}
 	}
@@ -144,15 +145,6 @@ func (e *Engine) remirror(r *record) {
 			r.auto = append(r.auto, c)
 		}
 	}
-}
-
-func containsColl(xs []*collection, x *collection) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // grantOnCreate gives the permissions a new object implies: its creator

@@ -120,7 +120,7 @@ func (x *renderer) record(r *record, path string, get *schema.Route, tag string,
 			continue
 		}
 		x.depth++
-		inl := x.collection(r.subs[rel], joinPath(linkBase, rel), lr, r.subs[rel].list(), sub)
+		inl := x.collection(joinPath(linkBase, rel), lr, r.subs[rel].list(), sub)
 		x.depth--
 		inl.Tag = name
 		pieces = append(pieces, piece{e.Index, inl})
@@ -187,7 +187,7 @@ func (x *renderer) copy(src *etree.Element, t *schema.Type) *etree.Element {
 }
 
 // collection renders items, listed at path through List route lr.
-func (x *renderer) collection(c *collection, path string, lr *schema.Route, items []*record, fw follow) *etree.Element {
+func (x *renderer) collection(path string, lr *schema.Route, items []*record, fw follow) *etree.Element {
 	el := etree.NewElement(lr.Output.Element)
 	ir := x.e.meta.itemRoute(lr)
 	tag := itemTag(lr)

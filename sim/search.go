@@ -171,7 +171,7 @@ func (q *search) apply(e *Engine, items []*record, caseSensitive bool, max strin
 			if q.desc {
 				a, b = b, a
 			}
-			return less(a, b)
+			return compare(a, b, "<")
 		})
 	}
 	n, err := strconv.Atoi(max)
@@ -193,15 +193,6 @@ func (q *search) apply(e *Engine, items []*record, caseSensitive bool, max strin
 		out = out[:n]
 	}
 	return out
-}
-
-func less(a, b string) bool {
-	fa, ea := strconv.ParseFloat(a, 64)
-	fb, eb := strconv.ParseFloat(b, 64)
-	if ea == nil && eb == nil {
-		return fa < fb
-	}
-	return a < b
 }
 
 func (q *search) match(e *Engine, r *record, cs bool) bool {
@@ -271,6 +262,7 @@ func wildcard(pattern, v string) bool {
 	return strings.HasSuffix(v, parts[len(parts)-1])
 }
 
+// compare compares v with want as numbers when both are, else as text.
 func compare(v, want, op string) bool {
 	a, ea := strconv.ParseFloat(v, 64)
 	b, eb := strconv.ParseFloat(want, 64)

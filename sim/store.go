@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/beevik/etree"
@@ -117,8 +118,6 @@ type walkResult struct {
 	rec *record
 	// parent is the record that owns coll, if any.
 	parent *record
-	// parentTmpl is the template of the parent's Get route.
-	parentTmpl string
 }
 
 // walk follows segs (collection, id, collection, id, ...) along tmpl, the
@@ -133,7 +132,6 @@ func (s *store) walk(segs, tmpl []string, create bool) (w walkResult, ok bool) {
 		return w, false
 	}
 	w.coll = c
-	w.parentTmpl = "/"
 	for i := 1; i < len(segs); i++ {
 		if i%2 == 1 {
 			if w.coll == nil {
@@ -146,10 +144,11 @@ func (s *store) walk(segs, tmpl []string, create bool) (w walkResult, ok bool) {
 			w.rec = r
 			continue
 		}
-		w.parent, w.parentTmpl = w.rec, "/"+strings.Join(tmpl[:i], "/")
-		lr := s.mt.route("GET", "/"+strings.Join(tmpl[:i+1], "/"))
+		w.parent = w.rec
+		path := "/" + strings.Join(tmpl[:i+1], "/")
+		lr := s.mt.route("GET", path)
 		if lr == nil {
-			lr = s.mt.route("POST", "/"+strings.Join(tmpl[:i+1], "/"))
+			lr = s.mt.route("POST", path)
 		}
 		w.coll = w.rec.sub(segs[i], lr, create)
 		w.rec = nil
@@ -178,10 +177,10 @@ func (s *store) unlink(c *collection, r *record) {
 		return
 	}
 	delete(c.items, r.id)
-	c.order = removeString(c.order, r.id)
+	c.order = without(c.order, r.id)
 	c.unindex(r, textOf(r.data, "name"))
-	r.in = removeColl(r.in, c)
-	r.auto = removeColl(r.auto, c)
+	r.in = without(r.in, c)
+	r.auto = without(r.auto, c)
 }
 
 // destroy removes r from every collection, with the records whose home is
@@ -203,14 +202,7 @@ func (s *store) destroy(r *record) {
 			}
 		}
 	}
-	rs := s.byID[r.id]
-	for i, x := range rs {
-		if x == r {
-			rs = append(rs[:i:i], rs[i+1:]...)
-			break
-		}
-	}
-	if len(rs) == 0 {
+	if rs := without(s.byID[r.id], r); len(rs) == 0 {
 		delete(s.byID, r.id)
 	} else {
 		s.byID[r.id] = rs
@@ -262,14 +254,7 @@ func (c *collection) index(r *record, name string) {
 }
 
 func (c *collection) unindex(r *record, name string) {
-	rs := c.names[name]
-	for i, x := range rs {
-		if x == r {
-			rs = append(rs[:i:i], rs[i+1:]...)
-			break
-		}
-	}
-	if len(rs) == 0 {
+	if rs := without(c.names[name], r); len(rs) == 0 {
 		delete(c.names, name)
 	} else {
 		c.names[name] = rs
@@ -287,20 +272,11 @@ func (r *record) rename(old, name string) {
 	}
 }
 
-func removeString(xs []string, x string) []string {
-	for i, y := range xs {
-		if y == x {
-			return append(xs[:i:i], xs[i+1:]...)
-		}
-	}
-	return xs
-}
-
-func removeColl(xs []*collection, x *collection) []*collection {
-	for i, y := range xs {
-		if y == x {
-			return append(xs[:i:i], xs[i+1:]...)
-		}
+// without returns xs less its first x, in a new array when x is found
+// (callers may be ranging over the old one).
+func without[T comparable](xs []T, x T) []T {
+	if i := slices.Index(xs, x); i >= 0 {
+		return append(xs[:i:i], xs[i+1:]...)
 	}
 	return xs
 }

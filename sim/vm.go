@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/beevik/etree"
 
@@ -69,7 +70,7 @@ var transitions = []statusChange{
 
 func (e *Engine) transition(t statusChange) func(*op) *reply {
 	return func(o *op) *reply {
-		if !contains(t.from, textOf(o.rec.data, "status")) {
+		if !slices.Contains(t.from, textOf(o.rec.data, "status")) {
 			return conflict(t.detail)
 		}
 		e.setStatus(o.rec, t.steps...)

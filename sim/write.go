@@ -338,7 +338,7 @@ func (e *Engine) remove(q *request) *reply {
 	}
 	if w.rec == nil {
 		// DELETE on a collection (gluster bricks): the body names the items.
-		return e.removeListed(q, w, in)
+		return e.removeListed(w, in)
 	}
 	rec := w.rec
 	if !e.visibleAt(q, rec) {
@@ -362,7 +362,7 @@ func (e *Engine) remove(q *request) *reply {
 }
 
 // removeListed removes the items an <action> body lists from a collection.
-func (e *Engine) removeListed(q *request, w walkResult, in *etree.Element) *reply {
+func (e *Engine) removeListed(w walkResult, in *etree.Element) *reply {
 	if w.coll == nil || in == nil {
 		return &reply{status: http.StatusOK}
 	}
