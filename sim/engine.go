@@ -43,6 +43,7 @@ const (
 const (
 	DefaultTokenTTL = 30 * time.Minute
 	DefaultSettle   = 2 * time.Second
+	DefaultLatency  = 2 * time.Second
 	DefaultMaxBody  = 16 << 20
 )
 
@@ -128,7 +129,7 @@ func New(o Options) (*Engine, error) {
 		o.TokenTTL = DefaultTokenTTL
 	}
 	if o.Latency <= 0 {
-		o.Latency = 2 * time.Second
+		o.Latency = DefaultLatency
 	}
 	if o.MaxBody <= 0 {
 		o.MaxBody = DefaultMaxBody

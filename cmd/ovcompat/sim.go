@@ -97,7 +97,7 @@ The URL and the accepted credentials are printed at start; Ctrl-C stops.`,
 	fl.StringVar(&f.users, "users", "", "YAML file of further users (name, password, role, permissions)")
 	fl.StringVar(&f.inject, "inject", "", "faults to inject: NAME[:RATE],...")
 	fl.Int64Var(&f.injectSeed, "inject-seed", 1, "seed of the choice of corrupted responses")
-	fl.DurationVar(&f.latency, "latency", 2*time.Second, "delay added by the slow fault")
+	fl.DurationVar(&f.latency, "latency", sim.DefaultLatency, "delay added by the slow fault")
 	fl.DurationVar(&f.tokenTTL, "token-ttl", sim.DefaultTokenTTL, "lifetime of SSO tokens and sessions")
 	fl.DurationVar(&f.settle, "settle", sim.DefaultSettle, "how long intermediate states last (0: none)")
 	fl.BoolVar(&f.verbose, "verbose", false, "log every request to stderr")
