@@ -72,15 +72,16 @@ func (p *Proxy) emit(x *exchange, res rules.Result) {
 	if len(res.Violations) == 0 {
 		return
 	}
-	route := res.RouteName()
-	path := schema.ASCIISafe(x.path, 512)
+	// The exchange's part of every line.
+	head := Line{Time: x.end.UTC(), CorrelationID: schema.ASCIISafe(x.id, 128), Method: schema.ASCIISafe(x.method, 16),
+		Path: schema.ASCIISafe(x.path, 512), Route: res.RouteName()}
 	lines := make([]Line, 0, len(res.Violations))
 	for _, v := range res.Violations {
-		sev := v.Severity.String()
-		p.met.violations.WithLabelValues(v.Rule, sev).Inc()
-		lines = append(lines, Line{Time: x.end.UTC(), CorrelationID: schema.ASCIISafe(x.id, 128), Method: schema.ASCIISafe(x.method, 16),
-			Path: path, Route: route, Rule: v.Rule, Severity: sev,
-			Location: schema.ASCIISafe(v.Location, 512), Reason: schema.ASCIISafe(v.Reason, 512)})
+		l := head
+		l.Rule, l.Severity = v.Rule, v.Severity.String()
+		l.Location, l.Reason = schema.ASCIISafe(v.Location, 512), schema.ASCIISafe(v.Reason, 512)
+		p.met.violations.WithLabelValues(l.Rule, l.Severity).Inc()
+		lines = append(lines, l)
 	}
 	if err := p.sink.write(lines); err != nil {
 		p.log.Error("writing violations failed", "error", err)
