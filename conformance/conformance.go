@@ -30,9 +30,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -179,23 +177,10 @@ func (s *Suite) Define() {
 
 // load reads the scenarios: a folder, or the bundled ones.
 func (s *Suite) load() (*scenario.Loaded, error) {
-	var fsys fs.FS = fixtures.Scenarios()
 	if s.cfg.Scenarios != "" {
-		fsys = os.DirFS(s.cfg.Scenarios)
+		return scenario.Load(s.cfg.Scenarios)
 	}
-	l, err := scenario.LoadFS(fsys, ".")
-	if err != nil {
-		return nil, err
-	}
-	if s.cfg.Scenarios != "" {
-		for _, sc := range l.Scenarios {
-			sc.File = filepath.Join(s.cfg.Scenarios, sc.File)
-		}
-		for _, pe := range l.Errors {
-			pe.File = filepath.Join(s.cfg.Scenarios, pe.File)
-		}
-	}
-	return l, nil
+	return scenario.LoadFS(fixtures.Scenarios(), ".")
 }
 
 // first starts the target on process 1.
@@ -257,7 +242,8 @@ func (s *Suite) describe(sc *scenario.Scenario) {
 			title := fmt.Sprintf("step %d: %s", i+1, sc.Steps[i].Title())
 			ginkgo.It(title, func(ctx ginkgo.SpecContext) {
 				if sess == nil {
-					s.skip(sc, i, why)
+					judge(sc, replay.Skipped(sc, why).Steps[i])
+					return
 				}
 				judge(sc, sess.Step(ctx, i))
 			})
@@ -267,19 +253,13 @@ func (s *Suite) describe(sc *scenario.Scenario) {
 			title := fmt.Sprintf("cleanup %d: %s", i+1, sc.Cleanup[i].Title())
 			ginkgo.It(title, func(ctx ginkgo.SpecContext) {
 				if sess == nil {
-					s.skip(sc, idx, why)
+					judge(sc, replay.Skipped(sc, why).Steps[idx])
+					return
 				}
 				judge(sc, sess.CleanupStep(ctx, i))
 			})
 		}
 	})
-}
-
-// skip records and skips a step of a scenario the filter left out.
-func (s *Suite) skip(sc *scenario.Scenario, i int, why string) {
-	st := replay.Skipped(sc, why).Steps[i]
-	ginkgo.AddReportEntry(entryName, mustJSON(entry{Scenario: sc.Name, Step: st}), ginkgo.ReportEntryVisibilityNever)
-	ginkgo.Skip(why)
 }
 
 // judge records a step's result and turns its outcome into the spec's.

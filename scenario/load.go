@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -64,6 +66,31 @@ func LoadFS(fsys fs.FS, dir string) (*Loaded, error) {
 		out.Scenarios = append(out.Scenarios, sc)
 	}
 	return out, nil
+}
+
+// Load reads the scenarios of a folder on disk, recursively, as LoadFS
+// does, or the one scenario file p names. Scenarios and errors name their
+// files from p on ("scenarios/vms.yaml"), as the user wrote it.
+func Load(p string) (*Loaded, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("scenario: %w", err)
+	}
+	dir, root := p, "."
+	if !st.IsDir() {
+		dir, root = filepath.Dir(p), filepath.Base(p)
+	}
+	l, err := LoadFS(os.DirFS(dir), root)
+	if err != nil {
+		return nil, err
+	}
+	for _, sc := range l.Scenarios {
+		sc.File = filepath.Join(dir, sc.File)
+	}
+	for _, pe := range l.Errors {
+		pe.File = filepath.Join(dir, pe.File)
+	}
+	return l, nil
 }
 
 func loadFile(fsys fs.FS, name string) (*Scenario, error) {
