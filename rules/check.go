@@ -104,6 +104,9 @@ type Context struct {
 
 	cat *Catalogue
 	out []schema.Violation
+	// params holds the URL parameters once read (urlParams).
+	params     []urlParam
+	paramsRead bool
 }
 
 // Report adds a finding of rule id, with the rule's default severity.

@@ -61,8 +61,16 @@ type urlParam struct {
 
 // urlParams returns the request's query and matrix parameters, sorted, so
 // that findings come in a stable order. A query that does not decode
-// yields none (rest rules report broken URLs).
+// yields none (rest rules report broken URLs). They are read once per
+// check, for all the rsdl rules that look at them.
 func urlParams(x *Context) []urlParam {
+	if !x.paramsRead {
+		x.params, x.paramsRead = readURLParams(x), true
+	}
+	return x.params
+}
+
+func readURLParams(x *Context) []urlParam {
 	var out []urlParam
 	if q, err := url.ParseQuery(x.Ex.RawQuery); err == nil {
 		for k, vs := range q {
