@@ -142,18 +142,8 @@ func statistics(parent *record) []*etree.Element {
 	}
 	out := make([]*etree.Element, 0, len(list))
 	for _, s := range list {
-		d := etree.NewElement("statistic")
-		d.AddChild(elem("name", s.name))
-		d.AddChild(elem("description", s.desc))
-		d.AddChild(elem("kind", s.kind))
-		d.AddChild(elem("type", s.typ))
-		d.AddChild(elem("unit", s.unit))
-		vals := etree.NewElement("values")
-		v := etree.NewElement("value")
-		v.AddChild(elem("datum", s.value))
-		vals.AddChild(v)
-		d.AddChild(vals)
-		out = append(out, d)
+		out = append(out, x("statistic", "name", s.name, "description", s.desc, "kind", s.kind, "type", s.typ,
+			"unit", s.unit, "values", []*etree.Element{x("value", "datum", s.value)}))
 	}
 	return out
 }
@@ -162,21 +152,10 @@ func statistics(parent *record) []*etree.Element {
 func hostNics() []*etree.Element {
 	var out []*etree.Element
 	for i, name := range []string{"eth0", "eth1"} {
-		d := etree.NewElement("host_nic")
-		d.AddChild(elem("name", name))
-		d.AddChild(elem("boot_protocol", "dhcp"))
-		ip := etree.NewElement("ip")
-		ip.AddChild(elem("address", "192.168.122."+strconv.Itoa(10+i)))
-		ip.AddChild(elem("netmask", "255.255.255.0"))
-		ip.AddChild(elem("version", "v4"))
-		d.AddChild(ip)
-		mac := etree.NewElement("mac")
-		mac.AddChild(elem("address", "52:54:00:12:34:"+strconv.Itoa(56+i)))
-		d.AddChild(mac)
-		d.AddChild(elem("mtu", "1500"))
-		d.AddChild(elem("speed", "1000000000"))
-		d.AddChild(elem("status", "up"))
-		out = append(out, d)
+		out = append(out, x("host_nic", "name", name, "boot_protocol", "dhcp",
+			"ip", x("", "address", "192.168.122."+strconv.Itoa(10+i), "netmask", "255.255.255.0", "version", "v4"),
+			"mac", x("", "address", "52:54:00:12:34:"+strconv.Itoa(56+i)),
+			"mtu", "1500", "speed", "1000000000", "status", "up"))
 	}
 	return out
 }

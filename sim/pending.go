@@ -29,7 +29,7 @@ func (e *Engine) schedule(rec *record, d time.Duration, field string, fn func())
 	}
 	e.pending = append(e.pending, pending{at: e.now().Add(d), rec: rec, field: field, fn: fn})
 	sort.SliceStable(e.pending, func(i, j int) bool { return e.pending[i].at.Before(e.pending[j].at) })
-	e.nextDue.Store(e.pending[0].at.UnixNano())
+	e.storeNextDue()
 }
 
 // cancel drops rec's pending changes of field ("" for all).
@@ -119,7 +119,7 @@ func (e *Engine) setStatus(rec *record, steps ...string) {
 // formatTime writes a time as the engine does: milliseconds and offset.
 func formatTime(t time.Time) string { return t.Format("2006-01-02T15:04:05.000-07:00") }
 
-// now is used by hooks for time elements.
+// stamp sets rec's member tag to the current time.
 func (e *Engine) stamp(rec *record, tag string) {
 	setText(rec.data, rec.typ, tag, formatTime(e.now()))
 }
