@@ -71,13 +71,7 @@ func connect(cfg *conformance.Config, ep conformance.Endpoint) (replay.Sender, f
 			ec.Roles[role] = engine.Credentials{User: up[0], Password: up[1]}
 		}
 	}
-	tokenCfg, basicCfg := ec, ec
-	basicCfg.Basic = true
-	token, err := engine.New(tokenCfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	basic, err := engine.New(basicCfg)
+	token, basic, err := target.Clients(ec)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -116,14 +116,9 @@ func TestTokenRenewedMidRun(t *testing.T) {
 	}
 	defer tg.Close()
 	counter := &tokenCounter{}
-	cfg := engine.Config{URL: tg.URL, User: target.Admin, Password: tg.AdminPassword, Transport: counter,
-		Roles: map[string]engine.Credentials{target.UserRole: {User: target.User, Password: tg.UserPassword}}}
-	token, err := engine.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Basic = true
-	basic, err := engine.New(cfg)
+	cfg := tg.Config(tg.URL)
+	cfg.Transport = counter
+	token, basic, err := target.Clients(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,7 +67,7 @@ func Build(exs []Exchange, o BuildOptions) (*Scenario, error) {
 	}
 	b := &builder{model: m, vars: map[string]string{}, byValue: map[string]string{}}
 	for i := range exs {
-		if skipExchange(&exs[i]) {
+		if exs[i].IsAuth() {
 			continue
 		}
 		b.add(&exs[i])
@@ -91,8 +91,9 @@ func Build(exs []Exchange, o BuildOptions) (*Scenario, error) {
 	return sc, nil
 }
 
-// skipExchange leaves out what is not the API: SSO and logout calls.
-func skipExchange(ex *Exchange) bool {
+// IsAuth reports whether the exchange is no API call but the engine's
+// SSO (a token) or a logout, which Build leaves out.
+func (ex *Exchange) IsAuth() bool {
 	return strings.HasPrefix(ex.Path, "/ovirt-engine/sso/") || strings.HasPrefix(ex.Path, "/ovirt-engine/services/")
 }
 
