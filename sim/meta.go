@@ -135,8 +135,11 @@ func (mt *meta) itemRoute(c *schema.Route) *schema.Route {
 }
 
 // subRoute returns the List route of sub-collection seg below Get route
-// get, or nil.
+// get (which may be nil), or nil.
 func (mt *meta) subRoute(get *schema.Route, seg string) *schema.Route {
+	if get == nil {
+		return nil
+	}
 	r := mt.route("GET", get.Path+"/"+seg)
 	if r != nil && r.Kind == schema.List {
 		return r

@@ -261,6 +261,9 @@ func (e *Engine) createNested(o *op) {
 	for _, list := range o.nested {
 		seg := strings.ReplaceAll(list.Tag, "_", "")
 		lr := e.meta.subRoute(ir, seg)
+		if lr == nil {
+			continue
+		}
 		add := e.meta.route("POST", lr.Path)
 		if add == nil {
 			continue
