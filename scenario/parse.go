@@ -261,11 +261,11 @@ func (p *parser) labels(n *yaml.Node) (Labels, error) {
 		var err error
 		switch key {
 		case "resource":
-			l.Resource, err = p.strs(v, field)
+			l.Resource, err = p.labelValues(v, field)
 		case "feature":
-			l.Feature, err = p.strs(v, field)
+			l.Feature, err = p.labelValues(v, field)
 		case "tags":
-			l.Tags, err = p.strs(v, field)
+			l.Tags, err = p.labelValues(v, field)
 		case "api":
 			if l.API, err = p.str(v, field); err == nil && l.API != "v4" && l.API != "v3" {
 				err = p.errf(v, field, "want v4 or v3")
@@ -275,21 +275,23 @@ func (p *parser) labels(n *yaml.Node) (Labels, error) {
 				err = p.errf(v, field, "want %s, %s or %s", SourceSimulator, SourceRecorded, SourceHandWritten)
 			}
 		}
-		if err != nil {
-			return err
-		}
-		var all []string
-		all = append(all, l.Resource...)
-		all = append(all, l.Feature...)
-		all = append(all, l.Tags...)
-		for _, s := range all {
-			if !validLabel(s) {
-				return p.errf(v, field, "label %q: use letters, digits, '-', '_' and '.' only", s)
-			}
-		}
-		return nil
+		return err
 	})
 	return l, err
+}
+
+// labelValues reads the value or values of a label.
+func (p *parser) labelValues(n *yaml.Node, field string) ([]string, error) {
+	vs, err := p.strs(n, field)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range vs {
+		if !validLabel(s) {
+			return nil, p.errf(n, field, "label %q: use letters, digits, '-', '_' and '.' only", s)
+		}
+	}
+	return vs, nil
 }
 
 func (p *parser) steps(n *yaml.Node, field string) ([]Step, error) {
