@@ -14,8 +14,8 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 )
@@ -68,10 +68,19 @@ func (l *expectListener) Accept() (net.Conn, error) {
 type expectConn struct {
 	net.Conn
 	in      []byte // read, not yet framed
-	out     []byte // framed, not yet returned
-	body    int64  // body bytes of the current request still to pass on
-	through bool   // framing lost (chunked body): pass everything on
+	out     []byte // framed; out[sent:] not yet returned
+	sent    int
+	body    int64 // body bytes of the current request still to pass on
+	through bool  // framing lost (chunked body): pass everything on
+	// buf backs in: once in is consumed, the next header is read into
+	// buf again and framed into out's memory again, so a connection
+	// allocates nothing per request.
+	buf []byte
 }
+
+// readChunk is how much a connection reads at a time while it looks for
+// the end of a header block; the buffer grows for larger blocks.
+const readChunk = 4 << 10
 
 func (c *expectConn) Read(p []byte) (int, error) {
 	for len(c.out) == 0 {
@@ -90,7 +99,7 @@ func (c *expectConn) Read(p []byte) (int, error) {
 			return n, err
 		}
 		if i := bytes.Index(c.in, []byte("\r\n\r\n")); i >= 0 {
-			c.out = append(c.out, rewriteHeader(c.in[:i+4], &c.body, &c.through)...)
+			c.out = rewriteHeader(c.out, c.in[:i+4], &c.body, &c.through)
 			c.in = c.in[i+4:]
 			continue
 		}
@@ -98,9 +107,7 @@ func (c *expectConn) Read(p []byte) (int, error) {
 			c.through = true
 			continue
 		}
-		buf := make([]byte, 32<<10)
-		n, err := c.Conn.Read(buf)
-		c.in = append(c.in, buf[:n]...)
+		err := c.fill()
 		if err != nil {
 			if len(c.in) == 0 {
 				return 0, err
@@ -108,9 +115,28 @@ func (c *expectConn) Read(p []byte) (int, error) {
 			c.through = true // hand over what is left, then the error
 		}
 	}
-	n := copy(p, c.out)
-	c.out = c.out[n:]
+	n := copy(p, c.out[c.sent:])
+	c.sent += n
+	if c.sent == len(c.out) {
+		c.out, c.sent = c.out[:0], 0 // all returned: the next block reuses out
+	}
 	return n, nil
+}
+
+// fill reads from the connection into in.
+func (c *expectConn) fill() error {
+	if len(c.in) == 0 {
+		c.in = c.buf[:0]
+	}
+	if cap(c.in)-len(c.in) < readChunk/4 {
+		// Too little room left: in moves to a larger buffer, which
+		// starts at in's first byte.
+		c.in = slices.Grow(c.in, readChunk)
+		c.buf = c.in[:0]
+	}
+	n, err := c.Conn.Read(c.in[len(c.in):cap(c.in)])
+	c.in = c.in[:len(c.in)+n]
+	return err
 }
 
 // take moves buffered body bytes (all of them when passing through) to out.
@@ -126,29 +152,37 @@ func (c *expectConn) take() {
 	}
 }
 
-// rewriteHeader renames Expect (other than 100-continue) in a request's
-// header block and reads the length of the body that follows.
-func rewriteHeader(block []byte, body *int64, through *bool) []byte {
-	lines := strings.Split(string(block), "\r\n")
-	for i, l := range lines {
-		name, value, ok := strings.Cut(l, ":")
+// rewriteHeader appends a request's header block to out with Expect
+// (other than 100-continue) renamed, and reads the length of the body that
+// follows.
+func rewriteHeader(out, block []byte, body *int64, through *bool) []byte {
+	for i := 0; len(block) > 0; i++ {
+		line := block
+		if j := bytes.Index(block, []byte("\r\n")); j >= 0 {
+			line = block[:j+2]
+		}
+		block = block[len(line):]
+		name, value, ok := bytes.Cut(line, []byte(":"))
 		if !ok || i == 0 {
+			out = append(out, line...)
 			continue
 		}
-		switch strings.ToLower(strings.TrimSpace(name)) {
-		case "expect":
-			if !strings.EqualFold(strings.TrimSpace(value), "100-continue") {
-				lines[i] = Header + ":" + value
+		switch name = bytes.TrimSpace(name); {
+		case bytes.EqualFold(name, []byte("expect")):
+			if !bytes.EqualFold(bytes.TrimSpace(value), []byte("100-continue")) {
+				out = append(append(out, Header+":"...), value...)
+				continue
 			}
-		case "content-length":
-			if n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64); err == nil && n >= 0 {
+		case bytes.EqualFold(name, []byte("content-length")):
+			if n, err := strconv.ParseInt(string(bytes.TrimSpace(value)), 10, 64); err == nil && n >= 0 {
 				*body = n
 			}
-		case "transfer-encoding":
+		case bytes.EqualFold(name, []byte("transfer-encoding")):
 			*through = true
 		}
+		out = append(out, line...)
 	}
-	return []byte(strings.Join(lines, "\r\n"))
+	return out
 }
 
 // TLSListener serves TLS on ln. A connection that negotiates HTTP/2 is

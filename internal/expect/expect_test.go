@@ -54,3 +54,44 @@ func TestListener(t *testing.T) {
 		}
 	}
 }
+
+// trickleConn hands out its data a few bytes per Read.
+type trickleConn struct {
+	net.Conn
+	data []byte
+	step int
+}
+
+func (c *trickleConn) Read(p []byte) (int, error) {
+	if len(c.data) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p[:min(len(p), c.step)], c.data)
+	c.data = c.data[n:]
+	return n, nil
+}
+
+// TestLargeHeaders reads requests whose header blocks outgrow the
+// connection's read buffer, in reads of every size, with bodies between.
+func TestLargeHeaders(t *testing.T) {
+	big := strings.Repeat("x", 9000)
+	raw := "POST /a HTTP/1.1\r\nHost: x\r\nX-Big: " + big + "\r\nExpect: 201-created\r\nContent-Length: 5\r\n\r\nhello" +
+		"GET /b HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n" +
+		"PUT /c HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nX-Big: " + big + big + "\r\nEXPECT:  201-created\r\n\r\nabc"
+	for _, step := range []int{1, 7, 1000, 5000, 1 << 20} {
+		br := bufio.NewReader(&expectConn{Conn: &trickleConn{data: []byte(raw), step: step}})
+		var got []string
+		for range 3 {
+			r, err := http.ReadRequest(br)
+			if err != nil {
+				t.Fatalf("step %d: %v", step, err)
+			}
+			body, _ := io.ReadAll(r.Body)
+			got = append(got, fmt.Sprintf("%s|%s|%s|%s|%d", r.URL.Path, r.Header.Get(Header), r.Header.Get("Expect"), body, len(r.Header.Get("X-Big"))))
+		}
+		want := "/a|201-created||hello|9000 /b||100-continue||0 /c|201-created||abc|18000"
+		if strings.Join(got, " ") != want {
+			t.Errorf("step %d: %q, want %q", step, strings.Join(got, " "), want)
+		}
+	}
+}
