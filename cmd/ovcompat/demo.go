@@ -16,13 +16,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ovcompat/ovcompat/fixtures"
 	"github.com/ovcompat/ovcompat/fixtures/target"
 	"github.com/ovcompat/ovcompat/proxy"
 	"github.com/ovcompat/ovcompat/replay"
 	"github.com/ovcompat/ovcompat/reports"
 	"github.com/ovcompat/ovcompat/rules"
-	"github.com/ovcompat/ovcompat/scenario"
 )
 
 // brokenFaults are what `make demo-broken` injects: one of each kind of
@@ -146,7 +144,7 @@ func (d *demo) run(ctx context.Context) error {
 
 // replay runs the bundled scenarios through the proxy.
 func (d *demo) replay(ctx context.Context, sim *target.Target, proxyURL string, checker *rules.Checker) (*reports.Results, error) {
-	loaded, err := scenario.LoadFS(fixtures.Scenarios(), ".")
+	loaded, err := loadScenarios("")
 	if err != nil {
 		return nil, err
 	}

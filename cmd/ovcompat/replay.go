@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -109,30 +108,15 @@ nothing) or on usage errors.`,
 
 // loadScenarios reads a folder of scenarios, or the bundled ones.
 func loadScenarios(dir string) (*scenario.Loaded, error) {
-	var fsys fs.FS = fixtures.Scenarios()
-	root := "."
-	if dir != "" {
-		st, err := os.Stat(dir)
-		if err != nil {
-			return nil, fmt.Errorf("--scenarios: %w", err)
-		}
-		if !st.IsDir() {
-			fsys, root = os.DirFS(filepath.Dir(dir)), filepath.Base(dir)
-		} else {
-			fsys = os.DirFS(dir)
-		}
+	var loaded *scenario.Loaded
+	var err error
+	if dir == "" {
+		loaded, err = scenario.LoadFS(fixtures.Scenarios(), ".")
+	} else if loaded, err = scenario.Load(dir); err != nil {
+		return nil, fmt.Errorf("--scenarios: %w", err)
 	}
-	loaded, err := scenario.LoadFS(fsys, root)
 	if err != nil {
 		return nil, err
-	}
-	if dir != "" {
-		for _, sc := range loaded.Scenarios {
-			sc.File = filepath.Join(dir, sc.File)
-		}
-		for _, pe := range loaded.Errors {
-			pe.File = filepath.Join(dir, pe.File)
-		}
 	}
 	if len(loaded.Scenarios)+len(loaded.Errors) == 0 {
 		return nil, fmt.Errorf("--scenarios %s: no .yaml scenario files", dir)

@@ -97,6 +97,17 @@ func TestReplayExitCodes(t *testing.T) {
 			t.Errorf("the good scenario did not run, or the run did not end in error: %+v", r.Totals)
 		}
 	})
+	t.Run("one scenario file is named as given", func(t *testing.T) {
+		dir := t.TempDir()
+		file := filepath.Join(dir, "broken.yaml")
+		if err := os.WriteFile(file, []byte("name: broken\nsteps:\n  - request:\n      method: GET\n      path: /ovirt-engine/api/vms/{{vm.id}}\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, stdout, _ := ovcompat(t, append(simFor(t, ""), "--out", t.TempDir(), "--scenarios", file)...)
+		if code != exitUsage || !strings.Contains(stdout, file+":5: ") || strings.Contains(stdout, "broken.yaml/broken.yaml") {
+			t.Errorf("exit %d\n%s", code, stdout)
+		}
+	})
 	t.Run("target down is 2", func(t *testing.T) {
 		args := simFor(t, "")
 		args[2] = "http://127.0.0.1:1"
