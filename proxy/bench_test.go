@@ -25,6 +25,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ovcompat/ovcompat/internal/expect"
 )
 
 const benchPath = "/ovirt-engine/api/templates"
@@ -51,6 +53,9 @@ func serveVariant(tb testing.TB, name string, h http.Handler, p *Proxy) variant 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
+	}
+	if p != nil {
+		ln = expect.Listener(ln) // as Serve listens in production
 	}
 	srv := &http.Server{Handler: h}
 	go srv.Serve(ln)
