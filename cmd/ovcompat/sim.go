@@ -164,7 +164,9 @@ func runSim(ctx context.Context, f simFlags, stdout, stderr io.Writer) error {
 	} else {
 		ln = expect.Listener(ln)
 	}
-	srv := &http.Server{Handler: eng, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(slog.NewTextHandler(io.Discard, nil), slog.LevelError)}
+	// WithTLS: an HTTP/1 request over TLS is HTTPS to the engine too (the
+	// absolute URLs it writes).
+	srv := &http.Server{Handler: expect.WithTLS(eng), ConnContext: expect.ConnContext, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(slog.NewTextHandler(io.Discard, nil), slog.LevelError)}
 	base := scheme + "://" + ln.Addr().String()
 	printBanner(stdout, eng, base, caFile, f)
 	done := make(chan error, 1)

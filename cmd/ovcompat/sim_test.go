@@ -85,6 +85,11 @@ func TestSimCommand(t *testing.T) {
 		if resp.StatusCode != tc.status || !strings.Contains(string(got), tc.want) {
 			t.Errorf("%s as %s: %d %.300s", tc.path, tc.user, resp.StatusCode, got)
 		}
+		// HTTP/1.1 over TLS (this client does not ask for h2) is HTTPS to
+		// the engine too: its Location is https.
+		if loc := resp.Header.Get("Location"); resp.StatusCode == 201 && !strings.HasPrefix(loc, base[1]+"/") {
+			t.Errorf("Location %q, want it under %s", loc, base[1])
+		}
 	}
 	cancel()
 	select {

@@ -188,7 +188,8 @@ func rewriteHeader(out, block []byte, body *int64, through *bool) []byte {
 // TLSListener serves TLS on ln. A connection that negotiates HTTP/2 is
 // handed to the server as the *tls.Conn it is (Go's HTTP/2 server lets any
 // Expect through); an HTTP/1 one is decrypted here and rewritten like
-// Listener's, so the server sees it as plain HTTP (Request.TLS is nil).
+// Listener's, so the server sees it as plain HTTP (Request.TLS is nil
+// unless served with ConnContext and WithTLS).
 // Handshakes run concurrently, each within 10 seconds.
 func TLSListener(ln net.Listener, cfg *tls.Config) net.Listener {
 	cfg = cfg.Clone()
