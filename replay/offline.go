@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"github.com/ovcompat/ovcompat/internal/verdict"
 	"github.com/ovcompat/ovcompat/reports"
 	"github.com/ovcompat/ovcompat/rules"
 	"github.com/ovcompat/ovcompat/scenario"
@@ -46,7 +47,7 @@ func CheckRecorded(c *rules.Checker, sc *scenario.Scenario) reports.Scenario {
 		}
 		rs.Status, rs.RecordedStatus = resp.Status, resp.Status
 		for _, v := range res.Violations {
-			rs.Violations = append(rs.Violations, violation(v))
+			rs.Violations = append(rs.Violations, verdict.Violation(v))
 		}
 		if res.Skipped != "" {
 			rs.Outcome, rs.SkipReason = reports.Skip, res.Skipped

@@ -5,14 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/ovcompat/ovcompat/internal/verdict"
 	"github.com/ovcompat/ovcompat/reports"
 	"github.com/ovcompat/ovcompat/rules"
 	"github.com/ovcompat/ovcompat/scenario"
@@ -246,7 +245,7 @@ func (s *Session) run(ctx context.Context, i int, st *scenario.Step) reports.Ste
 	}
 	out.Outcome = reports.Judge(out.Violations, out.Differences, out.Error)
 	if out.Outcome != reports.Pass {
-		out.Transcript = transcript(ex)
+		out.Transcript = verdict.Transcript(ex)
 	}
 	return s.finish(i, out, began)
 }
@@ -392,52 +391,12 @@ func (s *Session) violations(ex *rules.Exchange, vs []schema.Violation) []report
 	}
 	out := make([]reports.Violation, 0, len(vs))
 	for _, v := range vs {
-		rv := violation(v)
+		rv := verdict.Violation(v)
 		if req[key{v.Rule, v.Location}] && v.Severity > schema.Info {
 			rv.Severity = reports.SeverityInfo
 			rv.Reason = "in the scenario's request (" + v.Severity.String() + " for a client): " + rv.Reason
 		}
 		out = append(out, rv)
-	}
-	return out
-}
-
-func violation(v schema.Violation) reports.Violation {
-	return reports.Violation{Rule: v.Rule, Severity: reports.Severity(v.Severity.String()), Location: v.Location,
-		Line: v.Line, Column: v.Column, Reason: v.Reason}
-}
-
-// maxTranscript bounds each body in a transcript.
-const maxTranscript = 64 << 10
-
-func transcript(ex *rules.Exchange) *reports.Transcript {
-	if ex == nil {
-		return nil
-	}
-	u := ex.Path
-	if ex.RawQuery != "" {
-		u += "?" + ex.RawQuery
-	}
-	req := reports.Message{Method: ex.Method, URL: u, Headers: headers(ex.RequestHeader)}
-	req.Body, req.Truncated = clip(ex.RequestBody)
-	resp := reports.Message{Status: ex.Status, Headers: headers(ex.ResponseHeader)}
-	resp.Body, resp.Truncated = clip(ex.ResponseBody)
-	return &reports.Transcript{Request: req, Response: resp}
-}
-
-func clip(b []byte) (string, bool) {
-	if len(b) > maxTranscript {
-		return string(b[:maxTranscript]), true
-	}
-	return string(b), false
-}
-
-func headers(h http.Header) []reports.Header {
-	var out []reports.Header
-	for _, k := range slices.Sorted(maps.Keys(h)) {
-		for _, v := range h[k] {
-			out = append(out, reports.Header{Name: k, Value: v})
-		}
 	}
 	return out
 }
