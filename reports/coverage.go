@@ -65,3 +65,20 @@ func (r *Results) Exercised() []string {
 	sort.Strings(out)
 	return out
 }
+
+// Reached counts the GET routes a crawl reached, and those it reports on
+// (zero and zero for runs that are no crawl).
+func (c *Coverage) Reached() (reached, total int) {
+	if c == nil {
+		return 0, 0
+	}
+	for _, rc := range c.Resources {
+		for _, r := range rc.Reach {
+			total++
+			if r.Reached {
+				reached++
+			}
+		}
+	}
+	return reached, total
+}

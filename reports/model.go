@@ -42,7 +42,7 @@ type Results struct {
 
 // Run is the metadata of a run.
 type Run struct {
-	// Kind names the producer: "replay", "conformance", "proxy".
+	// Kind names the producer: "replay", "conformance", "proxy", "crawl".
 	Kind string `json:"kind,omitempty"`
 	// Target is the API URL the run talked to, without credentials.
 	Target string `json:"target"`
@@ -202,7 +202,44 @@ type ResourceCoverage struct {
 	// Exercised lists the routes ("METHOD template") the run exercised,
 	// sorted.
 	Exercised []string `json:"exercised,omitempty"`
+	// Reach says, for every GET route of the resource, whether a crawl
+	// reached it and, when not, why not; sorted by route. Only crawls fill
+	// it: they go where the engine's links lead, so a route they miss is
+	// news about the engine, not about the scenarios.
+	Reach []RouteReach `json:"reach,omitempty"`
 }
+
+// RouteReach is whether a crawl reached one GET route of the model.
+type RouteReach struct {
+	// Route is "GET template".
+	Route   string `json:"route"`
+	Reached bool   `json:"reached"`
+	// Why is set when the route was not reached.
+	Why Unreached `json:"why,omitempty"`
+	// Detail says more, for people: the status and path of the last
+	// attempt, the parent route that was never reached...
+	Detail string `json:"detail,omitempty"`
+}
+
+// Unreached is why a crawl did not reach a route.
+type Unreached string
+
+// The reasons a crawl gives for a route it did not reach.
+const (
+	// NoObject: the lists that would hold an object of the kind were empty.
+	NoObject Unreached = "no-object"
+	// NotPermitted: the engine refused the user (401, 403).
+	NotPermitted Unreached = "not-permitted"
+	// NotFound: the engine answered 404 where it had linked.
+	NotFound Unreached = "not-found"
+	// BudgetSpent: the request budget ran out before the route's turn.
+	BudgetSpent Unreached = "budget-spent"
+	// Unlinked: nothing the engine answered linked to the route, and the
+	// model gave no way to name one of its objects.
+	Unlinked Unreached = "unlinked"
+	// Failed: another answer (a server error, a transport error).
+	Failed Unreached = "failed"
+)
 
 // Duration is a time.Duration written in JSON as milliseconds (a number).
 type Duration time.Duration

@@ -177,7 +177,7 @@ func TestSchemaDescribesOutput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, r := range map[string]*Results{"sample": sample(), "empty": {}} {
+	for name, r := range map[string]*Results{"sample": sample(), "empty": {}, "crawl": crawled()} {
 		var buf bytes.Buffer
 		if err := Write(&buf, r); err != nil {
 			t.Fatal(err)
@@ -214,5 +214,30 @@ func TestNewCoverage(t *testing.T) {
 	want := `{"resources":[{"resource":"/","routes":1},{"resource":"hosts","routes":1,"exercised":["GET /hosts"]},{"resource":"vms","routes":4,"exercised":["GET /vms","GET /vms/{vm_id}","POST /vms/{vm_id}/start"]}]}`
 	if string(got) != want {
 		t.Errorf("coverage\n got %s\nwant %s", got, want)
+	}
+}
+
+// crawled is a crawl's results: coverage with the reach of GET routes.
+func crawled() *Results {
+	r := &Results{Version: Version, Run: Run{Kind: "crawl", Target: "https://engine.example.com", ReadOnly: true},
+		Scenarios: []Scenario{{Name: "crawl-vms", Outcome: Pass, Steps: []Step{{Name: "GET /vms", Method: "GET", Path: "/vms", Route: "/vms", Status: 200, Outcome: Pass}}}}}
+	r.Coverage = NewCoverage([]string{"GET /vms", "GET /vms/{vm_id}", "POST /vms"}, r.Exercised())
+	r.Coverage.Resources[0].Reach = []RouteReach{
+		{Route: "GET /vms", Reached: true},
+		{Route: "GET /vms/{vm_id}", Why: NoObject, Detail: "every answer of GET /vms was an empty list"},
+	}
+	return r
+}
+
+func TestCoverageReached(t *testing.T) {
+	if got, total := crawled().Coverage.Reached(); got != 1 || total != 2 {
+		t.Errorf("Reached() = %d of %d, want 1 of 2", got, total)
+	}
+	if got, total := sample().Coverage.Reached(); got != 0 || total != 0 {
+		t.Errorf("a replay's Reached() = %d of %d, want 0 of 0", got, total)
+	}
+	var none *Coverage
+	if got, total := none.Reached(); got != 0 || total != 0 {
+		t.Errorf("nil Reached() = %d of %d", got, total)
 	}
 }

@@ -271,8 +271,8 @@ func (p *parser) labels(n *yaml.Node) (Labels, error) {
 				err = p.errf(v, field, "want v4 or v3")
 			}
 		case "source":
-			if l.Source, err = p.str(v, field); err == nil && !slices.Contains([]string{SourceSimulator, SourceRecorded, SourceHandWritten}, l.Source) {
-				err = p.errf(v, field, "want %s, %s or %s", SourceSimulator, SourceRecorded, SourceHandWritten)
+			if l.Source, err = p.str(v, field); err == nil && !slices.Contains(Sources(), l.Source) {
+				err = p.errf(v, field, "want one of %s", strings.Join(Sources(), ", "))
 			}
 		}
 		return err

@@ -162,7 +162,7 @@ func TestParseErrors(t *testing.T) {
 		{"cookie recorded", "name: x\nsteps:\n  - request: {method: GET, path: /x}\n    response:\n      status: 200\n      headers:\n        Set-Cookie: a=b\n", 7, "steps[1].response.headers.Set-Cookie", "secrets never"},
 		{"alias", "name: &n x\n" + step, 1, "name", "aliases"},
 		{"duplicate key", "name: x\nname: y\n" + step, 2, "name", "twice"},
-		{"bad source", "name: x\nlabels: {source: tape}\n" + step, 2, "labels.source", "want simulator"},
+		{"bad source", "name: x\nlabels: {source: tape}\n" + step, 2, "labels.source", "want one of simulator, recorded, hand-written, crawled, generated"},
 		{"recorded without credit", "name: x\nlabels: {source: recorded}\n" + step, 1, "credit", "comes from"},
 		{"bad label", "name: x\nlabels: {feature: 'a b'}\n" + step, 2, "labels.feature", "label"},
 		{"bad auth", "name: x\nsteps:\n  - auth: digest\n    request: {method: GET, path: /x}\n", 3, "steps[1].auth", "token, basic or none"},

@@ -51,7 +51,9 @@ type Labels struct {
 	API string
 	// Source says where the scenario comes from: "simulator" (recorded
 	// through the proxy against the simulator), "recorded" (real traffic
-	// of an engine whose ids exist only there) or "hand-written".
+	// of an engine whose ids exist only there), "hand-written", "crawled"
+	// (ovcompat crawl's exchanges with an engine, holding its ids) or
+	// "generated" (ovcompat generate, from the model).
 	Source string
 	// Tags are free-form labels.
 	Tags []string
@@ -62,7 +64,14 @@ const (
 	SourceSimulator   = "simulator"
 	SourceRecorded    = "recorded"
 	SourceHandWritten = "hand-written"
+	SourceCrawled     = "crawled"
+	SourceGenerated   = "generated"
 )
+
+// Sources lists the sources a scenario may name.
+func Sources() []string {
+	return []string{SourceSimulator, SourceRecorded, SourceHandWritten, SourceCrawled, SourceGenerated}
+}
 
 // Pairs returns the labels as key:value strings, sorted by key then value
 // ("api:v4", "feature:crud", "resource:vms", "source:simulator", "tag:x").
