@@ -31,6 +31,18 @@ func simFor(t *testing.T, inject string) []string {
 	return []string{"replay", "--target", tg.URL, "--credentials", creds, "--poll-interval", "20ms", "--no-progress"}
 }
 
+// readOutputs checks that the output folder holds every output of a run
+// and returns its results.
+func readOutputs(t *testing.T, dir string) *reports.Results {
+	t.Helper()
+	for _, f := range []string{"results.json", "report.html", "report.md", "junit.xml"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("output folder lacks %s", f)
+		}
+	}
+	return readResultsFile(t, dir)
+}
+
 func readResultsFile(t *testing.T, dir string) *reports.Results {
 	t.Helper()
 	f, err := os.Open(filepath.Join(dir, "results.json"))
@@ -51,12 +63,7 @@ func TestReplayCommand(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	for _, f := range []string{"results.json", "report.html", "report.md", "junit.xml"} {
-		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
-			t.Errorf("output folder lacks %s", f)
-		}
-	}
-	r := readResultsFile(t, out)
+	r := readOutputs(t, out)
 	if r.Run.Kind != "replay" || r.Run.EngineVersion == "" || r.Totals.Steps.Pass < 50 || r.Totals.Outcome != reports.Pass {
 		t.Errorf("results: run %+v totals %+v", r.Run, r.Totals)
 	}

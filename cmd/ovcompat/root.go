@@ -112,4 +112,5 @@ var commands = []func(stdout, stderr io.Writer) *cobra.Command{
 	newSimCmd,
 	newReplayCmd,
 	newImportCmd,
+	newCrawlCmd,
 }

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ovcompat/ovcompat/crawl"
+	"github.com/ovcompat/ovcompat/schema"
+)
+
+func newCrawlCmd(stdout, stderr io.Writer) *cobra.Command {
+	var (
+		target, out   string
+		maxRequests   int
+		rate          float64
+		perCollection int
+		filter        bool
+		noProgress    bool
+		ef            engineFlags
+		rf            ruleFlags
+		sf            schemaFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "crawl --target URL [--out DIR] [--max-requests N] [--rate R] [--per-collection K] [--filter]",
+		Short: "Explore an engine's API by its own links, read-only, and check every answer",
+		Long: `Crawl starts at the API's entry point and follows what the engine itself
+advertises: every <link rel>, every collection and sub-collection, up to
+--per-collection items of each list, the objects they link to, and follow= of
+an object's links; it HEADs the entry point as clients do. Routes nothing links
+to (/options/{option_id}) are reached from the model's templates where the
+model documents a value for their parameters.
+
+It only ever reads: GET and HEAD to the API (besides the SSO sign-in, unless
+--basic), never more than --rate requests a second and --max-requests in all.
+Every answer is checked with the rules of ` + "`ovcompat rules`" + `.
+
+Into the output folder go results.json ("kind": "crawl"; its coverage says,
+for every GET route of the model, whether the crawl reached it and why not:
+no-object, not-permitted, not-found, budget-spent, unlinked, failed),
+report.html, report.md, junit.xml, and the exchanges as scenarios under
+scenarios/ (source: crawled): replayed against the same engine later, after
+an upgrade say, they check that it still answers as it did.
+
+Exit code 0 when every answer conforms, 1 when one does not, 2 when the entry
+point cannot be read (target down, credentials refused) or on usage errors.`,
+		Example: `  OVCOMPAT_PASSWORD=... ovcompat crawl --target https://engine.example.com --ca-file ca.pem
+  ovcompat crawl --target https://engine.example.com --user alice@internal --filter --max-requests 500
+  ovcompat replay --target https://engine.example.com --scenarios ovcompat-out/scenarios`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if target == "" {
+				return usageError("--target URL is required (the engine, such as https://engine.example.com)")
+			}
+			if maxRequests < 1 || perCollection < 1 || rate <= 0 {
+				return usageError("--max-requests, --per-collection and --rate must be positive")
+			}
+			checker, err := rf.checker(cmd.Context(), &sf, schema.Limits{})
+			if err != nil {
+				return err
+			}
+			client, err := ef.client(target)
+			if err != nil {
+				return err
+			}
+			pr := &crawlProgress{w: stderr, on: !noProgress, terminal: isTerminal(stderr)}
+			c, err := crawl.New(crawl.Options{Client: client, Target: target, Checker: checker, MaxRequests: maxRequests,
+				Rate: rate, PerCollection: perCollection, Filter: filter, ToolVersion: toolVersion(), Progress: pr.step})
+			if err != nil {
+				return usageError("%v", err)
+			}
+			res, runErr := c.Run(cmd.Context())
+			pr.done()
+			if errors.Is(runErr, crawl.ErrEntryPoint) {
+				return usageError("%v", runErr)
+			}
+			if err := writeOutputs(out, res.Results); err != nil {
+				return usageError("%v", err)
+			}
+			dir := filepath.Join(out, "scenarios")
+			files, err := res.WriteScenarios(dir)
+			if err != nil {
+				return usageError("%v", err)
+			}
+			reached, total := res.Results.Coverage.Reached()
+			fmt.Fprintf(stdout, "%d of %d GET routes reached; %d scenarios in %s\n", reached, total, len(files), dir)
+			summarise(stdout, res.Results, out)
+			if runErr != nil {
+				return usageError("%v", runErr)
+			}
+			return replayExit(res.Results)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&target, "target", "", "the engine's URL (https://engine.example.com or .../ovirt-engine/api)")
+	f.StringVar(&out, "out", defaultOutDir, "output folder for results.json, the reports and scenarios/")
+	f.IntVar(&maxRequests, "max-requests", crawl.DefaultMaxRequests, "request budget of the crawl")
+	f.Float64Var(&rate, "rate", crawl.DefaultRate, "most requests a second")
+	f.IntVar(&perCollection, "per-collection", crawl.DefaultPerCollection, "items of each list to follow")
+	f.BoolVar(&filter, "filter", false, "send Filter: true (a user who is no administrator needs it: the engine shows what the user may see)")
+	f.BoolVar(&noProgress, "no-progress", false, "no progress on standard error")
+	sf.add(cmd, &ef)
+	ef.add(cmd)
+	rf.add(cmd)
+	return cmd
+}
+
+// crawlEvery is how many requests a progress line stands for when
+// standard error is no terminal (a CI log).
+const crawlEvery = 100
+
+// crawlProgress shows how a crawl stands: on a terminal one line redrawn
+// after every request, elsewhere one line every crawlEvery requests.
+type crawlProgress struct {
+	mu       sync.Mutex
+	w        io.Writer
+	on       bool
+	terminal bool
+	last     crawl.Progress
+}
+
+func (p *crawlProgress) step(pr crawl.Progress) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.last = pr
+	if !p.on {
+		return
+	}
+	line := fmt.Sprintf("crawl: %d/%d requests, %d of %d GET routes reached, %d queued", pr.Requests, pr.MaxRequests, pr.Reached, pr.Routes, pr.Queued)
+	switch {
+	case p.terminal:
+		fmt.Fprintf(p.w, "\r%-100.100s", line+"  "+pr.Path)
+	case pr.Requests%crawlEvery == 0:
+		fmt.Fprintln(p.w, line)
+	}
+}
+
+func (p *crawlProgress) done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.on || p.last.Requests < crawlEvery && !p.terminal {
+		return
+	}
+	if p.terminal {
+		fmt.Fprintln(p.w)
+		return
+	}
+	if p.last.Requests%crawlEvery != 0 {
+		fmt.Fprintf(p.w, "crawl: %d/%d requests, %d of %d GET routes reached, done\n", p.last.Requests, p.last.MaxRequests, p.last.Reached, p.last.Routes)
+	}
+}
