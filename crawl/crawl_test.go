@@ -122,7 +122,10 @@ func reach(res *crawl.Result) map[string]reports.RouteReach {
 // TestCrawlReadsOnly: every request the crawl sends to the API is a GET or
 // a HEAD, the first is the HEAD of the entry point clients send, every
 // request carries Filter: true when asked, each request is sent once, and
-// every exchange is a checked step of the results.
+// every exchange is a checked step of the results. Without a budget in the
+// way, the crawl reaches every GET route the simulator has objects for,
+// and says of the others that there was no object (the simulator's lists
+// are empty there), never that it was turned away.
 func TestCrawlReadsOnly(t *testing.T) {
 	f, client, _ := setup(t)
 	res := run(t, crawl.Options{Client: client, Filter: true})
@@ -160,15 +163,6 @@ func TestCrawlReadsOnly(t *testing.T) {
 	if res.Results.Run.Kind != "crawl" || !res.Results.Run.ReadOnly {
 		t.Errorf("run %+v, want kind crawl, read-only", res.Results.Run)
 	}
-}
-
-// TestCrawlReachesTheSimulator: without a budget in the way, the crawl
-// reaches every GET route the simulator has objects for, and says of the
-// others that there was no object (the simulator's lists are empty there),
-// never that it was turned away.
-func TestCrawlReachesTheSimulator(t *testing.T) {
-	_, client, _ := setup(t)
-	res := run(t, crawl.Options{Client: client})
 	reached, total := res.Results.Coverage.Reached()
 	if total != 404 {
 		t.Errorf("reach of %d GET routes, want the model's 404", total)
