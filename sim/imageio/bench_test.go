@@ -37,10 +37,7 @@ func BenchmarkTransfer(b *testing.B) {
 	}))
 	defer bare.Close()
 
-	s, err := New(Options{Dir: b.TempDir()})
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := New(Options{Dir: b.TempDir()})
 	defer s.Close()
 	if err := s.AddTicket(Ticket{ID: "t", Image: "i", Size: chunk, Ops: Write}); err != nil {
 		b.Fatal(err)

@@ -131,8 +131,8 @@ func TestBodyErrors(t *testing.T) {
 	if body := readAll(t, resp.Body); resp.StatusCode != 400 || body != "Requested 50 bytes, available 10 bytes\n" {
 		t.Errorf("short PUT: %d %q", resp.StatusCode, body)
 	}
-	if got := f.s.DataSize("d"); got != 10 {
-		t.Errorf("DataSize %d: the 10 bytes received are stored", got)
+	if got := f.s.Usage("d"); got != (Usage{Data: 10, End: 10}) {
+		t.Errorf("Usage %+v: the 10 bytes received are stored", got)
 	}
 }
 
@@ -144,10 +144,7 @@ func FuzzServe(f *testing.F) {
 	f.Add("PATCH", "/images/rw", "", "", `{"op": "zero", "offset": 1, "size": 7}`)
 	f.Add("GET", "/images/rw/extents?context=zero", "", "", "")
 	f.Add("OPTIONS", "/images/*", "", "", "")
-	s, err := New(Options{Dir: f.TempDir(), Limit: 64})
-	if err != nil {
-		f.Fatal(err)
-	}
+	s := New(Options{Dir: f.TempDir(), Limit: 64})
 	defer s.Close()
 	if err := s.AddTicket(Ticket{ID: "rw", Image: "d", Size: 32, Ops: Write, Holes: true}); err != nil {
 		f.Fatal(err)
@@ -169,8 +166,8 @@ func FuzzServe(f *testing.F) {
 		if !statuses[w.Code] {
 			t.Fatalf("%s %s: status %d %q", method, path, w.Code, w.Body)
 		}
-		if n := s.DataSize("d"); n < 0 || n > 32 || s.Used() != n {
-			t.Fatalf("DataSize %d, Used %d", n, s.Used())
+		if u := s.Usage("d"); u.Data < 0 || u.Data > u.End || u.End > 32 || s.Used() != u.Data {
+			t.Fatalf("Usage %+v, Used %d", u, s.Used())
 		}
 	})
 }

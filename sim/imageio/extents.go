@@ -84,6 +84,16 @@ func (m *extentMap) merge(lo, hi int) {
 	}
 }
 
+// end returns where the last data area ends (0 without data).
+func (m *extentMap) end() int64 {
+	for i := len(m.spans) - 1; i >= 0; i-- {
+		if m.spans[i].kind == data {
+			return m.spans[i].end
+		}
+	}
+	return 0
+}
+
 // dataIn returns how many bytes of [start, end) hold data.
 func (m *extentMap) dataIn(start, end int64) int64 {
 	var n int64

@@ -23,7 +23,7 @@ func (m model) set(start, end int64, k kind) int64 {
 }
 
 // check holds an extentMap to the model: the same kind everywhere, spans
-// sorted, apart and merged, and the data count right.
+// sorted, apart and merged, and the data count and end right.
 func check(t *testing.T, m *extentMap, want model) {
 	t.Helper()
 	var got model
@@ -35,17 +35,17 @@ func check(t *testing.T, m *extentMap, want model) {
 	if len(got) != len(want) {
 		t.Fatalf("walk covered %d bytes, want %d", len(got), len(want))
 	}
-	var d int64
+	var d, end int64
 	for i := range want {
 		if got[i] != want[i] {
 			t.Fatalf("byte %d is %d, want %d (spans %v)", i, got[i], want[i], m.spans)
 		}
 		if want[i] == data {
-			d++
+			d, end = d+1, int64(i+1)
 		}
 	}
-	if m.data != d {
-		t.Fatalf("data %d, want %d", m.data, d)
+	if m.data != d || m.end() != end {
+		t.Fatalf("data %d ending at %d, want %d ending at %d", m.data, m.end(), d, end)
 	}
 	for i, s := range m.spans {
 		if s.start >= s.end || s.kind == unwritten {

@@ -46,8 +46,8 @@ const (
 
 // Options configure a Server.
 type Options struct {
-	// Dir is the folder in which the Server makes its scratch folder;
-	// default os.TempDir().
+	// Dir is the folder in which the Server makes its scratch folder, with
+	// the first ticket; default os.TempDir().
 	Dir string
 	// Limit is the most bytes of image data the Server stores at once, over
 	// all its images; a write beyond it is refused with 413. Areas never
@@ -101,12 +101,13 @@ func (t *Ticket) may(op Ops) bool {
 
 // Server serves images. It is safe for concurrent use.
 type Server struct {
-	dir     string
+	parent  string // where the scratch folder is made
 	limit   int64
 	maxConn int
 	bufs    sync.Pool
 
 	mu      sync.RWMutex
+	dir     string // the scratch folder, once made
 	tickets map[string]*Ticket
 	images  map[string]*image
 	seq     int
@@ -116,26 +117,28 @@ type Server struct {
 	used  int64 // bytes of data stored and reserved, guarded by usage
 }
 
-// New makes a Server and its scratch folder.
-func New(o Options) (*Server, error) {
+// New makes a Server. Its scratch folder is made with the first ticket, so
+// a Server that never serves an image leaves nothing on disk.
+func New(o Options) *Server {
 	if o.Limit <= 0 {
 		o.Limit = DefaultLimit
 	}
 	if o.MaxConnections <= 0 {
 		o.MaxConnections = DefaultMaxConnections
 	}
-	dir, err := os.MkdirTemp(o.Dir, "ovcompat-images-")
-	if err != nil {
-		return nil, fmt.Errorf("imageio: scratch folder: %w", err)
-	}
-	s := &Server{dir: dir, limit: o.Limit, maxConn: o.MaxConnections,
+	s := &Server{parent: o.Dir, limit: o.Limit, maxConn: o.MaxConnections,
 		tickets: map[string]*Ticket{}, images: map[string]*image{}}
 	s.bufs.New = func() any { b := make([]byte, 256<<10); return &b }
-	return s, nil
+	return s
 }
 
-// Dir returns the scratch folder holding the images.
-func (s *Server) Dir() string { return s.dir }
+// Dir returns the scratch folder holding the images, "" before the first
+// ticket.
+func (s *Server) Dir() string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.dir
+}
 
 // Limit returns the most bytes of image data the Server stores.
 func (s *Server) Limit() int64 { return s.limit }
@@ -145,6 +148,7 @@ func (s *Server) Limit() int64 { return s.limit }
 func (s *Server) Close() error {
 	s.mu.Lock()
 	s.closed = true
+	dir := s.dir
 	imgs := s.images
 	s.images = map[string]*image{}
 	s.tickets = map[string]*Ticket{}
@@ -154,7 +158,9 @@ func (s *Server) Close() error {
 		_, err := img.remove()
 		errs = append(errs, err)
 	}
-	errs = append(errs, os.RemoveAll(s.dir))
+	if dir != "" {
+		errs = append(errs, os.RemoveAll(dir))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("imageio: close: %w", err)
 	}
@@ -176,6 +182,13 @@ func (s *Server) AddTicket(t Ticket) error {
 		return errClosed
 	}
 	img := s.images[t.Image]
+	if img == nil && s.dir == "" {
+		dir, err := os.MkdirTemp(s.parent, "ovcompat-images-")
+		if err != nil {
+			return fmt.Errorf("imageio: add ticket %s: scratch folder: %w", t.ID, err)
+		}
+		s.dir = dir
+	}
 	if img == nil {
 		s.seq++
 		var err error
@@ -198,16 +211,26 @@ func (s *Server) RemoveTicket(id string) {
 	s.mu.Unlock()
 }
 
-// DataSize returns the bytes of data an image holds (what a disk's
-// actual_size reports), 0 for an image the Server does not have.
-func (s *Server) DataSize(image string) int64 {
+// Usage is what an image holds.
+type Usage struct {
+	// Data is the bytes of data stored: what a disk's actual_size reports.
+	Data int64
+	// End is where the last data ends: the size of the file a qcow2 image
+	// uploaded as it is would have, and so the size of its download.
+	End int64
+}
+
+// Usage returns what an image holds, zero for one the Server does not have.
+func (s *Server) Usage(image string) Usage {
 	s.mu.RLock()
 	img := s.images[image]
 	s.mu.RUnlock()
 	if img == nil {
-		return 0
+		return Usage{}
 	}
-	return img.dataIn(0, img.length())
+	img.mu.Lock()
+	defer img.mu.Unlock()
+	return Usage{Data: img.m.data, End: img.m.end()}
 }
 
 // RemoveImage deletes an image's bytes (its disk was removed), after the

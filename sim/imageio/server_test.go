@@ -27,10 +27,7 @@ func newFixture(t *testing.T, o Options) *fixture {
 	if o.Dir == "" {
 		o.Dir = t.TempDir()
 	}
-	s, err := New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := New(o)
 	srv := httptest.NewServer(s)
 	t.Cleanup(func() {
 		srv.Close()
@@ -130,8 +127,8 @@ func TestUploadDownload(t *testing.T) {
 	if r := f.do("PATCH", "/images/up", []byte(`{"op": "flush"}`), "Content-Type: application/json"); r.status != 200 {
 		t.Fatalf("PATCH flush: %v", r)
 	}
-	if got := f.s.DataSize("disk-1"); got != 5*mib {
-		t.Errorf("DataSize %d, want %d (the zeroed MiB holds none)", got, 5*mib)
+	if got := f.s.Usage("disk-1"); got != (Usage{Data: 5 * mib, End: size}) {
+		t.Errorf("Usage %+v, want %d bytes of data (the zeroed MiB holds none) ending at %d", got, 5*mib, size)
 	}
 
 	// A download ticket of the same image reads what was uploaded.
@@ -196,8 +193,8 @@ func TestConcurrentWriters(t *testing.T) {
 	if r := f.do("GET", "/images/up", nil); !bytes.Equal(r.body, img) {
 		t.Fatalf("download differs from upload: %v", r.status)
 	}
-	if f.s.Used() != size || f.s.DataSize("d") != size {
-		t.Errorf("Used %d, DataSize %d, want %d", f.s.Used(), f.s.DataSize("d"), size)
+	if f.s.Used() != size || f.s.Usage("d").Data != size {
+		t.Errorf("Used %d, Usage %+v, want %d", f.s.Used(), f.s.Usage("d"), size)
 	}
 }
 
@@ -263,8 +260,8 @@ func TestZeroAndExtents(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if got := f.s.DataSize("raw"); got != 50 {
-		t.Errorf("DataSize %d, want 50", got)
+	if got := f.s.Usage("raw"); got != (Usage{Data: 50, End: 80}) {
+		t.Errorf("Usage %+v, want 50 bytes of data ending at 80", got)
 	}
 }
 
@@ -311,14 +308,16 @@ func TestLimit(t *testing.T) {
 	}
 }
 
-// TestClose removes the scratch folder and refuses later requests.
+// TestClose: the scratch folder is made with the first ticket; Close
+// removes it and refuses later requests.
 func TestClose(t *testing.T) {
-	s, err := New(Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	parent := t.TempDir()
+	s := New(Options{Dir: parent})
 	srv := httptest.NewServer(s)
 	defer srv.Close()
+	if entries, _ := os.ReadDir(parent); s.Dir() != "" || len(entries) != 0 {
+		t.Fatalf("a scratch folder before the first ticket: %q %v", s.Dir(), entries)
+	}
 	if err := s.AddTicket(Ticket{ID: "t", Image: "i", Size: 4096, Ops: Write}); err != nil {
 		t.Fatal(err)
 	}
