@@ -9,27 +9,6 @@ import (
 	"github.com/ovcompat/ovcompat/schema"
 )
 
-// hookSet holds the semantics layered on the generic handlers.
-type hookSet struct {
-	// add runs for objects of a type (by type name), wherever created.
-	add map[string]addHook
-	// attach runs when an existing object joins a sub-collection.
-	attach map[string]func(*op)
-	// update runs before an object of a type is changed.
-	update map[string]func(*op) *reply
-	// remove runs before a Remove route of a service (by service name).
-	remove map[string]func(*op) *reply
-	// action runs an action: "Service/name" (e.g. "VmService/start").
-	action map[string]func(*op) *reply
-}
-
-// addHook prepares a new object before it is stored (defaults, checks)
-// and completes it after (its parts, its states).
-type addHook struct {
-	prepare func(*op) *reply
-	after   func(*op)
-}
-
 // action answers an action route: 200 with <action> and status complete,
 // or 202 with a job to poll when async=true.
 func (e *Engine) action(q *request) *reply {
@@ -69,7 +48,7 @@ func (e *Engine) action(q *request) *reply {
 		o.result.AddChild(c.Copy())
 	}
 	_, name := splitLast(q.route.Path)
-	if h := e.hooks.action[q.route.Service+"/"+name]; h != nil {
+	if h := e.reg.service(q.route.Service).actions[name]; h != nil {
 		if rp := h(o); rp != nil {
 			return rp
 		}

@@ -96,7 +96,7 @@ type Engine struct {
 	auth   *authState
 	inj    *injector
 
-	hooks hookSet
+	reg *registry
 
 	mu      sync.RWMutex
 	st      *store
@@ -161,6 +161,9 @@ func New(o Options) (*Engine, error) {
 		return nil, err
 	}
 	e.meta = meta
+	if e.reg, err = buildRegistry(e, meta); err != nil {
+		return nil, err
+	}
 	e.st = newStore(meta)
 	e.inj = newInjector(o.Faults, o.InjectSeed)
 	e.auth = newAuthState(o.TokenTTL)

@@ -16,30 +16,123 @@ import (
 
 // Fault names: each corrupts a chosen response in exactly one way.
 const (
-	// FaultDropLinks removes every <link> and <actions> from the body.
-	FaultDropLinks = "drop-links"
-	// FaultWrongType puts a non-number into the first integer element.
-	FaultWrongType = "wrong-type"
-	// FaultBadEnum puts an unknown value into the first enum element.
-	FaultBadEnum = "bad-enum"
-	// FaultUnknownElement adds an element the model lacks.
-	FaultUnknownElement = "unknown-element"
-	// FaultNoLocation drops the Location header of a 201.
-	FaultNoLocation = "no-location"
-	// FaultWrongStatus answers an Add with 200 instead of 201.
-	FaultWrongStatus = "wrong-status"
-	// FaultWrongContentType labels XML as JSON and JSON as XML.
+	FaultDropLinks        = "drop-links"
+	FaultWrongType        = "wrong-type"
+	FaultBadEnum          = "bad-enum"
+	FaultUnknownElement   = "unknown-element"
+	FaultNoLocation       = "no-location"
+	FaultWrongStatus      = "wrong-status"
 	FaultWrongContentType = "wrong-content-type"
-	// FaultSlow delays the answer by Options.Latency.
-	FaultSlow = "slow"
-	// FaultReset closes the connection in the middle of the body.
-	FaultReset = "reset"
+	FaultSlow             = "slow"
+	FaultReset            = "reset"
 )
+
+// FaultKind is one fault the simulator injects and what a tester must
+// report for it: the fault table, documented in the README (generated from
+// it) and expected by the demo's self-test.
+type FaultKind struct {
+	Name string
+	// Does says what the fault does to a response.
+	Does string
+	// Rule is the rule of the catalogue a corrupted exchange breaks, alone
+	// ("" for none), with its Severity; Also is a rule that may come with
+	// it.
+	Rule, Severity, Also string
+	// Difference is the difference a replay grades against the recording
+	// ("" for none), with its Grade.
+	Difference, Grade string
+	// Outcome is a replay run's: "pass", "fail", or "error" when the
+	// harness, not the engine, fails.
+	Outcome string
+	// Note completes the README's description of the finding.
+	Note string
+
+	// eligible reports whether the fault can corrupt a response to a
+	// request of method.
+	eligible func(rp *reply, method string) bool
+	// body corrupts the response's document before it is encoded.
+	body func(rp *reply)
+	// wire corrupts the response as it is written.
+	wire func(w *wire)
+}
+
+// wire is a response about to be written: what the faults that leave the
+// body alone corrupt.
+type wire struct {
+	status int
+	header http.Header
+	// slow delays the answer by Options.Latency; cut closes the connection
+	// in the middle of the body.
+	slow, cut bool
+}
+
+// faultKinds is the fault table.
+func faultKinds() []FaultKind {
+	ok := func(rp *reply) bool { return rp.status < 300 && rp.el != nil }
+	hasBody := func(rp *reply) bool { return rp.el != nil || rp.raw != nil }
+	return []FaultKind{{
+		Name: FaultDropLinks, Does: "removes every `<link>` and `<actions>`",
+		Difference: "action-removed", Grade: "breaking", Outcome: "fail",
+		eligible: func(rp *reply, _ string) bool { return ok(rp) && hasTag(rp.el, "link") },
+		body:     func(rp *reply) { dropLinks(rp.el) },
+	}, {
+		Name: FaultWrongType, Does: "puts `not-a-number` into the first integer element",
+		Rule: "schema.invalid-value", Severity: "error", Outcome: "fail",
+		eligible: func(rp *reply, _ string) bool { return ok(rp) && findTyped(rp.el, rp.typ, isInteger) != nil },
+		body:     func(rp *reply) { findTyped(rp.el, rp.typ, isInteger).SetText("not-a-number") },
+	}, {
+		Name: FaultBadEnum, Does: "puts an unknown value into the first enum element",
+		Rule: "schema.unknown-enum", Severity: "error", Outcome: "fail",
+		eligible: func(rp *reply, _ string) bool {
+			return ok(rp) && findTyped(rp.el, rp.typ, (*schema.Type).IsEnum) != nil
+		},
+		body: func(rp *reply) { findTyped(rp.el, rp.typ, (*schema.Type).IsEnum).SetText("ovcompat_bogus_value") },
+	}, {
+		Name: FaultUnknownElement, Does: "adds `<ovcompat_unknown>` to the object (the first item of a list)",
+		Rule: "schema.unknown-element", Severity: "error", Outcome: "fail",
+		eligible: func(rp *reply, _ string) bool { return ok(rp) && rp.typ != nil && !rp.typ.Simple },
+		body:     addUnknown,
+	}, {
+		Name: FaultNoLocation, Does: "drops Location from a 201",
+		Rule: "rest.location-on-create", Severity: "error", Outcome: "fail",
+		eligible: func(rp *reply, _ string) bool { return rp.status == http.StatusCreated && rp.location != "" },
+		wire:     func(w *wire) { w.header.Del("Location") },
+	}, {
+		Name: FaultWrongStatus, Does: "answers an Add with 200 instead of 201",
+		Rule: "rest.status", Severity: "error", Outcome: "fail",
+		eligible: func(rp *reply, _ string) bool { return rp.add && rp.status == http.StatusCreated },
+		wire:     func(w *wire) { w.status = http.StatusOK },
+	}, {
+		Name: FaultWrongContentType, Does: "labels XML as JSON (and JSON as XML)",
+		Rule: "rest.content-type", Severity: "error", Also: "rest.accept",
+		Difference: "media-type-changed", Grade: "breaking", Outcome: "fail",
+		eligible: func(rp *reply, _ string) bool { return hasBody(rp) },
+		wire: func(w *wire) {
+			w.header.Set("Content-Type", map[string]string{ctypeXML: ctypeJSON, ctypeJSON: ctypeXML}[w.header.Get("Content-Type")])
+		},
+	}, {
+		Name: FaultSlow, Does: "delays the answer by `--latency`",
+		Outcome: "pass", Note: "timing only",
+		eligible: func(*reply, string) bool { return true },
+		wire:     func(w *wire) { w.slow = true },
+	}, {
+		Name: FaultReset, Does: "closes the connection in the middle of the body",
+		Outcome: "error", Note: "harness/transport error, not a conformance failure",
+		eligible: func(rp *reply, method string) bool { return hasBody(rp) && method != http.MethodHead },
+		wire:     func(w *wire) { w.cut = true },
+	}}
+}
+
+// FaultKinds returns the fault table, in the order of the README's table.
+func FaultKinds() []FaultKind { return faultKinds() }
 
 // FaultNames lists every fault, in the order of the README's table.
 func FaultNames() []string {
-	return []string{FaultDropLinks, FaultWrongType, FaultBadEnum, FaultUnknownElement, FaultNoLocation,
-		FaultWrongStatus, FaultWrongContentType, FaultSlow, FaultReset}
+	var out []string
+	for _, k := range faultKinds() {
+		out = append(out, k.Name)
+	}
+	return out
 }
 
 // Fault is one fault to inject and the share of eligible responses it
@@ -84,82 +177,51 @@ func ParseFaults(spec string) ([]Fault, error) {
 // injector chooses the responses to corrupt.
 type injector struct {
 	faults []Fault
+	kinds  map[string]FaultKind
 	mu     sync.Mutex
 	rng    *rand.Rand
 }
 
 func newInjector(faults []Fault, seed int64) *injector {
-	return &injector{faults: faults, rng: rand.New(rand.NewPCG(uint64(seed), 0x696e6a656374))}
+	kinds := map[string]FaultKind{}
+	for _, k := range faultKinds() {
+		kinds[k.Name] = k
+	}
+	return &injector{faults: faults, kinds: kinds, rng: rand.New(rand.NewPCG(uint64(seed), 0x696e6a656374))}
 }
 
 // pick returns the fault to inject into rp, or "". Faults that cannot
 // corrupt rp (no link to drop, no 201 to strip) are not considered; of
 // the others, the first whose draw succeeds wins, so a response is
 // corrupted in one way at most.
-func (in *injector) pick(rp *reply, method string) string {
+func (in *injector) pick(rp *reply, method string) *FaultKind {
 	if len(in.faults) == 0 {
-		return ""
+		return nil
 	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	for _, f := range in.faults {
-		if !eligible(f.Name, rp, method) {
+		k := in.kinds[f.Name]
+		if !k.eligible(rp, method) {
 			continue
 		}
 		if f.Rate >= 1 || in.rng.Float64() < f.Rate {
-			return f.Name
+			return &k
 		}
 	}
-	return ""
+	return nil
 }
 
-func eligible(name string, rp *reply, method string) bool {
-	ok := rp.status < 300
-	switch name {
-	case FaultDropLinks:
-		return ok && rp.el != nil && hasTag(rp.el, "link")
-	case FaultWrongType:
-		return ok && rp.el != nil && findTyped(rp.el, rp.typ, isInteger) != nil
-	case FaultBadEnum:
-		return ok && rp.el != nil && findTyped(rp.el, rp.typ, (*schema.Type).IsEnum) != nil
-	case FaultUnknownElement:
-		return ok && rp.el != nil && rp.typ != nil && !rp.typ.Simple
-	case FaultNoLocation:
-		return rp.status == http.StatusCreated && rp.location != ""
-	case FaultWrongStatus:
-		return rp.add && rp.status == http.StatusCreated
-	case FaultWrongContentType:
-		return rp.el != nil || rp.raw != nil
-	case FaultSlow:
-		return true
-	case FaultReset:
-		return (rp.el != nil || rp.raw != nil) && method != http.MethodHead
+// addUnknown adds an element the model lacks to the object, or to the
+// first item of a list.
+func addUnknown(rp *reply) {
+	target := rp.el
+	if rp.typ.Item != nil {
+		if first := firstChild(rp.el); first != nil {
+			target = first
+		}
 	}
-	return false
-}
-
-// corruptBody applies a body fault to rp.el.
-func corruptBody(name string, rp *reply) {
-	switch name {
-	case FaultDropLinks:
-		dropLinks(rp.el)
-	case FaultWrongType:
-		if el := findTyped(rp.el, rp.typ, isInteger); el != nil {
-			el.SetText("not-a-number")
-		}
-	case FaultBadEnum:
-		if el := findTyped(rp.el, rp.typ, (*schema.Type).IsEnum); el != nil {
-			el.SetText("ovcompat_bogus_value")
-		}
-	case FaultUnknownElement:
-		target := rp.el
-		if rp.typ.Item != nil {
-			if first := firstChild(rp.el); first != nil {
-				target = first
-			}
-		}
-		target.AddChild(elem("ovcompat_unknown", "injected"))
-	}
+	target.AddChild(elem("ovcompat_unknown", "injected"))
 }
 
 func isInteger(t *schema.Type) bool {

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -8,7 +9,6 @@ import (
 	"time"
 
 	"github.com/ovcompat/ovcompat/rules"
-	"github.com/ovcompat/ovcompat/schema"
 )
 
 func TestParseFaults(t *testing.T) {
@@ -26,62 +26,105 @@ func TestParseFaults(t *testing.T) {
 	}
 }
 
-// TestFaults injects each fault into every eligible response and checks
-// that it produces the finding the README's table promises, and only
-// that.
+// TestFaults injects each fault of the table into an eligible response
+// and checks that the exchange breaks exactly the rule the table promises
+// (with the one it says may come along), or none when it names none.
 func TestFaults(t *testing.T) {
 	vmBody := `<vm><name>%s</name><cluster><name>Default</name></cluster><template><name>Blank</name></template></vm>`
-	for _, tc := range []struct {
-		fault, method, path, body string
-		// finding is the rule the exchange must break ("" for none); a
-		// second one may come with it (labelling XML as JSON also answers
-		// an Accept the client did not send).
-		finding, also string
-		check         func(t *testing.T, resp *http.Response, body []byte)
-	}{
-		{FaultDropLinks, "GET", "/vms", "", "", "", func(t *testing.T, _ *http.Response, body []byte) {
+	checks := map[string]func(t *testing.T, resp *http.Response, body []byte){
+		FaultDropLinks: func(t *testing.T, _ *http.Response, body []byte) {
 			if strings.Contains(string(body), "<link") || strings.Contains(string(body), "<actions") {
 				t.Error("links left")
 			}
-		}},
-		{FaultWrongType, "GET", "/vms", "", schema.RuleInvalidValue, "", nil},
-		{FaultBadEnum, "GET", "/vms", "", schema.RuleUnknownEnum, "", nil},
-		{FaultUnknownElement, "GET", "/vms", "", schema.RuleUnknownElement, "", nil},
-		{FaultNoLocation, "POST", "/vms", vmBody, rules.RuleLocation, "", nil},
-		{FaultWrongStatus, "POST", "/vms", vmBody, rules.RuleStatus, "", nil},
-		{FaultWrongContentType, "GET", "/vms", "", rules.RuleContentType, rules.RuleAccept, nil},
-		{FaultSlow, "GET", "/vms", "", "", "", nil},
-	} {
-		t.Run(tc.fault, func(t *testing.T) {
-			e, srv := testEngine(t, Options{Seed: 1, Faults: []Fault{{tc.fault, 1}}, Latency: time.Millisecond})
+		},
+	}
+	for _, k := range FaultKinds() {
+		if k.Name == FaultReset {
+			continue // TestFaultReset: no exchange to check
+		}
+		t.Run(k.Name, func(t *testing.T) {
+			e, srv := testEngine(t, Options{Seed: 1, Faults: []Fault{{k.Name, 1}}, Latency: time.Millisecond})
 			m := e.Model()
 			c := newClient(t, e, srv)
-			path := tc.path
-			body := strings.ReplaceAll(tc.body, "%s", "f-"+tc.fault)
-			resp, data := c.do(tc.method, path, body)
-			if got := resp.Header.Get("X-Ovcompat-Fault"); got != tc.fault {
+			method, path, body := "GET", "/vms", ""
+			if k.Name == FaultNoLocation || k.Name == FaultWrongStatus {
+				method, body = "POST", strings.ReplaceAll(vmBody, "%s", "f-"+k.Name)
+			}
+			resp, data := c.do(method, path, body)
+			if got := resp.Header.Get("X-Ovcompat-Fault"); got != k.Name {
 				t.Fatalf("X-Ovcompat-Fault %q", got)
 			}
-			r := m.Routes().Find(tc.method, path)
-			ex := &rules.Exchange{Method: tc.method, Path: BasePath + path,
+			ex := &rules.Exchange{Method: method, Path: BasePath + path,
 				RequestHeader: http.Header{"Accept": {"application/xml"}, "Content-Type": {"application/xml"}},
 				RequestBody:   []byte(body), Status: resp.StatusCode, ResponseHeader: resp.Header, ResponseBody: data}
-			found := map[string]bool{}
+			found := map[string]string{}
 			for _, v := range ruleChecker(t, m).Check(ex).Violations {
-				found[v.Rule] = true
+				found[v.Rule] = v.Severity.String()
 			}
-			if tc.finding == "" && len(found) > 0 {
-				t.Errorf("findings %v, want none", found)
+			delete(found, k.Also)
+			switch {
+			case k.Rule != "" && (found[k.Rule] != k.Severity || len(found) != 1):
+				t.Errorf("findings %v, want exactly %s (%s)", found, k.Rule, k.Severity)
+			case k.Rule == "" && len(found) > 0:
+				t.Errorf("findings %v, want none in the exchange", found)
 			}
-			delete(found, tc.also)
-			if tc.finding != "" && (!found[tc.finding] || len(found) != 1) {
-				t.Errorf("findings %v, want exactly %s (route %s)", found, tc.finding, r)
-			}
-			if tc.check != nil {
-				tc.check(t, resp, data)
+			if check := checks[k.Name]; check != nil {
+				check(t, resp, data)
 			}
 		})
 	}
+}
+
+// TestFaultTable checks the table itself: rules are rules of the catalogue,
+// differences are graded, a fault with a finding fails a run and one
+// without passes it (or breaks the harness), and the README's table is the
+// table (go test ./sim -run FaultTable -update rewrites it).
+func TestFaultTable(t *testing.T) {
+	known := func(id string) bool { _, ok := rules.Default().Rule(id); return ok }
+	for _, k := range FaultKinds() {
+		if (k.Rule != "" && !known(k.Rule)) || (k.Also != "" && !known(k.Also)) {
+			t.Errorf("%s: %s or %s is no rule of the catalogue", k.Name, k.Rule, k.Also)
+		}
+		if (k.Difference == "") != (k.Grade == "") || (k.Rule == "") != (k.Severity == "") {
+			t.Errorf("%s: a finding without its grade, or a grade without a finding", k.Name)
+		}
+		finds := k.Rule != "" || k.Difference != ""
+		if finds != (k.Outcome == "fail") || (!finds && k.Outcome != "pass" && k.Outcome != "error") {
+			t.Errorf("%s: outcome %s with rule %q and difference %q", k.Name, k.Outcome, k.Rule, k.Difference)
+		}
+		if k.eligible == nil || (k.body == nil) == (k.wire == nil) {
+			t.Errorf("%s: needs eligible and exactly one of body and wire", k.Name)
+		}
+	}
+	checkREADMESection(t, "### Fault injection", faultTableMarkdown())
+}
+
+// faultTableMarkdown renders the fault table as the README shows it.
+func faultTableMarkdown() string {
+	var b strings.Builder
+	b.WriteString("| fault | what it does | expected finding |\n|---|---|---|\n")
+	for _, k := range FaultKinds() {
+		var parts []string
+		if k.Rule != "" {
+			r := fmt.Sprintf("rule `%s` (%s)", k.Rule, k.Severity)
+			if k.Also != "" {
+				r += fmt.Sprintf(" and `%s`", k.Also)
+			}
+			parts = append(parts, r)
+		}
+		if k.Difference != "" {
+			parts = append(parts, fmt.Sprintf("%s difference `%s` on replay", k.Grade, k.Difference))
+		}
+		if k.Outcome == "pass" {
+			parts = append(parts, "no finding")
+		}
+		if k.Note != "" {
+			parts = append(parts, k.Note)
+		}
+		finding := strings.Join(parts, "; ")
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", k.Name, k.Does, finding)
+	}
+	return b.String()
 }
 
 func TestFaultReset(t *testing.T) {

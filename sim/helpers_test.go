@@ -2,9 +2,11 @@ package sim
 
 import (
 	"encoding/json"
+	"flag"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -149,5 +151,38 @@ func validXML(t testing.TB, m *schema.Model, r *schema.Route, status int, body [
 	res := m.ValidateXML(body, schema.Target{Route: r, Status: status}, schema.Limits{})
 	for _, v := range res.Violations {
 		t.Errorf("%s (status %d): %s %s at %s: %s", r, status, v.Severity, v.Rule, v.Location, v.Reason)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the README tables the tests derive")
+
+// checkREADMESection checks that the first table after heading in the
+// repository's README is table; with -update it rewrites it.
+func checkREADMESection(t *testing.T, heading, table string) {
+	t.Helper()
+	const path = "../README.md"
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	h := strings.Index(doc, "\n"+heading+"\n")
+	if h < 0 {
+		t.Fatalf("README has no %q section", heading)
+	}
+	start := h + strings.Index(doc[h:], "\n|") + 1
+	end := start
+	for end < len(doc) && doc[end] == '|' {
+		end += strings.IndexByte(doc[end:], '\n') + 1
+	}
+	if doc[start:end] == table {
+		return
+	}
+	if !*update {
+		t.Errorf("the README's table under %q is not the table the code holds (go test ./sim -run %s -update rewrites it):\n%s", heading, t.Name(), table)
+		return
+	}
+	if err := os.WriteFile(path, []byte(doc[:start]+table+doc[end:]), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -122,7 +122,7 @@ func (e *Engine) resolveRef(c *etree.Element, t *schema.Type, strict bool) *repl
 		}
 	case name != "":
 		root := e.st.root(t)
-		if root == nil || !namedBy[root.seg] {
+		if root == nil || !e.reg.of(root).named {
 			return nil
 		}
 		r = root.byName(name)
@@ -135,17 +135,6 @@ func (e *Engine) resolveRef(c *etree.Element, t *schema.Type, strict bool) *repl
 		c.CreateAttr("id", r.id)
 	}
 	return nil
-}
-
-// namedBy are the top-level collections whose objects a body may name by
-// name instead of id (names of disks, jobs and events do not identify).
-var namedBy = map[string]bool{
-	"vms": true, "templates": true, "hosts": true, "clusters": true, "datacenters": true, "storagedomains": true,
-	"networks": true, "vnicprofiles": true, "cpuprofiles": true, "diskprofiles": true, "roles": true, "users": true,
-	"groups": true, "domains": true, "operatingsystems": true, "tags": true, "macpools": true, "affinitylabels": true,
-	"instancetypes": true, "schedulingpolicies": true, "schedulingpolicyunits": true, "networkfilters": true,
-	"vmpools": true, "bookmarks": true, "externalhostproviders": true, "openstackimageproviders": true,
-	"openstacknetworkproviders": true, "openstackvolumeproviders": true, "clusterlevels": true,
 }
 
 func entityNotFound(t *schema.Type, what string) *reply {

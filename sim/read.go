@@ -189,20 +189,20 @@ func (e *Engine) apiRoot(q *request) *reply {
 // summary counts objects for the API root. Callers hold mu.
 func (e *Engine) summary() *etree.Element {
 	s := etree.NewElement("summary")
-	for _, c := range []struct{ tag, seg, field, active string }{
-		{"hosts", "hosts", "status", "up"},
-		{"storage_domains", "storagedomains", "status", "active"},
-		{"users", "users", "", ""},
-		{"vms", "vms", "status", "up"},
-	} {
+	for _, seg := range e.meta.roots {
+		c := e.st.roots[seg]
+		sum := e.reg.of(c).summary
+		if sum == nil {
+			continue
+		}
 		total, active := 0, 0
-		for _, r := range e.st.roots[c.seg].list() {
+		for _, r := range c.list() {
 			total++
-			if c.field == "" || textOf(r.data, c.field) == c.active {
+			if sum.active == "" || textOf(r.data, "status") == sum.active {
 				active++
 			}
 		}
-		el := etree.NewElement(c.tag)
+		el := etree.NewElement(sum.tag)
 		el.AddChild(elem("active", strconv.Itoa(active)))
 		el.AddChild(elem("total", strconv.Itoa(total)))
 		s.AddChild(el)

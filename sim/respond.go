@@ -114,16 +114,14 @@ func (e *Engine) respond(w http.ResponseWriter, q *request, rp *reply) {
 		rp.typ = e.m.Element(rp.el.Tag)
 	}
 	fault := e.inj.pick(rp, q.r.Method)
-	if fault != "" {
-		h.Set("X-Ovcompat-Fault", fault)
-		e.log.Info("sim: fault injected", slog.String("fault", fault), slog.String("method", q.r.Method), slog.String("path", q.r.URL.Path))
-		corruptBody(fault, rp)
+	if fault != nil {
+		h.Set("X-Ovcompat-Fault", fault.Name)
+		e.log.Info("sim: fault injected", slog.String("fault", fault.Name), slog.String("method", q.r.Method), slog.String("path", q.r.URL.Path))
+		if fault.body != nil {
+			fault.body(rp)
+		}
 	}
-	status := rp.status
-	if fault == FaultWrongStatus {
-		status = http.StatusOK
-	}
-	if rp.location != "" && fault != FaultNoLocation {
+	if rp.location != "" {
 		h.Set("Location", absURL(q.r, rp.location))
 	}
 	var body []byte
@@ -136,13 +134,14 @@ func (e *Engine) respond(w http.ResponseWriter, q *request, rp *reply) {
 				ct = ctypeJSON
 			}
 		}
-		if fault == FaultWrongContentType {
-			ct = map[string]string{ctypeXML: ctypeJSON, ctypeJSON: ctypeXML}[ct]
-		}
 		h.Set("Content-Type", ct)
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
-	if fault == FaultSlow {
+	out := wire{status: rp.status, header: h}
+	if fault != nil && fault.wire != nil {
+		fault.wire(&out)
+	}
+	if out.slow {
 		t := time.NewTimer(e.opt.Latency)
 		select {
 		case <-t.C:
@@ -150,13 +149,13 @@ func (e *Engine) respond(w http.ResponseWriter, q *request, rp *reply) {
 			t.Stop()
 		}
 	}
-	w.WriteHeader(status)
+	w.WriteHeader(out.status)
 	e.log.Debug("sim: request", slog.String("method", q.r.Method), slog.String("path", q.r.URL.Path),
-		slog.Int("status", status), slog.String("correlation_id", q.corr), slog.Duration("took", time.Since(q.started)))
+		slog.Int("status", out.status), slog.String("correlation_id", q.corr), slog.Duration("took", time.Since(q.started)))
 	if q.r.Method == http.MethodHead || len(body) == 0 {
 		return
 	}
-	if fault == FaultReset {
+	if out.cut {
 		_, _ = w.Write(body[:len(body)/2])
 		if f, ok := w.(http.Flusher); ok {
 			f.Flush()

@@ -119,13 +119,14 @@ func (s *seeder) attach(parent *record, seg string, r *record) {
 	s.e.st.insert(c, r)
 	if parent.tag == "data_center" {
 		s.e.injectParent(r, parent)
-		s.e.storageDomainAttach(&op{e: s.e, q: s.q, rec: r, coll: c})
+		if attach := s.e.reg.of(c).attach; attach != nil {
+			attach(&op{e: s.e, q: s.q, rec: r, coll: c})
+		}
 	}
 }
 
 // seed builds the inventory. Intermediate states are skipped.
 func (e *Engine) seed() error {
-	e.hooks = e.buildHooks()
 	e.macBase = uint64(e.rng.Uint32()) & 0xffff00
 	saved := e.settle
 	e.settle = 0

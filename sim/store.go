@@ -36,12 +36,15 @@ type record struct {
 
 // collection is a list of records under a path segment.
 type collection struct {
-	seg   string
-	owner *record
-	item  *schema.Type
-	tag   string
-	items map[string]*record
-	order []string
+	seg string
+	// service is the model's service of the collection, which names its
+	// registry entry.
+	service string
+	owner   *record
+	item    *schema.Type
+	tag     string
+	items   map[string]*record
+	order   []string
 	// names indexes the items by name.
 	names map[string][]*record
 	// filled is set once a read-only collection got its generated items.
@@ -60,9 +63,9 @@ func newStore(mt *meta) *store {
 	for _, seg := range mt.roots {
 		c := &collection{seg: seg, items: map[string]*record{}}
 		if r := mt.route("GET", "/"+seg); r != nil {
-			c.item, c.tag = itemType(r), itemTag(r)
+			c.item, c.tag, c.service = itemType(r), itemTag(r), r.Service
 		} else if r := mt.route("POST", "/"+seg); r != nil {
-			c.item, c.tag = r.Input.Type, r.Input.Element
+			c.item, c.tag, c.service = r.Input.Type, r.Input.Element, r.Service
 		}
 		s.roots[seg] = c
 	}
@@ -100,7 +103,7 @@ func (r *record) sub(seg string, lr *schema.Route, create bool) *collection {
 	}
 	c := &collection{seg: seg, owner: r, items: map[string]*record{}}
 	if lr != nil {
-		c.item, c.tag = itemType(lr), itemTag(lr)
+		c.item, c.tag, c.service = itemType(lr), itemTag(lr), lr.Service
 	}
 	if r.subs == nil {
 		r.subs = map[string]*collection{}

@@ -56,7 +56,7 @@ func (e *Engine) add(q *request) *reply {
 	if !ok || (w.parent != nil && !e.visibleAt(q, w.parent)) {
 		return notFound()
 	}
-	if !q.acct.admin && w.parent == nil && !userCreatable[q.segs[0]] {
+	if !q.acct.admin && w.parent == nil && !e.reg.of(w.coll).userCreatable {
 		return forbidden()
 	}
 	target, rp := e.attachTarget(q, w.coll, in, t)
@@ -69,7 +69,7 @@ func (e *Engine) add(q *request) *reply {
 		e.st.insert(w.coll, rec)
 		e.injectParent(rec, w.coll.owner)
 		e.remirror(rec)
-		if h := e.hooks.attach[rec.typ.Name]; h != nil {
+		if h := e.reg.of(w.coll).attach; h != nil {
 			h(&op{e: e, q: q, rec: rec, coll: w.coll})
 		}
 	} else {
@@ -97,9 +97,6 @@ func expects201(r *http.Request) bool {
 	return strings.EqualFold(strings.TrimSpace(expect.Value(r.Header)), "201-created")
 }
 
-// userCreatable are the top-level collections a non-admin user may add to.
-var userCreatable = map[string]bool{"vms": true, "disks": true, "templates": true, "tags": true}
-
 func forbidden() *reply {
 	return faultReply(http.StatusForbidden, "Operation Failed", "[User is not authorized to perform this action.]")
 }
@@ -124,7 +121,7 @@ func (e *Engine) attachTarget(q *request, c *collection, in *etree.Element, t *s
 		if r == nil && root != nil && root != c {
 			return nil, entityNotFound(t, "id="+id)
 		}
-	} else if !owned && attachOnly(q.route) && root != nil && root != c && namedBy[root.seg] {
+	} else if !owned && attachOnly(q.route) && root != nil && root != c && e.reg.of(root).named {
 		name := textOf(in, "name")
 		if r = root.byName(name); r == nil {
 			return nil, entityNotFound(t, "name="+name)
@@ -173,16 +170,22 @@ func (e *Engine) create(q *request, c *collection, add *schema.Route, t *schema.
 	if rp := e.resolveRefs(in, t, true); rp != nil {
 		return nil, rp
 	}
-	if h := e.hooks.add[t.Name]; h.prepare != nil {
-		if rp := h.prepare(o); rp != nil {
-			return nil, rp
-		}
-	}
+	// An object's semantics are those of its home: a disk added through a
+	// storage domain is a disk of /disks.
 	home := c
 	if root := e.st.root(t); c.owner != nil && root != nil {
 		home = root
 	}
-	if name := textOf(rec.data, "name"); name != "" && e.uniqueNames(home) && home.byName(name) != nil {
+	res := e.reg.of(home)
+	if res.fill != nil {
+		res.fill(e, rec, c)
+	}
+	if res.prepare != nil {
+		if rp := res.prepare(o); rp != nil {
+			return nil, rp
+		}
+	}
+	if name := textOf(rec.data, "name"); name != "" && res.unique && home.byName(name) != nil {
 		return nil, conflict("Cannot add " + typeName(t) + ". The name is already in use, please choose a unique name and try again.")
 	}
 	if home != c {
@@ -194,8 +197,8 @@ func (e *Engine) create(q *request, c *collection, add *schema.Route, t *schema.
 	}
 	e.remirror(rec)
 	e.grantOnCreate(q, rec)
-	if h := e.hooks.add[t.Name]; h.after != nil {
-		h.after(o)
+	if res.after != nil {
+		res.after(o)
 	}
 	e.createNested(o)
 	return rec, nil
@@ -212,21 +215,6 @@ func clientID(id string) bool {
 		}
 	}
 	return true
-}
-
-// uniqueNames reports whether names must be unique in c, as the engine
-// requires of VMs, hosts, clusters, data centers and the like (and of a
-// VM's NICs).
-func (e *Engine) uniqueNames(c *collection) bool {
-	if c.owner == nil {
-		switch c.seg {
-		case "vms", "hosts", "clusters", "datacenters", "storagedomains", "vmpools", "tags", "roles",
-			"macpools", "instancetypes", "affinitylabels", "bookmarks", "schedulingpolicies":
-			return true
-		}
-		return false
-	}
-	return c.seg == "nics" || c.seg == "affinitygroups"
 }
 
 // extractNested takes out of rec's data the list members that are
@@ -308,12 +296,12 @@ func (e *Engine) update(q *request) *reply {
 		return rp
 	}
 	o := &op{e: e, q: q, rec: rec, in: in}
-	if h := e.hooks.update[rec.typ.Name]; h != nil {
+	if h := e.reg.service(q.route.Service).update; h != nil {
 		if rp := h(o); rp != nil {
 			return rp
 		}
 	}
-	if name := textOf(in, "name"); name != "" && name != textOf(rec.data, "name") && e.uniqueNames(rec.home) && rec.home.byName(name) != nil {
+	if name := textOf(in, "name"); name != "" && name != textOf(rec.data, "name") && e.reg.of(rec.home).unique && rec.home.byName(name) != nil {
 		return conflict("Cannot edit " + typeName(rec.typ) + ". The name is already in use, please choose a unique name and try again.")
 	}
 	old := textOf(rec.data, "name")
@@ -351,7 +339,7 @@ func (e *Engine) remove(q *request) *reply {
 		return forbidden()
 	}
 	o := &op{e: e, q: q, rec: rec, coll: w.coll, in: in}
-	if h := e.hooks.remove[q.route.Service]; h != nil {
+	if h := e.reg.service(q.route.Service).remove; h != nil {
 		if rp := h(o); rp != nil {
 			return rp
 		}

@@ -2,80 +2,27 @@ package sim
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/beevik/etree"
-
-	"github.com/ovcompat/ovcompat/schema"
 )
 
-// buildHooks wires the semantics clients depend on onto the generic
-// handlers.
-func (e *Engine) buildHooks() hookSet {
-	h := hookSet{
-		add: map[string]addHook{
-			"Vm":             {prepare: e.vmPrepare, after: e.vmAfter},
-			"Template":       {prepare: e.templatePrepare, after: e.templateAfter},
-			"Disk":           {prepare: e.diskPrepare},
-			"DiskAttachment": {prepare: e.attachmentPrepare},
-			"Nic":            {prepare: e.nicPrepare},
-			"Host":           {prepare: e.hostPrepare, after: e.hostAfter},
-			"StorageDomain":  {prepare: e.storageDomainPrepare},
-			"DataCenter":     {prepare: e.dataCenterPrepare},
+// vmResources are the VMs: made from a template, started, stopped and
+// migrated through the states a real engine reports.
+func vmResources(e *Engine) []resource {
+	return []resource{{
+		service: "VmsService", seg: "vms", typ: "Vm",
+		unique: true, named: true, userCreatable: true, summary: &summaryItem{"vms", "up"},
+		prepare: e.vmPrepare, after: e.vmAfter, update: e.vmUpdate, remove: e.vmRemove,
+		actions: map[string]func(*op) *reply{
+			"start": e.vmStart, "stop": e.vmStop, "shutdown": e.vmShutdown, "migrate": e.vmMigrate,
+			"suspend": e.transition(statusChange{[]string{"up"}, "Cannot suspend VM. VM is not up.", []string{"saving_state", "suspended"}}),
+			"reboot":  e.transition(statusChange{[]string{"up"}, "Cannot reboot VM. VM is not up.", []string{"reboot_in_progress", "up"}}),
+			"reset":   e.transition(statusChange{[]string{"up"}, "Cannot reset VM. VM is not up.", []string{"reboot_in_progress", "up"}}),
 		},
-		attach: map[string]func(*op){"StorageDomain": e.storageDomainAttach},
-		update: map[string]func(*op) *reply{"Vm": e.vmUpdate},
-		remove: map[string]func(*op) *reply{
-			"VmService":             e.vmRemove,
-			"TemplateService":       e.templateRemove,
-			"HostService":           e.hostRemove,
-			"DiskService":           e.diskRemove,
-			"DiskAttachmentService": e.attachmentRemove,
-		},
-		action: map[string]func(*op) *reply{},
-	}
-	for name, fn := range map[string]func(*op) *reply{
-		"start": e.vmStart, "stop": e.vmStop, "shutdown": e.vmShutdown, "migrate": e.vmMigrate,
-	} {
-		h.action["VmService/"+name] = fn
-	}
-	h.action["HostService/deactivate"] = e.hostDeactivate
-	h.action["HostService/setupnetworks"] = e.setupNetworks
-	for _, t := range transitions {
-		h.action[t.action] = e.transition(t)
-	}
-	return h
-}
-
-// statusChange is an action that moves an object from one of some states
-// through intermediate ones; in any other state it is refused with 409.
-type statusChange struct {
-	action string
-	from   []string
-	detail string
-	steps  []string
-}
-
-var transitions = []statusChange{
-	{"VmService/suspend", []string{"up"}, "Cannot suspend VM. VM is not up.", []string{"saving_state", "suspended"}},
-	{"VmService/reboot", []string{"up"}, "Cannot reboot VM. VM is not up.", []string{"reboot_in_progress", "up"}},
-	{"VmService/reset", []string{"up"}, "Cannot reset VM. VM is not up.", []string{"reboot_in_progress", "up"}},
-	{"HostService/activate", []string{"maintenance", "non_operational", "non_responsive", "down", "error", "install_failed"},
-		"Cannot activate Host. Host is not in Maintenance mode.", []string{"initializing", "up"}},
-	{"AttachedStorageDomainService/activate", []string{"maintenance", "inactive", "unknown"},
-		"Cannot activate Storage. The Storage Domain is not in Maintenance.", []string{"activating", "active"}},
-	{"AttachedStorageDomainService/deactivate", []string{"active"},
-		"Cannot deactivate Storage. The Storage Domain is not active.", []string{"preparing_for_maintenance", "maintenance"}},
-}
-
-func (e *Engine) transition(t statusChange) func(*op) *reply {
-	return func(o *op) *reply {
-		if !slices.Contains(t.from, textOf(o.rec.data, "status")) {
-			return conflict(t.detail)
-		}
-		e.setStatus(o.rec, t.steps...)
-		return nil
-	}
+	}, {
+		service: "DiskAttachmentsService", seg: "diskattachments", typ: "DiskAttachment",
+		prepare: e.attachmentPrepare, remove: e.attachmentRemove,
+	}}
 }
 
 // vmCopySkip are the template members a new VM does not inherit.
@@ -222,7 +169,8 @@ func (e *Engine) vmStart(o *op) *reply {
 	return conflict("Cannot run VM. VM is running.")
 }
 
-func (e *Engine) vmStop(o *op) *reply     { return e.vmPowerOff(o, "stop") }
+func (e *Engine) vmStop(o *op) *reply { return e.vmPowerOff(o, "stop") }
+
 func (e *Engine) vmShutdown(o *op) *reply { return e.vmPowerOff(o, "shutdown") }
 
 // vmPowerOff stops a VM: powering_down, then down, off its host.
@@ -265,46 +213,4 @@ func (e *Engine) pickHost(cluster, except string) *record {
 		}
 	}
 	return nil
-}
-
-// addChild stores data as a new object of sub-collection seg of parent,
-// with id (a fresh one when empty). Callers hold mu.
-func (e *Engine) addChild(parent *record, seg, id string, data *etree.Element) *record {
-	hr := e.homeRoute(parent)
-	if hr == nil {
-		return nil
-	}
-	lr := e.meta.subRoute(hr, seg)
-	if lr == nil {
-		return nil
-	}
-	c := parent.sub(seg, lr, true)
-	t := c.item
-	data.Tag = c.tag
-	normalize(data, t, false)
-	if id == "" {
-		id = e.newID()
-	}
-	r := &record{id: id, typ: t, tag: c.tag, data: data, owner: parent.owner}
-	if t.Name == "Nic" {
-		e.fillNic(r, c)
-	}
-	e.st.insert(c, r)
-	e.injectParent(r, parent)
-	e.remirror(r)
-	return r
-}
-
-// defaults sets the members of d (of type t) that are missing.
-func defaults(d *etree.Element, t *schema.Type, values map[string]string) {
-	for k, v := range values {
-		if t.Elem(k) != nil && childOf(d, k) == nil {
-			insertOrdered(d, t, elem(k, v))
-		}
-	}
-}
-
-// macFor derives a MAC address in oVirt's default pool (56:6f:...) from n.
-func macFor(n uint64) string {
-	return fmt.Sprintf("56:6f:%02x:%02x:%02x:%02x", byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
 }
