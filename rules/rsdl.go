@@ -128,10 +128,19 @@ func checkParamTypes(x *Context) {
 	}
 }
 
-// everywhere are the URL parameters engines honour on every GET whether
-// or not the RSDL lists them for the route.
+// everywhere are the URL parameters engines honour whether or not the RSDL
+// lists them for the route: all_content and follow on every GET, and
+// correlation_id on every request, which the engine's CurrentFilter reads
+// before any route (when no Correlation-Id header is sent) and tags the
+// request's commands and jobs with:
+//
+//	String correlationId = filterCorrelationIdCharacters(request.getHeader(CORRELATION_ID_HEADER));
+//	if (StringUtils.isEmpty(correlationId)) {
+//	    correlationId = filterCorrelationIdCharacters(request.getParameter(CORRELATION_ID_PARAM));
+//
+// (backend/manager/modules/restapi/jaxrs/.../invocation/CurrentFilter.java).
 func everywhere(method, name string) bool {
-	return (method == "GET" || method == "HEAD") && (name == "all_content" || name == "follow")
+	return name == "correlation_id" || (method == "GET" || method == "HEAD") && (name == "all_content" || name == "follow")
 }
 
 // checkUnknownParams warns of URL parameters the route does not take.

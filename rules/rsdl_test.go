@@ -77,6 +77,8 @@ func TestRSDLRules(t *testing.T) {
 		{"bare boolean", "GET", "/vms;case_sensitive", "", nil, "", nil},
 		{"typo in a parameter", "GET", "/vms;mxa=10", "", nil, "", []string{rules.RuleUnknownParam}},
 		{"parameters every GET takes", "GET", "/vms", "follow=disks&all_content=true", nil, "", nil},
+		{"correlation_id on a write", "POST", "/vms/1/migrate", "correlation_id=c1", xml, `<action><host id="h"/></action>`, nil},
+		{"correlation_id on a read", "GET", "/vms", "correlation_id=c1", nil, "", nil},
 		{"required parameter missing", "DELETE", "/vms/1", "", nil, "", []string{rules.RuleRequiredParam}},
 		{"required parameter given", "DELETE", "/vms/1;force=true", "", nil, "", nil},
 		{"required parameter in the query", "DELETE", "/vms/1", "force=true", nil, "", nil},
