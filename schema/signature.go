@@ -40,13 +40,17 @@ func (route *Route) MissingMandatory(root *etree.Element) []string {
 // marked []. The first segment names the body ("datacenter" for
 // <data_center>) except in an action's, where it may name one of the
 // action's parameters ("storagedomain.id|name"). ok is false for paths that
-// name what the model lacks (the metadata has typos and v3 leftovers):
-// those are not enforced.
+// are not enforced: those that name what the model lacks (the metadata has
+// typos and v3 leftovers), and those that name a deprecated member, by the
+// model or by the metadata's "--DEPRECATED" mark (every alternative of a
+// segment deprecated), since no deprecated member is ever mandatory: an
+// affinity group with vms_rule and hosts_rule needs neither positive nor
+// enforcing.
 func (route *Route) SignaturePath(p string) (segs []string, ok bool) {
-	if route.Input == nil {
+	if route.Input == nil || strings.Contains(p, "--DEPRECATED") {
 		return nil, false
 	}
-	parts := strings.Split(strings.ReplaceAll(p, "--DEPRECATED", ""), ".")
+	parts := strings.Split(p, ".")
 	action := route.Input.Element == "action"
 	if !action || parts[0] == "action" {
 		parts = parts[1:]
@@ -58,9 +62,11 @@ func (route *Route) SignaturePath(p string) (segs []string, ok bool) {
 		last := i == len(parts)-1
 		var names []string
 		var next *Type
+		live := false // an alternative that is not deprecated
 		for _, a := range strings.Split(part, "|") {
 			if last && cur.Attr(a) != nil {
 				names = append(names, "@"+a)
+				live = true
 				continue
 			}
 			e := memberOf(cur, a)
@@ -68,11 +74,12 @@ func (route *Route) SignaturePath(p string) (segs []string, ok bool) {
 				continue
 			}
 			names = append(names, e.Name)
+			live = live || !e.Deprecated
 			if next == nil {
 				next = e.Type
 			}
 		}
-		if len(names) == 0 || (!last && (next == nil || next.Simple)) {
+		if !live || (!last && (next == nil || next.Simple)) {
 			return nil, false
 		}
 		seg := strings.Join(names, "|")

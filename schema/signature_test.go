@@ -26,6 +26,13 @@ func TestMissingMandatory(t *testing.T) {
 		{"POST", "/vms", `<vm><name>a</name><cluster/><template id="t"/></vm>`, []string{"vm.cluster.id|name"}},
 		{"POST", "/datacenters", `<data_center><name>dc</name><local>false</local></data_center>`, nil},
 		{"POST", "/datacenters", `<data_center><local>false</local></data_center>`, []string{"datacenter.name"}},
+		// rsdl_metadata: affinitygroup.name, .positive and .enforcing are
+		// mandatory, but the model deprecates positive and enforcing
+		// (AffinityGroup.java: "@Deprecated Boolean positive();"), and
+		// BackendAffinityGroupsResource.add validates nothing of the body:
+		// a group with rules and no positive/enforcing is accepted.
+		{"POST", "/clusters/c/affinitygroups", `<affinity_group><name>g</name><vms_rule><enabled>true</enabled></vms_rule></affinity_group>`, nil},
+		{"POST", "/clusters/c/affinitygroups", `<affinity_group><positive>true</positive></affinity_group>`, []string{"affinitygroup.name"}},
 	}
 	for _, tc := range tcs {
 		r := m.Routes().Lookup(tc.method, tc.path).Route

@@ -73,7 +73,7 @@ func checkSignatures(route *schema.Route, root *etree.Element) *reply {
 	best := make([]string, len(missing))
 	for i, p := range missing {
 		_, rest, _ := strings.Cut(p, ".")
-		best[i] = strings.ReplaceAll(rest, "--DEPRECATED", "")
+		best[i] = rest
 	}
 	return faultReply(http.StatusBadRequest, "Incomplete parameters",
 		typeName(route.Input.Type)+" ["+strings.Join(best, ", ")+"] required for "+strings.ToLower(route.Operation))
