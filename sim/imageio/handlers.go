@@ -195,6 +195,9 @@ func (s *Server) options(w http.ResponseWriter, r *http.Request, id string) *htt
 	img.release()
 	allow := []string{"OPTIONS", "GET"}
 	a := answer{Features: readFeatures, MaxReaders: s.maxConn, MaxWriters: s.maxConn}
+	if t.Backend == File {
+		a.MaxWriters = 1
+	}
 	if t.may(Write) {
 		allow = append(allow, "PUT", "PATCH")
 		a.Features = allFeatures
@@ -227,6 +230,11 @@ func (s *Server) extents(w http.ResponseWriter, r *http.Request, id string) *htt
 	}
 	if context == "dirty" && !t.Dirty {
 		return errorf(statusNotFound, "Ticket does not support dirty extents")
+	}
+	if t.Backend == File {
+		// backends/file.py: "TODO: Use qemu-img map to get extents."
+		no := false
+		return sendJSON(w, []extent{{Start: 0, Length: img.length(), Hole: &no}})
 	}
 	return sendJSON(w, img.extents(min(t.Size, img.length()), t.Holes, context == "dirty"))
 }

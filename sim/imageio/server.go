@@ -69,6 +69,22 @@ const (
 	Write
 )
 
+// Backend is how the daemon reaches an image, which shows in what it
+// reports of it.
+type Backend uint8
+
+// The daemon's backends (ovirt_imageio/_internal/backends).
+const (
+	// NBD serves an image's guest data through qemu-nbd, as the engine
+	// has the daemon do for transfers with format raw: extents as the
+	// image holds them, max_connections writers (backends/nbd.py).
+	NBD Backend = iota
+	// File serves the volume's file as it is, as for the other transfers:
+	// extents are one data extent, and it takes one writer at a time
+	// (backends/file.py, FileBackend.max_writers).
+	File
+)
+
 // Ticket authorizes transfers of one image, as the engine's tickets do.
 type Ticket struct {
 	// ID is the ticket's id, the last segment of the transfer URL.
@@ -83,8 +99,11 @@ type Ticket struct {
 	Size int64
 	// Ops is what the ticket allows.
 	Ops Ops
-	// Holes makes unwritten areas report as holes in extents, as a qcow2
-	// image's unallocated clusters do; a raw image has none.
+	// Backend is how the image is reached.
+	Backend Backend
+	// Holes makes unwritten areas report as holes in the extents of an NBD
+	// ticket, as a qcow2 image's unallocated clusters do; a raw image has
+	// none.
 	Holes bool
 	// Dirty makes the ticket serve dirty extents (incremental backup).
 	Dirty bool

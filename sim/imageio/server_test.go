@@ -202,6 +202,7 @@ func TestOptions(t *testing.T) {
 	f := newFixture(t, Options{MaxConnections: 4})
 	f.ticket(Ticket{ID: "rw", Image: "d", Size: 10, Ops: Write})
 	f.ticket(Ticket{ID: "ro", Image: "d", Size: 10, Ops: Read})
+	f.ticket(Ticket{ID: "file", Image: "d", Size: 10, Ops: Write, Backend: File})
 	// images.py options(): "*" reports the server's features, a ticket
 	// its own, with the backend's max_readers and max_writers; no
 	// unix_socket without a local service. Bodies are json.dumps + "\n".
@@ -209,6 +210,9 @@ func TestOptions(t *testing.T) {
 		{"*", "OPTIONS,GET,PUT,PATCH", `{"features": ["extents", "flush", "zero"]}`},
 		{"rw", "OPTIONS,GET,PUT,PATCH", `{"features": ["extents", "flush", "zero"], "max_readers": 4, "max_writers": 4}`},
 		{"ro", "OPTIONS,GET", `{"features": ["extents"], "max_readers": 4, "max_writers": 4}`},
+		// FileBackend.max_writers: "Zeroing and trimming qcow2 format grows
+		// the file and assumes a single writer."
+		{"file", "OPTIONS,GET,PUT,PATCH", `{"features": ["extents", "flush", "zero"], "max_readers": 4, "max_writers": 1}`},
 	} {
 		r := f.do("OPTIONS", "/images/"+tc.ticket, nil)
 		if r.status != 200 || string(r.body) != tc.body+"\n" || r.header.Get("Allow") != tc.allow || r.header.Get("Content-Type") != "application/json" {
@@ -230,6 +234,7 @@ func TestZeroAndExtents(t *testing.T) {
 	f.ticket(Ticket{ID: "raw", Image: "raw", Size: 100, Ops: Write})
 	f.ticket(Ticket{ID: "cow", Image: "cow", Size: 100, Ops: Write, Holes: true})
 	f.ticket(Ticket{ID: "bk", Image: "raw", Size: 100, Ops: Read, Dirty: true})
+	f.ticket(Ticket{ID: "file", Image: "raw", Size: 100, Ops: Read, Backend: File})
 	for _, id := range []string{"raw", "cow"} {
 		if r := f.do("PUT", "/images/"+id, bytes.Repeat([]byte{7}, 60), "Content-Range: bytes 20-79/*"); r.status != 200 {
 			t.Fatalf("PUT: %v", r)
@@ -248,6 +253,8 @@ func TestZeroAndExtents(t *testing.T) {
 	for _, tc := range []struct{ path, body string }{
 		{"/images/raw/extents", `[{"start": 0, "length": 20, "zero": true, "hole": false}, {"start": 20, "length": 20, "zero": false, "hole": false}, {"start": 40, "length": 10, "zero": true, "hole": false}, {"start": 50, "length": 30, "zero": false, "hole": false}, {"start": 80, "length": 20, "zero": true, "hole": false}]`},
 		{"/images/cow/extents?context=zero", `[{"start": 0, "length": 20, "zero": true, "hole": true}, {"start": 20, "length": 20, "zero": false, "hole": false}, {"start": 40, "length": 10, "zero": true, "hole": false}, {"start": 50, "length": 30, "zero": false, "hole": false}, {"start": 80, "length": 20, "zero": true, "hole": true}]`},
+		// backends/file.py extents(): one data extent, whatever the file holds.
+		{"/images/file/extents", `[{"start": 0, "length": 100, "zero": false, "hole": false}]`},
 		// extent.py DirtyExtent.to_dict: start, length, dirty, zero.
 		{"/images/bk/extents?context=dirty", `[{"start": 0, "length": 20, "dirty": true, "zero": true}, {"start": 20, "length": 20, "dirty": true, "zero": false}, {"start": 40, "length": 10, "dirty": true, "zero": true}, {"start": 50, "length": 30, "dirty": true, "zero": false}, {"start": 80, "length": 20, "dirty": true, "zero": true}]`},
 	} {
