@@ -36,23 +36,29 @@ var chunkPool = sync.Pool{New: func() any { b := make([]byte, 0, chunkSize); ret
 // within the memory budget. It never blocks or fails the stream: when the
 // body outgrows the limit the copy is dropped and marked truncated, and
 // when the budget is spent it is dropped and marked shed.
+//
+// The exchange is judged as it was when it finished: seal freezes the
+// capture, and what its reader does afterwards (the transport reading a
+// closed client body once more to see its end) is no part of it.
 type capture struct {
 	mu     sync.Mutex
 	budget *memBudget
 	limit  int64
+	want   int64 // the declared length, -1 when unknown
 	chunks []*[]byte
 	size   int64
 	joined []byte // the chunks as one slice, once asked for
 	held   int64  // bytes reserved from the budget
 	// truncated: the body is larger than the limit; shed: the budget was
-	// spent; eof: the body was read to its end; err: reading it failed.
-	truncated, shed, eof bool
-	err                  error
+	// spent; eof: the body was read to its end; err: reading it failed
+	// before it was whole; sealed: the exchange is over.
+	truncated, shed, eof, sealed bool
+	err                          error
 }
 
-// newCapture starts a capture; size is the expected length (-1 unknown).
+// newCapture starts a capture; size is the declared length (-1 unknown).
 func newCapture(b *memBudget, limit, size int64) *capture {
-	c := &capture{budget: b, limit: limit}
+	c := &capture{budget: b, limit: limit, want: size}
 	if size > limit {
 		c.truncated = true
 	}
@@ -66,7 +72,7 @@ func (c *capture) add(p []byte) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.truncated || c.shed {
+	if c.truncated || c.shed || c.sealed {
 		return
 	}
 	if c.size+int64(len(p)) > c.limit {
@@ -106,19 +112,34 @@ func (c *capture) drop() {
 	c.held = 0
 }
 
-// done records how reading ended.
+// done records how reading ended. An error once every declared byte is
+// in does not unmake the copy: a reader that stops at Content-Length
+// never asks for the end of the body, and a late read may fail.
 func (c *capture) done(err error) {
 	c.mu.Lock()
-	if err == io.EOF {
+	defer c.mu.Unlock()
+	switch {
+	case c.sealed:
+	case err == io.EOF:
 		c.eof = true
-	} else if c.err == nil {
+	case c.err == nil && !c.ended():
 		c.err = err
 	}
-	c.mu.Unlock()
 }
 
+// ended reports whether the body was seen to its end: its EOF, or every
+// byte its length declared; c.mu is held.
+func (c *capture) ended() bool { return c.eof || c.want >= 0 && c.size == c.want }
+
 // whole reports whether the copy is the whole body; c.mu is held.
-func (c *capture) whole() bool { return c.eof && !c.truncated && !c.shed && c.err == nil }
+func (c *capture) whole() bool { return c.ended() && !c.truncated && !c.shed && c.err == nil }
+
+// seal freezes the capture when its exchange is over.
+func (c *capture) seal() {
+	c.mu.Lock()
+	c.sealed = true
+	c.mu.Unlock()
+}
 
 // state reports whether the copy is the whole body and whether the body
 // outgrew the limit, without joining the chunks (snapshot's work, left to
@@ -160,6 +181,7 @@ func (c *capture) wasShed() bool {
 // release gives the capture's memory back to the pool and the budget.
 func (c *capture) release() {
 	c.mu.Lock()
+	c.sealed = true
 	c.drop()
 	c.mu.Unlock()
 }

@@ -32,7 +32,7 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 		validated: prometheus.NewCounter(prometheus.CounterOpts{Name: "ovcompat_proxy_validated_total",
 			Help: "Exchanges validated."}),
 		shed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ovcompat_proxy_validation_shed_total",
-			Help: "Exchanges not validated: queue-full (validation could not keep up), memory (capture budget spent), incomplete (the client went away mid-body)."},
+			Help: "Exchanges not validated: queue-full (validation could not keep up), memory (capture budget spent), incomplete (a body not seen whole: the client went away mid-body, or the engine answered before it was sent)."},
 			[]string{"reason"}),
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ovcompat_proxy_rejected_total",
 			Help: "Exchanges the proxy answered itself in enforce mode, by direction (request: 400, response: 502)."}, []string{"direction"}),

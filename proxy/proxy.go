@@ -369,6 +369,11 @@ func (p *Proxy) onResponse(resp *http.Response, ctx *goproxy.ProxyCtx) *http.Res
 // hands it to the validator and the recorder.
 func (p *Proxy) finish(x *exchange) {
 	x.end = p.cfg.Now()
+	for _, c := range []*capture{x.reqBody, x.respBody} {
+		if c != nil {
+			c.seal()
+		}
+	}
 	p.met.requests.WithLabelValues(x.route, methodLabel(x.method), strconv.Itoa(x.status)).Inc()
 	p.met.duration.Observe(x.end.Sub(x.start).Seconds())
 	if x.checked {
@@ -400,8 +405,10 @@ func (p *Proxy) finish(x *exchange) {
 }
 
 // completeForValidation reports whether the bodies were seen whole (or cut
-// at the limit, which the checker reports): a client that went away
-// mid-body leaves nothing fair to judge.
+// at the limit, which the checker reports). A copy incomplete for any
+// other reason (a client that went away mid-body, an engine that answered
+// before the body was sent) leaves nothing fair to judge: it is shed and
+// counted, never reported as a violation of the traffic.
 func (p *Proxy) completeForValidation(x *exchange) bool {
 	for _, c := range []*capture{x.reqBody, x.respBody} {
 		if c == nil {

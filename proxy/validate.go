@@ -114,8 +114,8 @@ func (p *Proxy) check(x *exchange) rules.Result {
 func (p *Proxy) rulesExchange(x *exchange) *rules.Exchange {
 	ex := &rules.Exchange{Method: x.method, Path: x.path, RawQuery: x.rawQuery,
 		RequestHeader: x.reqHeader, Status: x.status, ResponseHeader: x.respHeader}
-	data, complete, truncated := x.requestBody()
-	ex.RequestBody, ex.RequestTruncated = data, truncated || !complete
+	// finish submits only copies that are whole or cut at the limit.
+	ex.RequestBody, _, ex.RequestTruncated = x.requestBody()
 	if x.own && x.engineStatus == 0 || x.respHeader == nil {
 		// The engine never answered: check the request alone.
 		ex.NoResponse, ex.Status, ex.ResponseHeader = true, 0, http.Header{}
