@@ -128,6 +128,9 @@ func expectedTotals(t *Totals) map[string]string {
 	m["skipped_comparisons"] = strconv.Itoa(t.SkippedComparisons)
 	m["routes_exercised"] = strconv.Itoa(t.RoutesExercised)
 	m["routes_total"] = strconv.Itoa(t.RoutesTotal)
+	if t.LeftOut > 0 { // shown only when some scenario was left out
+		m["left_out"] = strconv.Itoa(t.LeftOut)
+	}
 	return m
 }
 

@@ -35,7 +35,9 @@ type Change struct {
 	// Rule is set for violation changes: baselines match on it.
 	Rule     string `json:"rule,omitempty"`
 	Scenario string `json:"scenario,omitempty"`
-	// Step is the step's index; nil for changes of a scenario or the run.
+	// Step is the step's index, from 0 as in results.json (the text and
+	// Markdown renderings show it from 1); nil for changes of a scenario or
+	// the run.
 	Step     *int   `json:"step,omitempty"`
 	StepName string `json:"step_name,omitempty"`
 	// Route is "METHOD template" (see Step.RouteKey).
@@ -74,13 +76,19 @@ func Compare(base, next *Results, baseline Baseline) *Diff {
 	if be, ne := engineOf(base.Run), engineOf(next.Run); be != ne && be != "" && ne != "" {
 		c.add(Change{Kind: KindEngineChanged, Grade: GradeInfo, Reason: "the engine's product or version changed", Base: be, New: ne})
 	}
+	// A scenario left out by a run's selection did not run in it.
 	baseScen := map[string]*Scenario{}
 	for i := range base.Scenarios {
-		baseScen[base.Scenarios[i].Name] = &base.Scenarios[i]
+		if base.Scenarios[i].LeftOut == "" {
+			baseScen[base.Scenarios[i].Name] = &base.Scenarios[i]
+		}
 	}
 	seen := map[string]bool{}
 	for i := range next.Scenarios {
 		ns := &next.Scenarios[i]
+		if ns.LeftOut != "" {
+			continue
+		}
 		seen[ns.Name] = true
 		bs, ok := baseScen[ns.Name]
 		if !ok {
@@ -90,7 +98,7 @@ func Compare(base, next *Results, baseline Baseline) *Diff {
 		c.scenario(bs, ns)
 	}
 	for i := range base.Scenarios {
-		if bs := &base.Scenarios[i]; !seen[bs.Name] {
+		if bs := &base.Scenarios[i]; bs.LeftOut == "" && !seen[bs.Name] {
 			c.add(Change{Kind: KindScenarioMissing, Grade: GradeWarn, Scenario: bs.Name, Reason: "scenario ran in the base run, not in the new one"})
 		}
 	}

@@ -48,7 +48,7 @@ func (c *Change) where() string {
 		parts = append(parts, c.Scenario)
 	}
 	if c.Step != nil {
-		s := "step " + strconv.Itoa(*c.Step)
+		s := "step " + strconv.Itoa(*c.Step+1)
 		if c.StepName != "" {
 			s += " (" + c.StepName + ")"
 		}

@@ -124,6 +124,10 @@ func sample() *Results {
 						}},
 				},
 			},
+			{
+				Name: "recorded-refresh", Labels: []string{"resource:vms", "source:recorded"}, Source: "fixtures/scenarios/recorded/refresh.yaml",
+				Outcome: Skip, LeftOut: "recorded traffic: its ids exist only on the engine that produced it", Steps: []Step{},
+			},
 		},
 		Coverage: &Coverage{Resources: []ResourceCoverage{
 			{Resource: "hosts", Routes: 92, Exercised: []string{"GET /hosts", "PUT /hosts/{host_id}"}},

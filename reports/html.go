@@ -51,7 +51,10 @@ type htmlView struct {
 	Coverage  coverageView
 	Problems  []stepView
 	Scenarios []scenarioView
-	Groups    []RuleGroup
+	// LeftOut counts the scenarios left out by the run's selection, by
+	// reason; they are not among Scenarios.
+	LeftOut []ReasonCount
+	Groups  []RuleGroup
 	// TranscriptsOmitted counts failing steps whose transcript was left out
 	// for MaxTranscripts.
 	TranscriptsOmitted int
@@ -106,6 +109,9 @@ func WriteHTML(w io.Writer, r *Results, opts HTMLOptions) error {
 	v.Problems, v.TranscriptsOmitted = problems(r, opts)
 	for i := range r.Scenarios {
 		sc := &r.Scenarios[i]
+		if sc.LeftOut != "" {
+			continue
+		}
 		sv := scenarioView{Anchor: "scenario-" + strconv.Itoa(i), Scenario: sc, Open: sc.Outcome != Pass && sc.Outcome != Skip}
 		for j := range sc.Steps {
 			st := &sc.Steps[j]
@@ -145,6 +151,7 @@ func baseView(r *Results, opts HTMLOptions, title string) *htmlView {
 	v.Outcomes = outcomesChart(r.ByResource())
 	v.Rules = rulesChart(r.ViolationsByRule())
 	v.Coverage = newCoverageView(r.Coverage)
+	v.LeftOut = r.LeftOutReasons()
 	return v
 }
 

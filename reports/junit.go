@@ -79,6 +79,9 @@ func WriteJUnit(w io.Writer, r *Results) error {
 	var total Duration
 	for i := range r.Scenarios {
 		sc := &r.Scenarios[i]
+		if sc.LeftOut != "" {
+			continue
+		}
 		s := junitSuite{Name: sc.Name, Time: seconds(sc.Duration), Properties: junitProperties(r, sc)}
 		if !r.Run.Started.IsZero() {
 			s.Timestamp = r.Run.Started.UTC().Format("2006-01-02T15:04:05")
@@ -105,6 +108,17 @@ func WriteJUnit(w io.Writer, r *Results) error {
 	io.WriteString(bw, xml.Header)
 	enc := xml.NewEncoder(bw)
 	enc.Indent("", "  ")
+	if n := len(r.LeftOut()); n > 0 {
+		// JUnit has no place for what was never meant to run; readers
+		// skip comments, people see it.
+		if err := enc.EncodeToken(xml.Comment(fmt.Sprintf(" %d scenarios left out by the run's selection, not counted here ", n))); err != nil {
+			return fmt.Errorf("reports: junit: %w", err)
+		}
+		if err := enc.Flush(); err != nil {
+			return fmt.Errorf("reports: junit: %w", err)
+		}
+		io.WriteString(bw, "\n")
+	}
 	if err := enc.Encode(out); err != nil {
 		return fmt.Errorf("reports: junit: %w", err)
 	}
@@ -141,9 +155,9 @@ func junitProperties(r *Results, sc *Scenario) []junitProperty {
 }
 
 func junitStep(sc *Scenario, st *Step) junitCase {
-	name := fmt.Sprintf("%02d %s", st.Index, st.RouteKey())
+	name := fmt.Sprintf("%02d %s", st.Index+1, st.RouteKey())
 	if st.Name != "" {
-		name = fmt.Sprintf("%02d %s: %s", st.Index, st.Name, st.RouteKey())
+		name = fmt.Sprintf("%02d %s: %s", st.Index+1, st.Name, st.RouteKey())
 	}
 	c := junitCase{Name: name, Classname: "ovcompat." + sc.Name, Time: seconds(st.Duration)}
 	details := junitDetails(st)

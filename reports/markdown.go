@@ -55,6 +55,17 @@ func WriteMarkdown(w io.Writer, r *Results, opts MarkdownOptions) error {
 	}{{"Scenarios", t.Scenarios}, {"Steps", t.Steps}} {
 		p("| %s | %d | %d | %d | %d | %d |\n", row.name, row.c.Pass, row.c.Warn, row.c.Fail, row.c.Error, row.c.Skip)
 	}
+	if t.LeftOut > 0 {
+		p("\nLeft out by the run's selection, not counted above: %d scenarios", t.LeftOut)
+		for i, rc := range r.LeftOutReasons() {
+			sep := "; "
+			if i == 0 {
+				sep = " ("
+			}
+			p("%s%d: %s", sep, rc.Count, mdText(rc.Reason))
+		}
+		p(").\n")
+	}
 	p("\nViolations: %d error, %d warning, %d info. Differences: %d breaking, %d warning, %d info. Comparisons skipped (values that vary by nature): %d.",
 		t.Violations.Error, t.Violations.Warning, t.Violations.Info,
 		t.Differences.Breaking, t.Differences.Warning, t.Differences.Info, t.SkippedComparisons)
@@ -107,7 +118,7 @@ func writeMarkdownProblems(p func(string, ...any), r *Results, opts MarkdownOpti
 			break
 		}
 		st := pr.Step
-		p("- **%s** %s · step %d", st.Outcome, mdText(pr.Scenario), st.Index)
+		p("- **%s** %s · step %d", st.Outcome, mdText(pr.Scenario), st.Index+1)
 		if st.Name != "" {
 			p(" %s", mdText(st.Name))
 		}

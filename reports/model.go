@@ -79,7 +79,13 @@ type Scenario struct {
 	// Error is the harness error that ended the scenario (a syntax error,
 	// an unbound variable, a target that is down), if any.
 	Error string `json:"error,omitempty"`
-	Steps []Step `json:"steps"`
+	// LeftOut says why the run's selection left the scenario out (a label
+	// filter; recorded traffic of another engine in the bundled set). Such
+	// a scenario was never meant to run: its outcome is skip, it lists no
+	// steps, and the totals count it apart (Totals.LeftOut), not among the
+	// scenarios and steps that ran or were skipped.
+	LeftOut string `json:"left_out,omitempty"`
+	Steps   []Step `json:"steps"`
 }
 
 // Step is one request and its response.

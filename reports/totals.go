@@ -20,6 +20,9 @@ type Totals struct {
 	// Routes exercised and in the model; zero when coverage is unknown.
 	RoutesExercised int `json:"routes_exercised"`
 	RoutesTotal     int `json:"routes_total"`
+	// LeftOut counts the scenarios the run's selection left out; they are
+	// in none of the counts above.
+	LeftOut int `json:"left_out"`
 }
 
 // OutcomeCounts counts outcomes.
@@ -127,6 +130,10 @@ func (r *Results) Count() Totals {
 	outcomes := make([]Outcome, 0, len(r.Scenarios))
 	for i := range r.Scenarios {
 		sc := &r.Scenarios[i]
+		if sc.LeftOut != "" {
+			t.LeftOut++
+			continue
+		}
 		t.Scenarios.Add(sc.Outcome)
 		o := sc.Outcome
 		if !o.Valid() { // counted as error by Add: the run's outcome agrees
@@ -162,6 +169,10 @@ func (r *Results) Count() Totals {
 func (r *Results) Settle() {
 	for i := range r.Scenarios {
 		sc := &r.Scenarios[i]
+		if sc.LeftOut != "" {
+			sc.Outcome = Skip
+			continue
+		}
 		o := Outcome("")
 		for j := range sc.Steps {
 			st := &sc.Steps[j]
@@ -235,4 +246,36 @@ func (r *Results) ByResource() []ResourceOutcomes {
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a].Resource < out[b].Resource })
 	return out
+}
+
+// LeftOut returns the scenarios the run's selection left out.
+func (r *Results) LeftOut() []*Scenario {
+	var out []*Scenario
+	for i := range r.Scenarios {
+		if r.Scenarios[i].LeftOut != "" {
+			out = append(out, &r.Scenarios[i])
+		}
+	}
+	return out
+}
+
+// LeftOutReasons counts the scenarios left out by each reason, sorted by
+// reason.
+func (r *Results) LeftOutReasons() []ReasonCount {
+	n := map[string]int{}
+	for _, sc := range r.LeftOut() {
+		n[sc.LeftOut]++
+	}
+	out := make([]ReasonCount, 0, len(n))
+	for why, c := range n {
+		out = append(out, ReasonCount{Reason: why, Count: c})
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].Reason < out[b].Reason })
+	return out
+}
+
+// ReasonCount is a reason and how many it holds for.
+type ReasonCount struct {
+	Reason string
+	Count  int
 }
