@@ -492,3 +492,30 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		}
 	}
 }
+
+// TestPing: a HEAD of the entry point says in one error whether the
+// engine is up, takes the credentials and is the API.
+func TestPing(t *testing.T) {
+	f := newFakeEngine(t)
+	if err := f.client(t, nil).Ping(context.Background()); err != nil {
+		t.Errorf("ping: %v", err)
+	}
+	for name, tc := range map[string]struct {
+		mod  func(*Config)
+		want error
+	}{
+		"wrong password":       {func(c *Config) { c.Password = "wrong" }, ErrAuth},
+		"wrong password basic": {func(c *Config) { c.Password = "wrong"; c.Basic = true }, ErrAuth},
+		"welcome page":         {func(c *Config) { c.URL = f.srv.URL + "/welcome"; c.Basic = true }, ErrHTML},
+		"no password":          {func(c *Config) { c.Password = "" }, ErrConfig},
+	} {
+		err := f.client(t, tc.mod).Ping(context.Background())
+		if !errors.Is(err, tc.want) || strings.Contains(err.Error(), "\n") || strings.Contains(err.Error(), testPassword) {
+			t.Errorf("%s: %v, want one line wrapping %v", name, err, tc.want)
+		}
+	}
+	c := f.client(t, func(c *Config) { c.URL = "https://127.0.0.1:1" })
+	if err := c.Ping(context.Background()); err == nil || !strings.Contains(err.Error(), "connection refused") {
+		t.Errorf("down: %v", err)
+	}
+}

@@ -83,6 +83,31 @@ func (c *Client) Fetch(ctx context.Context, ref, accept string, max int64) ([]by
 	return body, nil
 }
 
+// Ping sends HEAD of the API's entry point as the configured user, as
+// clients do to see that the engine is up: it connects, signs in and finds
+// the API, or says in one error why not. An answer other than 2xx is a
+// *StatusError (wrapping ErrAuth for 401 and 403); an HTML page is ErrHTML.
+func (c *Client) Ping(ctx context.Context) error {
+	req, err := c.NewRequest(ctx, http.MethodHead, "", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := c.Do(ctx, req, "")
+	if err != nil {
+		return err
+	}
+	drain(resp)
+	where := req.URL.Redacted()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return &StatusError{Method: req.Method, URL: where, Status: resp.StatusCode}
+	}
+	if looksHTML(resp.Header.Get("Content-Type"), nil) {
+		return fmt.Errorf("engine: HEAD %s: %w (status %d), not the API: is the URL the engine's API, such as https://host/ovirt-engine/api?",
+			where, ErrHTML, resp.StatusCode)
+	}
+	return nil
+}
+
 // ProductVersion returns the engine's product version from the API's
 // entry point: <product_info><version><full_version> when the engine gives
 // it (4.5.4-1.el8), else major.minor.build.revision. It reads the v4 form
