@@ -29,7 +29,8 @@ type Engine struct {
 
 // Send implements Sender. The scenario role "admin" is the clients'
 // default user unless a credentials file names an admin role; any other
-// role must be configured (--credentials).
+// role must be configured (--credentials), or Send answers a
+// *NoCredentialsError and the runner skips the step.
 func (e Engine) Send(ctx context.Context, req *http.Request, role, auth string) (*http.Response, error) {
 	d := e.Default
 	switch auth {
@@ -53,7 +54,7 @@ func (e Engine) Send(ctx context.Context, req *http.Request, role, auth string) 
 	case role == scenario.RoleAdmin:
 		role = ""
 	default:
-		return nil, fmt.Errorf("role %q has no user: give --credentials FILE mapping it to a user and a password source", role)
+		return nil, &NoCredentialsError{Role: role}
 	}
 	return d.Do(ctx, req, role)
 }

@@ -16,9 +16,8 @@ import (
 //	source!=recorded       ... no label source:recorded
 //	smoke                  ... any label whose value is smoke
 //
-// Keys are resource, feature, api, source and tag. Scenarios labelled
-// source: recorded replay traffic of engines whose ids exist only there, so
-// unless a term names the source key they are left out.
+// Keys are resource, feature, api, source and tag; values are labels
+// (letters, digits, '-', '_' and '.').
 type Filter struct {
 	text  string
 	terms []term
@@ -30,7 +29,11 @@ type term struct {
 	negate bool
 }
 
-// ParseFilter reads a filter; "" keeps every scenario but recorded ones.
+// labelKeys are the keys a filter term may name.
+func labelKeys() []string { return []string{"resource", "feature", "api", "source", "tag"} }
+
+// ParseFilter reads a filter; "" keeps every scenario. A term with an
+// unknown key, no value, or a value no label can have is an error.
 func ParseFilter(s string) (*Filter, error) {
 	f := &Filter{text: strings.TrimSpace(s)}
 	for _, raw := range strings.Split(f.text, ",") {
@@ -45,16 +48,20 @@ func ParseFilter(s string) (*Filter, error) {
 			if strings.HasSuffix(t.key, "!") {
 				t.key, t.negate = strings.TrimSpace(strings.TrimSuffix(t.key, "!")), true
 			}
-			if !slices.Contains([]string{"resource", "feature", "api", "source", "tag"}, t.key) {
+			if !slices.Contains(labelKeys(), t.key) {
 				return nil, fmt.Errorf("label filter %q: unknown key %q (want resource, feature, api, source or tag)", s, t.key)
 			}
 		} else {
 			vals = key
 		}
 		for _, v := range strings.Split(vals, "|") {
-			if v = strings.TrimSpace(v); v != "" {
-				t.values = append(t.values, v)
+			if v = strings.TrimSpace(v); v == "" {
+				continue
 			}
+			if !scenario.ValidLabel(v) {
+				return nil, fmt.Errorf("label filter %q: term %q: %q is no label (letters, digits, '-', '_' and '.'; terms are KEY=VALUE|VALUE or KEY!=VALUE, joined by commas)", s, raw, v)
+			}
+			t.values = append(t.values, v)
 		}
 		if len(t.values) == 0 {
 			return nil, fmt.Errorf("label filter %q: term %q names no value", s, raw)
@@ -75,25 +82,48 @@ func (f *Filter) String() string {
 // Match reports whether a scenario with labels l is picked, and if not,
 // why not.
 func (f *Filter) Match(l scenario.Labels) (bool, string) {
-	namesSource := false
+	if f == nil {
+		return true, ""
+	}
+	for _, t := range f.terms {
+		if !t.holds(l) {
+			return false, "left out by the label filter " + f.text
+		}
+	}
+	return true, ""
+}
+
+// Names reports whether a term of the filter names the key.
+func (f *Filter) Names(key string) bool {
+	if f == nil {
+		return false
+	}
+	for _, t := range f.terms {
+		if t.key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// Keys returns the keys the filter's terms name, each once, in order ("" for
+// a term that names none).
+func (f *Filter) Keys() []string {
+	var out []string
 	if f != nil {
 		for _, t := range f.terms {
-			namesSource = namesSource || t.key == "source"
-			if !t.holds(l) {
-				return false, "left out by the label filter " + f.text
+			if !slices.Contains(out, t.key) {
+				out = append(out, t.key)
 			}
 		}
 	}
-	if !namesSource && l.Source == scenario.SourceRecorded {
-		return false, "recorded traffic: its ids exist only on the engine that produced it (select it with source=recorded; it is checked offline in the tests)"
-	}
-	return true, ""
+	return out
 }
 
 func (t term) holds(l scenario.Labels) bool {
 	var have []string
 	if t.key == "" {
-		for _, k := range []string{"resource", "feature", "api", "source", "tag"} {
+		for _, k := range labelKeys() {
 			have = append(have, l.Values(k)...)
 		}
 	} else {

@@ -53,8 +53,13 @@ type Options struct {
 	Checker *rules.Checker
 	// ReadOnly skips every step that writes (for production engines).
 	ReadOnly bool
-	// Filter picks scenarios; nil keeps all but recorded traffic.
+	// Filter picks scenarios; nil keeps them all.
 	Filter *Filter
+	// LeaveOutRecorded leaves out scenarios labelled source: recorded
+	// unless the filter names the source key: the bundled set's real
+	// traffic of other engines, whose ids exist only there. A folder the
+	// user names runs whole (the user asked for it).
+	LeaveOutRecorded bool
 	// Parallel is how many scenarios run at once (default 1). Steps of a
 	// scenario always run in order.
 	Parallel int
@@ -73,6 +78,9 @@ type Options struct {
 	// Product, when set, asks the target for its product version once per
 	// run (engine.Client.ProductVersion does).
 	Product func(ctx context.Context) (string, error)
+	// Ping, when set, is the preflight (see Runner.Preflight): it connects
+	// and signs in once (engine.Client.Ping does).
+	Ping func(ctx context.Context) error
 }
 
 // Progress reports one finished step.
@@ -127,12 +135,9 @@ func New(o Options) (*Runner, error) {
 	return &Runner{o: o, model: m}, nil
 }
 
-// Pick reports whether the runner's filter picks sc, and if not, why not.
-func (r *Runner) Pick(sc *scenario.Scenario) (bool, string) { return r.o.Filter.Match(sc.Labels) }
-
 // Run replays the scenarios, those that broke while loading included (they
 // end in error), and returns the results with the run's metadata. Scenarios
-// the filter leaves out are listed as skipped, with the reason on each step.
+// the selection leaves out are listed as left out, with the reason.
 func (r *Runner) Run(ctx context.Context, loaded *scenario.Loaded) *reports.Results {
 	res := r.Begin(ctx)
 	out := make([]reports.Scenario, len(loaded.Scenarios))
@@ -145,7 +150,7 @@ func (r *Runner) Run(ctx context.Context, loaded *scenario.Loaded) *reports.Resu
 			for i := range work {
 				sc := loaded.Scenarios[i]
 				if ok, why := r.Pick(sc); !ok {
-					out[i] = Skipped(sc, why)
+					out[i] = LeftOut(sc, why)
 					continue
 				}
 				out[i] = r.Start(sc).Run(ctx)

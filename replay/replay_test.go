@@ -226,24 +226,32 @@ func TestRunReadOnlyAndFilter(t *testing.T) {
 	srv := httptest.NewServer(fe)
 	defer srv.Close()
 	recorded := strings.Replace(strings.Replace(flow, "source: simulator", "source: recorded", 1), "name: flow", "name: tape\ncredit: test", 1)
-	res := newRunner(t, srv.URL, Options{ReadOnly: true}).Run(context.Background(), load(t, flow, recorded))
+	res := newRunner(t, srv.URL, Options{ReadOnly: true, LeaveOutRecorded: true}).Run(context.Background(), load(t, flow, recorded))
 	sc := res.Scenarios[0]
 	if sc.Outcome != reports.Skip || sc.Steps[0].SkipReason != "read-only run: the step writes" || !strings.Contains(sc.Steps[1].SkipReason, "read-only") {
 		t.Errorf("read-only: %+v", sc)
 	}
-	if tape := res.Scenarios[1]; tape.Outcome != reports.Skip || !strings.Contains(tape.Steps[0].SkipReason, "recorded traffic") {
+	if tape := res.Scenarios[1]; tape.Outcome != reports.Skip || !strings.Contains(tape.LeftOut, "recorded traffic") || len(tape.Steps) != 0 {
 		t.Errorf("recorded scenario not left out: %+v", tape)
+	}
+	if c := res.Count(); c.LeftOut != 1 || c.Scenarios.Total() != 1 || c.Steps.Total() != 3 {
+		t.Errorf("totals %+v: want the left-out scenario counted apart", c)
 	}
 	if len(fe.auths) != 0 {
 		t.Errorf("a read-only run sent %d requests", len(fe.auths))
+	}
+	// A folder the user names runs whole, recorded traffic included.
+	res = newRunner(t, srv.URL, Options{ReadOnly: true}).Run(context.Background(), load(t, flow, recorded))
+	if tape := res.Scenarios[1]; tape.LeftOut != "" || len(tape.Steps) != 3 {
+		t.Errorf("recorded scenario of a user's folder left out: %+v", tape)
 	}
 	f, err := ParseFilter("resource=hosts")
 	if err != nil {
 		t.Fatal(err)
 	}
 	res = newRunner(t, srv.URL, Options{Filter: f}).Run(context.Background(), load(t, flow))
-	if res.Scenarios[0].Outcome != reports.Skip || res.Run.LabelFilter != "resource=hosts" {
-		t.Errorf("filter: %+v", res.Scenarios[0])
+	if sc := res.Scenarios[0]; sc.Outcome != reports.Skip || sc.LeftOut != "left out by the label filter resource=hosts" || res.Run.LabelFilter != "resource=hosts" {
+		t.Errorf("filter: %+v", sc)
 	}
 }
 
@@ -251,18 +259,21 @@ func TestFilter(t *testing.T) {
 	l := scenario.Labels{Resource: []string{"vms"}, Feature: []string{"crud", "json"}, API: "v4", Source: "simulator"}
 	rec := scenario.Labels{Resource: []string{"vms"}, Source: "recorded"}
 	tests := []struct {
-		expr      string
-		sim, tape bool
+		expr string
+		// sim and tape: picked by the filter; bundledTape: picked from
+		// the bundled set, which leaves recorded traffic out unless the
+		// filter names the source.
+		sim, tape, bundledTape bool
 	}{
-		{"", true, false},
-		{"resource=vms", true, false},
-		{"resource=hosts", false, false},
-		{"feature=xml|json", true, false},
-		{"feature!=json", false, false},
-		{"source=recorded", false, true},
-		{"source=recorded|simulator", true, true},
-		{"json", true, false},
-		{"api=v4,resource=vms", true, false},
+		{"", true, true, false},
+		{"resource=vms", true, true, false},
+		{"resource=hosts", false, false, false},
+		{"feature=xml|json", true, false, false},
+		{"feature!=json", false, true, false},
+		{"source=recorded", false, true, true},
+		{"source=recorded|simulator", true, true, true},
+		{"json", true, false, false},
+		{"api=v4,resource=vms", true, false, false},
 	}
 	for _, tt := range tests {
 		f, err := ParseFilter(tt.expr)
@@ -275,14 +286,105 @@ func TestFilter(t *testing.T) {
 		if got, _ := f.Match(rec); got != tt.tape {
 			t.Errorf("%q on recorded labels: %v", tt.expr, got)
 		}
+		sc := &scenario.Scenario{Labels: rec}
+		if got, _ := (Selection{Filter: f, LeaveOutRecorded: true}).Pick(sc); got != tt.bundledTape {
+			t.Errorf("%q on recorded labels of the bundled set: %v", tt.expr, got)
+		}
 	}
-	for _, bad := range []string{"colour=red", "resource=", "resource!="} {
+	for _, bad := range []string{"colour=red", "resource=", "resource!=", "resource==vms", "resource=v ms", "resource=vms;feature=crud", "=vms"} {
 		if _, err := ParseFilter(bad); err == nil {
 			t.Errorf("%q parsed", bad)
 		}
 	}
 }
 
+// TestNothingToRun: a selection of no scenario, and a run in which no
+// step ran, are errors saying why (never a pass).
+func TestNothingToRun(t *testing.T) {
+	l := load(t, flow)
+	f, err := ParseFilter("resource=vmz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = Selection{Filter: f}.Check(l)
+	if !errors.Is(err, ErrNothingToRun) || err.Error() != "0 of 1 scenarios selected by --labels resource=vmz (resource labels here: vms): nothing to run" {
+		t.Errorf("selection error %v", err)
+	}
+	if err := (Selection{}).Check(l); err != nil {
+		t.Errorf("no filter: %v", err)
+	}
+	fe := &fakeEngine{}
+	srv := httptest.NewServer(fe)
+	defer srv.Close()
+	res := newRunner(t, srv.URL, Options{ReadOnly: true}).Run(context.Background(), l)
+	err = Ran(res)
+	if !errors.Is(err, ErrNothingToRun) || !strings.Contains(err.Error(), "no step ran; skipped: ") || !strings.Contains(err.Error(), "; 2: read-only run: the step writes") {
+		t.Errorf("a run of skipped steps: %v", err)
+	}
+	if err := Ran(newRunner(t, srv.URL, Options{}).Run(context.Background(), l)); err != nil {
+		t.Errorf("a run that ran: %v", err)
+	}
+}
+
+// TestRoleWithoutCredentials: a step whose role the run has no user for is
+// skipped with the reason, the steps that need what it would have captured
+// too, and the run can still pass.
+func TestRoleWithoutCredentials(t *testing.T) {
+	fe := &fakeEngine{}
+	srv := httptest.NewServer(fe)
+	defer srv.Close()
+	doer := &httpDoer{base: srv.URL}
+	sender := Engine{Default: doer, NoAuth: "-"}
+	r, err := New(Options{Sender: sender, Target: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := r.Run(context.Background(), load(t, flow))
+	sc := res.Scenarios[0]
+	poll := sc.Steps[1] // runs as viewer
+	if poll.Outcome != reports.Skip || poll.SkipReason != `role "viewer" has no credentials: give --credentials FILE` {
+		t.Errorf("step of a role without credentials: %+v", poll)
+	}
+	if res.Count().Outcome != reports.Pass || sc.Steps[0].Outcome != reports.Pass {
+		t.Errorf("run %s, steps %+v: want a pass", res.Count().Outcome, sc.Steps)
+	}
+}
+
+// httpDoer is an engine client of no role but the default, over HTTP.
+type httpDoer struct{ base string }
+
+func (d *httpDoer) Do(ctx context.Context, req *http.Request, _ string) (*http.Response, error) {
+	return plainSender(d.base).Send(ctx, req, "", "")
+}
+
+func (d *httpDoer) Roles() []string { return nil }
+
+// TestPreflight: the target is pinged once, before any scenario; its
+// failure is the run's one error, and the results of the run it stopped
+// say so in every scenario it would have run.
+func TestPreflight(t *testing.T) {
+	pings := 0
+	r, err := New(Options{Sender: plainSender("http://127.0.0.1:1"), Ping: func(context.Context) error { pings++; return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Preflight(context.Background()); err != nil || pings != 1 {
+		t.Errorf("preflight %v after %d pings", err, pings)
+	}
+	down := errors.New("engine: HEAD http://127.0.0.1:1/ovirt-engine/api: connection refused")
+	r, err = New(Options{Sender: plainSender("http://127.0.0.1:1"), Ping: func(context.Context) error { return down }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = r.Preflight(context.Background())
+	if !errors.Is(err, down) || !strings.HasPrefix(err.Error(), "preflight (connect and sign in before any scenario): ") {
+		t.Errorf("preflight error %v", err)
+	}
+	res := r.Aborted(context.Background(), load(t, flow), err)
+	if sc := res.Scenarios[0]; sc.Outcome != reports.Error || sc.Error != err.Error() || sc.Steps[0].Outcome != reports.Skip {
+		t.Errorf("aborted run: %+v", sc)
+	}
+}
 func TestPollTimeout(t *testing.T) {
 	fe := &fakeEngine{polls: -1000}
 	srv := httptest.NewServer(fe)
@@ -321,7 +423,7 @@ func TestEngineRoles(t *testing.T) {
 	if strings.Join(token.sent, ",") != ",viewer,-" || len(basic.sent) != 1 || basic.sent[0] != "" {
 		t.Errorf("token client got %q, basic %q", token.sent, basic.sent)
 	}
-	if _, err := e.Send(context.Background(), req, "auditor", ""); err == nil || !strings.Contains(err.Error(), "--credentials") {
+	if _, err := e.Send(context.Background(), req, "auditor", ""); err == nil || err.Error() != `role "auditor" has no credentials: give --credentials FILE` {
 		t.Errorf("unknown role: %v", err)
 	}
 }

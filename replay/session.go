@@ -189,6 +189,12 @@ func (s *Session) run(ctx context.Context, i int, st *scenario.Step) reports.Ste
 		out.RecordedStatus = st.Response.Status
 	}
 	got, ex, err := s.send(ctx, st, &req, &out)
+	var nc *NoCredentialsError
+	if errors.As(err, &nc) {
+		out.Outcome, out.SkipReason = reports.Skip, nc.Error()
+		s.unbind(st, label+" was skipped: "+nc.Error())
+		return s.finish(i, out, began)
+	}
 	if err != nil {
 		out.Error = label + ": " + err.Error()
 		s.unbind(st, label+" ended in error")

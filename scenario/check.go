@@ -7,8 +7,10 @@ import (
 	"strings"
 )
 
-// validLabel keeps labels usable as Ginkgo labels and filter terms.
-func validLabel(s string) bool {
+// ValidLabel reports whether s can be a label value (and a role): letters,
+// digits, '-', '_' and '.', so that labels work as Ginkgo labels and
+// filter terms.
+func ValidLabel(s string) bool {
 	if s == "" {
 		return false
 	}

@@ -287,7 +287,7 @@ func (p *parser) labelValues(n *yaml.Node, field string) ([]string, error) {
 		return nil, err
 	}
 	for _, s := range vs {
-		if !validLabel(s) {
+		if !ValidLabel(s) {
 			return nil, p.errf(n, field, "label %q: use letters, digits, '-', '_' and '.' only", s)
 		}
 	}
@@ -319,7 +319,7 @@ func (p *parser) step(n *yaml.Node, field string) (Step, error) {
 		case "name":
 			st.Name, err = p.str(v, sub)
 		case "role":
-			if st.Role, err = p.str(v, sub); err == nil && !validLabel(st.Role) {
+			if st.Role, err = p.str(v, sub); err == nil && !ValidLabel(st.Role) {
 				err = p.errf(v, sub, "a role is a name of letters, digits, '-', '_' and '.'")
 			}
 		case "auth":
