@@ -10,10 +10,16 @@
 //	go tool ginkgo --label-filter='feature: containsAny crud' ./conformance
 //	go test ./conformance -args -labels=resource=vms -inject=drop-links
 //
-// Scenarios labelled source: recorded (real traffic whose ids exist only
-// on the engine that produced it) are skipped unless -labels names the
-// source. The password comes from OVCOMPAT_PASSWORD (or -password-file);
-// -credentials maps the scenarios' other roles to users.
+// Only the scenarios the run selects become specs: -labels picks them, and
+// of the bundled ones those labelled source: recorded (real traffic whose
+// ids exist only on the engine that produced it) are left out unless
+// -labels names the source; a folder given with -scenarios runs whole. A
+// selection of nothing, and a run in which no step ran, fail the suite. The
+// password comes from OVCOMPAT_PASSWORD (or -password-file); -credentials
+// maps the scenarios' other roles to users, and a step whose role has none
+// is skipped, saying so. Before any spec every process connects and signs
+// in once: a target that is down or refuses the password fails the suite
+// at once, in one line.
 //
 // A step that does not conform fails its spec; a step the harness could
 // not run (target down, capture that found nothing) fails it too, with a
@@ -114,9 +120,20 @@ type Hooks struct {
 	// Start runs once, on the first process: it returns the endpoint and
 	// a function that stops what it started.
 	Start func(cfg *Config) (Endpoint, func(), error)
-	// Connect runs on every process: it builds the sender for the
-	// endpoint and, optionally, a function asking the engine's version.
-	Connect func(cfg *Config, ep Endpoint) (replay.Sender, func(context.Context) (string, error), error)
+	// Connect runs on every process: it connects to the endpoint.
+	Connect func(cfg *Config, ep Endpoint) (Connection, error)
+}
+
+// Connection is how a process talks to the target.
+type Connection struct {
+	// Sender sends the steps (required).
+	Sender replay.Sender
+	// Product, when set, asks the engine's version (for the results).
+	Product func(context.Context) (string, error)
+	// Ping, when set, connects and signs in once before any spec: a
+	// target that is down or refuses the password stops the suite at
+	// once, in one line (engine.Client.Ping).
+	Ping func(context.Context) error
 }
 
 // Suite builds the specs.
@@ -130,6 +147,10 @@ type Suite struct {
 	stop   func()
 	start  time.Time
 	loaded *scenario.Loaded
+	sel    replay.Selection
+	// stopped is the preflight's error, when the run stopped before any
+	// scenario.
+	stopped error
 }
 
 // New returns a suite for cfg.
@@ -163,14 +184,25 @@ func (s *Suite) Define() {
 			ginkgo.It("loads the scenarios", func() { ginkgo.Fail("harness error: " + err.Error()) })
 			return
 		}
-		s.loaded = loaded
+		filter, err := replay.ParseFilter(s.cfg.Labels)
+		if err != nil {
+			ginkgo.It("reads -labels", func() { ginkgo.Fail("harness error: -labels: " + err.Error()) })
+			return
+		}
+		s.loaded, s.sel = loaded, replay.Selection{Filter: filter, LeaveOutRecorded: s.cfg.Scenarios == ""}
 		for _, pe := range loaded.Errors {
 			ginkgo.It("loads "+pe.File, ginkgo.Label("broken"), func() {
 				ginkgo.Fail("harness error (the scenario file, not the engine): " + pe.Error())
 			})
 		}
+		if err := s.sel.Check(loaded); err != nil {
+			ginkgo.It("selects scenarios", func() { ginkgo.Fail("harness error: " + err.Error()) })
+			return
+		}
 		for _, sc := range loaded.Scenarios {
-			s.describe(sc)
+			if ok, _ := s.sel.Pick(sc); ok {
+				s.describe(sc)
+			}
 		}
 	})
 }
@@ -202,11 +234,7 @@ func (s *Suite) every(data []byte) {
 	if err := json.Unmarshal(data, &s.ep); err != nil {
 		ginkgo.Fail("harness error: " + err.Error())
 	}
-	filter, err := replay.ParseFilter(s.cfg.Labels)
-	if err != nil {
-		ginkgo.Fail("harness error: -labels: " + err.Error())
-	}
-	sender, product, err := s.hooks.Connect(s.cfg, s.ep)
+	conn, err := s.hooks.Connect(s.cfg, s.ep)
 	if err != nil {
 		ginkgo.Fail("harness error: " + err.Error())
 	}
@@ -214,9 +242,13 @@ func (s *Suite) every(data []byte) {
 	if poll == 0 {
 		poll = s.ep.PollInterval
 	}
-	s.runner, err = replay.New(replay.Options{Sender: sender, Target: s.ep.URL, ReadOnly: s.cfg.ReadOnly, Filter: filter,
-		PollInterval: poll, ToolVersion: s.cfg.ToolVersion, Product: product})
+	s.runner, err = replay.New(replay.Options{Sender: conn.Sender, Target: s.ep.URL, ReadOnly: s.cfg.ReadOnly, Filter: s.sel.Filter,
+		LeaveOutRecorded: s.sel.LeaveOutRecorded, PollInterval: poll, ToolVersion: s.cfg.ToolVersion, Product: conn.Product, Ping: conn.Ping})
 	if err != nil {
+		ginkgo.Fail("harness error: " + err.Error())
+	}
+	if err := s.runner.Preflight(context.Background()); err != nil {
+		s.stopped = err
 		ginkgo.Fail("harness error: " + err.Error())
 	}
 	// Ask the engine for its version now: ReportAfterSuite runs after the
@@ -225,39 +257,19 @@ func (s *Suite) every(data []byte) {
 }
 
 // describe declares one scenario: an Ordered container whose specs are its
-// steps, then its cleanup steps.
+// steps, then its cleanup steps, numbered from 1.
 func (s *Suite) describe(sc *scenario.Scenario) {
 	labels := ginkgo.Label(sc.Labels.Pairs()...)
 	ginkgo.Describe(sc.Name, ginkgo.Ordered, ginkgo.ContinueOnFailure, labels, func() {
 		var sess *replay.Session
-		var why string
-		ginkgo.BeforeAll(func() {
-			if ok, reason := s.runner.Pick(sc); !ok {
-				why = reason
-				return
-			}
-			sess = s.runner.Start(sc)
-		})
+		ginkgo.BeforeAll(func() { sess = s.runner.Start(sc) })
 		for i := range sc.Steps {
 			title := fmt.Sprintf("step %d: %s", i+1, sc.Steps[i].Title())
-			ginkgo.It(title, func(ctx ginkgo.SpecContext) {
-				if sess == nil {
-					judge(sc, replay.Skipped(sc, why).Steps[i])
-					return
-				}
-				judge(sc, sess.Step(ctx, i))
-			})
+			ginkgo.It(title, func(ctx ginkgo.SpecContext) { judge(sc, sess.Step(ctx, i)) })
 		}
 		for i := range sc.Cleanup {
-			idx := len(sc.Steps) + i
 			title := fmt.Sprintf("cleanup %d: %s", i+1, sc.Cleanup[i].Title())
-			ginkgo.It(title, func(ctx ginkgo.SpecContext) {
-				if sess == nil {
-					judge(sc, replay.Skipped(sc, why).Steps[idx])
-					return
-				}
-				judge(sc, sess.CleanupStep(ctx, i))
-			})
+			ginkgo.It(title, func(ctx ginkgo.SpecContext) { judge(sc, sess.CleanupStep(ctx, i)) })
 		}
 	})
 }

@@ -1,7 +1,6 @@
 package conformance_test
 
 import (
-	"context"
 	"flag"
 	"os"
 	"testing"
@@ -47,7 +46,7 @@ func start(cfg *conformance.Config) (conformance.Endpoint, func(), error) {
 }
 
 // connect builds engine clients for the endpoint: token and Basic.
-func connect(cfg *conformance.Config, ep conformance.Endpoint) (replay.Sender, func(context.Context) (string, error), error) {
+func connect(cfg *conformance.Config, ep conformance.Endpoint) (conformance.Connection, error) {
 	ec := engine.Config{URL: ep.URL, User: cfg.User, Password: os.Getenv("OVCOMPAT_PASSWORD"), CAFile: cfg.CAFile, Insecure: cfg.Insecure}
 	if ep.User != "" {
 		ec.User, ec.Password = ep.User, ep.Password
@@ -55,14 +54,14 @@ func connect(cfg *conformance.Config, ep conformance.Endpoint) (replay.Sender, f
 	if cfg.PasswordFile != "" {
 		pw, err := engine.ReadPasswordFile(cfg.PasswordFile)
 		if err != nil {
-			return nil, nil, err
+			return conformance.Connection{}, err
 		}
 		ec.Password = pw
 	}
 	if cfg.Credentials != "" {
 		roles, err := engine.LoadCredentials(cfg.Credentials)
 		if err != nil {
-			return nil, nil, err
+			return conformance.Connection{}, err
 		}
 		ec.Roles = roles
 	} else if len(ep.Roles) > 0 {
@@ -73,11 +72,13 @@ func connect(cfg *conformance.Config, ep conformance.Endpoint) (replay.Sender, f
 	}
 	token, basic, err := target.Clients(ec)
 	if err != nil {
-		return nil, nil, err
+		return conformance.Connection{}, err
 	}
 	e := replay.Engine{Default: token, Token: token, Basic: basic, NoAuth: engine.NoAuth}
+	def := token
 	if cfg.Basic {
-		e.Default = basic
+		def = basic
 	}
-	return e, token.ProductVersion, nil
+	e.Default = def
+	return conformance.Connection{Sender: e, Product: def.ProductVersion, Ping: def.Ping}, nil
 }

@@ -62,3 +62,31 @@ func tail(b []byte) string {
 	}
 	return string(b)
 }
+
+// TestSuiteTellsTheTruth: a suite that selects nothing, or cannot reach
+// its target, fails saying why, instead of passing with every spec
+// skipped.
+func TestSuiteTellsTheTruth(t *testing.T) {
+	if os.Getenv("OVCOMPAT_SUITE_CHILD") != "" {
+		t.Skip("child process")
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+		says string
+	}{
+		{"nothing selected", []string{"-labels=resource=vmz"}, "0 of 17 scenarios selected by --labels resource=vmz (resource labels here: "},
+		{"target down", []string{"-target=http://127.0.0.1:1"}, "harness error: preflight (connect and sign in before any scenario): "},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			out := t.TempDir()
+			args := append([]string{"-test.run=^TestConformance$", "-out=" + out, "-ginkgo.no-color"}, tt.args...)
+			cmd := exec.Command(os.Args[0], args...)
+			cmd.Env = append(os.Environ(), "OVCOMPAT_SUITE_CHILD=1", "OVCOMPAT_PASSWORD=x")
+			stdout, err := cmd.CombinedOutput()
+			if err == nil || !strings.Contains(string(stdout), tt.says) {
+				t.Errorf("suite exit %v, want a failure saying %q\n%s", err, tt.says, tail(stdout))
+			}
+		})
+	}
+}

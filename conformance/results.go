@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -40,6 +41,11 @@ func (s *Suite) writeResults(rep ginkgo.Report) {
 		if err := writeFile(filepath.Join(s.cfg.Out, o.file), o.write); err != nil {
 			ginkgo.Fail("harness error: " + err.Error())
 		}
+	}
+	// A run in which no step ran (every one skipped, or left out by
+	// Ginkgo's focus or label filter) proves nothing: no pass.
+	if err := replay.Ran(res); err != nil && s.stopped == nil {
+		ginkgo.Fail("harness error: " + err.Error())
 	}
 }
 
@@ -105,12 +111,22 @@ func (s *Suite) Results(rep ginkgo.Report) *reports.Results {
 	} else {
 		res = &reports.Results{Version: reports.Version, Run: reports.Run{Target: s.ep.URL, ToolVersion: s.cfg.ToolVersion}}
 	}
+	if s.stopped != nil {
+		res = s.runner.Aborted(context.Background(), s.loaded, s.stopped)
+	}
 	res.Run.Kind = "conformance"
 	res.Run.Notes = append(res.Run.Notes, fmt.Sprintf("Ginkgo ran the specs on %d of %d parallel processes", len(procs), rep.SuiteConfig.ParallelTotal))
+	if s.stopped != nil {
+		return res
+	}
 	for _, pe := range s.loaded.Errors {
 		res.Scenarios = append(res.Scenarios, replay.Broken(pe))
 	}
 	for _, sc := range s.loaded.Scenarios {
+		if ok, why := s.sel.Pick(sc); !ok {
+			res.Scenarios = append(res.Scenarios, replay.LeftOut(sc, why))
+			continue
+		}
 		out := replay.Skipped(sc, "not run (left out by Ginkgo's focus or label filter, or the suite stopped)")
 		out.Outcome = ""
 		for i := range out.Steps {

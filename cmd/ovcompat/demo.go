@@ -152,9 +152,13 @@ func (d *demo) replay(ctx context.Context, sim *target.Target, proxyURL string, 
 	if err != nil {
 		return nil, err
 	}
-	bar := newProgressBar(d.stderr, countSteps(loaded), d.progress)
+	sel := replay.Selection{Filter: d.filter, LeaveOutRecorded: true}
+	if err := sel.Check(loaded); err != nil {
+		return nil, usageError("%v", err)
+	}
+	bar := newProgressBar(d.stderr, countSteps(loaded, sel), d.progress)
 	runner, err := replay.New(replay.Options{Sender: sender, Target: proxyURL + " (simulator behind the proxy)", Checker: checker,
-		Filter: d.filter, ToolVersion: toolVersion(), Progress: bar.step})
+		Filter: d.filter, LeaveOutRecorded: true, ToolVersion: toolVersion(), Progress: bar.step})
 	if err != nil {
 		return nil, err
 	}
@@ -168,16 +172,13 @@ func (d *demo) replay(ctx context.Context, sim *target.Target, proxyURL string, 
 func (d *demo) summary(res *reports.Results, proxyLines *lineCounter) {
 	w := d.stdout
 	fmt.Fprintln(w)
-	var left []string
 	for _, sc := range res.Scenarios {
-		if sc.Outcome == reports.Skip {
-			left = append(left, sc.Name)
-			continue
+		if sc.LeftOut == "" {
+			fmt.Fprintf(w, "  %-5s %-34s %s\n", strings.ToUpper(string(sc.Outcome)), sc.Name, stepCounts(sc))
 		}
-		fmt.Fprintf(w, "  %-5s %-34s %s\n", strings.ToUpper(string(sc.Outcome)), sc.Name, stepCounts(sc))
 	}
-	if len(left) > 0 {
-		fmt.Fprintf(w, "  SKIP  %d scenarios left out by the label filter (recorded real traffic, whose ids exist only on the engines that produced it)\n", len(left))
+	for _, rc := range res.LeftOutReasons() {
+		fmt.Fprintf(w, "  left out: %d scenarios, %s\n", rc.Count, rc.Reason)
 	}
 	fmt.Fprintf(w, "\n%s\n", totalsLine(res))
 	fmt.Fprintf(w, "the proxy saw violations in engine responses: %s\n", proxyLines.describe(1))

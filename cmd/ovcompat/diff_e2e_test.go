@@ -33,10 +33,11 @@ func replaySim(t *testing.T, inject, path string) *reports.Results {
 		t.Fatal(err)
 	}
 	r, err := replay.New(replay.Options{
-		Sender:       replay.Engine{Default: token, Token: token, Basic: basic, NoAuth: engine.NoAuth},
-		Target:       tg.URL,
-		PollInterval: 20 * time.Millisecond,
-		ToolVersion:  "test",
+		Sender:           replay.Engine{Default: token, Token: token, Basic: basic, NoAuth: engine.NoAuth},
+		Target:           tg.URL,
+		PollInterval:     20 * time.Millisecond,
+		ToolVersion:      "test",
+		LeaveOutRecorded: true,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -34,8 +34,11 @@ SSO exchanges (left out entirely) and every element, field or parameter named
 like a password or a token.
 
 Imported traffic is labelled source: recorded by default: its ids exist only on
-the engine that produced it, so replay leaves it out unless the label filter
-names the source (--labels source=recorded); --credit says where it comes from.`,
+the engine that produced it; --credit says where it comes from. A folder given
+to replay with --scenarios runs whole, recorded scenarios included (you asked
+for them): replay them against the engine they were recorded from, or select
+the others with --labels source!=recorded. (Of the bundled scenarios, the
+recorded ones are left out unless --labels names the source.)`,
 		Example: `  ovcompat import session.har --out scenarios/
   ovcompat import --source hand-written --name "list vms" vms.har --out scenarios/`,
 		Args: cobra.MinimumNArgs(1),

@@ -4,11 +4,17 @@ import (
 	"bufio"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ovcompat/ovcompat/engine"
+	"github.com/ovcompat/ovcompat/fixtures/target"
+	"github.com/ovcompat/ovcompat/sim"
 )
 
 // shellLines returns the command lines of the ```sh blocks of a Markdown
@@ -246,4 +252,59 @@ func dig(v any, keys ...string) any {
 		v = m[k]
 	}
 	return v
+}
+
+// yamlBlocks returns the ```yaml blocks of a Markdown file.
+func yamlBlocks(t *testing.T, path string) []string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, part := range strings.Split(string(data), "```yaml\n")[1:] {
+		block, _, _ := strings.Cut(part, "```")
+		out = append(out, block)
+	}
+	return out
+}
+
+// TestREADMERoleFiles: the README's users file for the simulator and its
+// credentials file for replay give the bundled scenarios' role "user"
+// exactly the account the scenarios were recorded with.
+func TestREADMERoleFiles(t *testing.T) {
+	users, creds := 0, 0
+	for _, block := range yamlBlocks(t, "../../README.md") {
+		switch {
+		case strings.HasPrefix(block, "users:"):
+			users++
+			path := filepath.Join(t.TempDir(), "users.yaml")
+			if err := os.WriteFile(path, []byte(block), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			us, err := readUsers(path)
+			if err != nil || len(us) != 1 {
+				t.Fatalf("the README's users file: %v %+v", err, us)
+			}
+			u := us[0]
+			if u.Name != target.User || u.Role != sim.RoleUser || !slices.Equal(u.Permissions, target.UserPermissions()) {
+				t.Errorf("the README's users file gives %+v; the bundled scenarios need %s, an account of role user, permissions %v",
+					u, target.User, target.UserPermissions())
+			}
+		case strings.HasPrefix(block, target.UserRole+":"):
+			creds++
+			t.Setenv("USER_PASSWORD", "wonder")
+			path := filepath.Join(t.TempDir(), "roles.yaml")
+			if err := os.WriteFile(path, []byte(block), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			roles, err := engine.LoadCredentials(path)
+			if err != nil || roles[target.UserRole].User != target.User || roles[target.UserRole].Password != "wonder" {
+				t.Errorf("the README's credentials file: %v %v", err, roles)
+			}
+		}
+	}
+	if users != 1 || creds != 1 {
+		t.Errorf("the README has %d users files and %d credentials files, want one of each", users, creds)
+	}
 }

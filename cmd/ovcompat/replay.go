@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -43,13 +42,20 @@ statistics, status of asynchronous objects) is listed.
 Results go to the output folder: results.json, report.html, report.md and
 junit.xml.
 
-Scenarios labelled source: recorded (real traffic, whose ids exist only on the
-engine that produced it) are left out unless --labels names the source.
+Before the first scenario the run connects and signs in once: a target that
+is down or a password that is wrong or missing ends it at once, in one line.
+A step whose role has no credentials (--credentials FILE maps roles to users)
+is skipped, saying so. Of the bundled scenarios, those labelled source:
+recorded (real traffic, whose ids exist only on the engine that produced it)
+are left out unless --labels names the source; a folder given with
+--scenarios runs whole, whatever its scenarios' source. Scenarios left out
+are counted apart from skipped steps.
 
 Exit code 0 when everything conforms (warnings allowed), 1 when a step fails
 (the engine does not conform), 2 when the harness errs (a scenario that does
 not parse, a target that is down or answers HTML, a capture that finds
-nothing) or on usage errors.`,
+nothing), when the run selects no scenario or runs no step, or on usage
+errors.`,
 		Example: `  OVCOMPAT_PASSWORD=... ovcompat replay --target https://engine.example.com --ca-file ca.pem
   ovcompat replay --target http://127.0.0.1:8080 --labels resource=vms,feature=crud
   ovcompat replay --target https://prod.example.com --read-only --credentials roles.yaml`,
@@ -70,25 +76,33 @@ nothing) or on usage errors.`,
 			if err != nil {
 				return usageError("%v", err)
 			}
-			sender, product, err := ef.sender(target)
+			sender, client, err := ef.sender(target)
 			if err != nil {
 				return err
 			}
-			bar := newProgressBar(stderr, countSteps(loaded), !noProgress && isTerminal(stderr))
+			sel := replay.Selection{Filter: filter, LeaveOutRecorded: scenarios == ""}
+			if err := sel.Check(loaded); err != nil {
+				return usageError("%v", err)
+			}
+			bar := newProgressBar(stderr, countSteps(loaded, sel), !noProgress && isTerminal(stderr))
 			// Target goes into the results as it is: ef.sender refused a URL
 			// holding credentials.
 			runner, err := replay.New(replay.Options{Sender: sender, Target: target, Checker: checker, ReadOnly: readOnly,
-				Filter: filter, Parallel: parallel, PollInterval: pollInterval, ToolVersion: toolVersion(), Product: product, Progress: bar.step})
+				Filter: filter, LeaveOutRecorded: sel.LeaveOutRecorded, Parallel: parallel, PollInterval: pollInterval,
+				ToolVersion: toolVersion(), Product: client.ProductVersion, Ping: client.Ping, Progress: bar.step})
 			if err != nil {
+				return usageError("%v", err)
+			}
+			if err := runner.Preflight(cmd.Context()); err != nil {
+				// One line, and results that say why nothing ran.
+				if werr := writeOutputs(out, runner.Aborted(cmd.Context(), loaded, err)); werr != nil {
+					return usageError("%v", werr)
+				}
 				return usageError("%v", err)
 			}
 			res := runner.Run(cmd.Context(), loaded)
 			bar.done()
-			if err := writeOutputs(out, res); err != nil {
-				return usageError("%v", err)
-			}
-			summarise(stdout, res, out)
-			return replayExit(res)
+			return finishRun(stdout, out, res)
 		},
 	}
 	f := cmd.Flags()
@@ -125,8 +139,8 @@ func loadScenarios(dir string) (*scenario.Loaded, error) {
 }
 
 // sender builds the engine clients of the run: one for token and one for
-// Basic authentication, the flags choosing the default.
-func (f *engineFlags) sender(target string) (replay.Sender, func(context.Context) (string, error), error) {
+// Basic authentication, the flags choosing the default, which it returns.
+func (f *engineFlags) sender(target string) (replay.Sender, *engine.Client, error) {
 	cfg, err := f.config(target)
 	if err != nil {
 		return nil, nil, err
@@ -145,15 +159,31 @@ func (f *engineFlags) sender(target string) (replay.Sender, func(context.Context
 	if cfg.Basic {
 		def = basic
 	}
-	return replay.Engine{Default: def, Token: token, Basic: basic, NoAuth: engine.NoAuth}, def.ProductVersion, nil
+	return replay.Engine{Default: def, Token: token, Basic: basic, NoAuth: engine.NoAuth}, def, nil
 }
 
-func countSteps(l *scenario.Loaded) int {
+// countSteps counts the steps of the scenarios the selection picks.
+func countSteps(l *scenario.Loaded, sel replay.Selection) int {
 	n := 0
 	for _, sc := range l.Scenarios {
-		n += sc.StepCount()
+		if ok, _ := sel.Pick(sc); ok {
+			n += sc.StepCount()
+		}
 	}
 	return n
+}
+
+// finishRun writes a run's outputs, prints its summary and turns its
+// outcome into the exit code: a run that ran no step is exit 2, saying why.
+func finishRun(stdout io.Writer, out string, res *reports.Results) error {
+	if err := writeOutputs(out, res); err != nil {
+		return usageError("%v", err)
+	}
+	summarise(stdout, res, out)
+	if err := replay.Ran(res); err != nil {
+		return usageError("%v", err)
+	}
+	return replayExit(res)
 }
 
 // writeOutputs writes results.json and the reports into the output folder.
@@ -184,12 +214,17 @@ func summarise(w io.Writer, res *reports.Results, dir string) {
 	fmt.Fprintf(w, "%s; results in %s\n", totalsLine(res), filepath.Join(dir, "results.json"))
 }
 
-// totalsLine counts the scenarios and steps of a run, and the steps by
-// outcome.
+// totalsLine counts the scenarios and steps of a run, the steps by
+// outcome, and the scenarios the selection left out.
 func totalsLine(res *reports.Results) string {
-	s := res.Count().Steps
-	return fmt.Sprintf("%d scenarios, %d steps: %d pass, %d warn, %d fail, %d error, %d skip",
-		len(res.Scenarios), s.Total(), s.Pass, s.Warn, s.Fail, s.Error, s.Skip)
+	t := res.Count()
+	s := t.Steps
+	line := fmt.Sprintf("%d scenarios, %d steps: %d pass, %d warn, %d fail, %d error, %d skip",
+		t.Scenarios.Total(), s.Total(), s.Pass, s.Warn, s.Fail, s.Error, s.Skip)
+	if t.LeftOut > 0 {
+		line += fmt.Sprintf("; %d scenarios left out by the selection", t.LeftOut)
+	}
+	return line
 }
 
 // stepWhy lists a failing step's error violations and breaking differences.

@@ -115,17 +115,45 @@ func TestReplayExitCodes(t *testing.T) {
 			t.Errorf("exit %d\n%s", code, stdout)
 		}
 	})
-	t.Run("target down is 2", func(t *testing.T) {
+	t.Run("target down is 2, in one line", func(t *testing.T) {
 		args := simFor(t, "")
 		args[2] = "http://127.0.0.1:1"
-		code, stdout, _ := ovcompat(t, append(args, "--out", t.TempDir(), "--labels", "resource=api")...)
-		if code != exitUsage || !strings.Contains(stdout, "ERROR  api-entry-point, step 1 (HEAD /): target:") {
-			t.Errorf("exit %d\n%s", code, stdout)
+		code, stdout, stderr := ovcompat(t, append(args, "--out", t.TempDir())...)
+		if code != exitUsage || stdout != "" || !oneLine(stderr, "preflight (connect and sign in before any scenario): ", "connection refused") {
+			t.Errorf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+		}
+	})
+	t.Run("wrong or missing password is 2, in one line", func(t *testing.T) {
+		args := simFor(t, "")
+		for pw, want := range map[string]string{"wrong": "password is incorrect", "": "no password for admin@internal"} {
+			t.Setenv("OVCOMPAT_PASSWORD", pw)
+			code, stdout, stderr := ovcompat(t, append(args, "--out", t.TempDir())...)
+			if code != exitUsage || stdout != "" || !oneLine(stderr, "preflight", want) {
+				t.Errorf("password %q: exit %d\nstdout %s\nstderr %s", pw, code, stdout, stderr)
+			}
+		}
+	})
+	t.Run("a selection of nothing is 2, saying why", func(t *testing.T) {
+		code, stdout, stderr := ovcompat(t, append(simFor(t, ""), "--out", t.TempDir(), "--labels", "resource=vmz")...)
+		if code != exitUsage || !oneLine(stderr, "0 of 17 scenarios selected by --labels resource=vmz (resource labels here: ", "vms") {
+			t.Errorf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+		}
+	})
+	t.Run("a run of no step is 2, saying why", func(t *testing.T) {
+		dir := t.TempDir()
+		viewer := "name: viewer\nsteps:\n  - role: viewer\n    request: {method: GET, path: /ovirt-engine/api}\n"
+		if err := os.WriteFile(filepath.Join(dir, "viewer.yaml"), []byte(viewer), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, stdout, stderr := ovcompat(t, append(simFor(t, ""), "--out", t.TempDir(), "--scenarios", dir)...)
+		if code != exitUsage || !oneLine(stderr, "no step ran; skipped: 1: role \"viewer\" has no credentials: give --credentials FILE") {
+			t.Errorf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 		}
 	})
 	for _, bad := range [][]string{
 		{"replay"},
 		{"replay", "--target", "http://x", "--labels", "colour=red"},
+		{"replay", "--target", "http://x", "--labels", "resource==vms"},
 		{"replay", "--target", "http://x", "--scenarios", "/nonexistent"},
 		{"replay", "--target", "http://x", "--disable", "no.such-rule"},
 	} {
@@ -204,5 +232,68 @@ func TestImportCommand(t *testing.T) {
 	}
 	if code, _, _ := ovcompat(t, "import", path); code != exitUsage {
 		t.Errorf("import without --out: exit %d", code)
+	}
+}
+
+// oneLine reports whether s is one line holding every part.
+func oneLine(s string, parts ...string) bool {
+	if strings.Count(strings.TrimSuffix(s, "\n"), "\n") != 0 {
+		return false
+	}
+	for _, p := range parts {
+		if !strings.Contains(s, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestReplayWithoutCredentials: the first run a new user makes, with the
+// admin's password alone, passes: the steps of the scenario role "user"
+// are skipped, saying what to give, and counted apart from the recorded
+// scenarios the bundled set leaves out.
+func TestReplayWithoutCredentials(t *testing.T) {
+	args := append(simFor(t, "")[:3], "--poll-interval", "20ms", "--no-progress") // no --credentials
+	out := t.TempDir()
+	code, stdout, stderr := ovcompat(t, append(args, "--out", out)...)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	r := readResultsFile(t, out)
+	skipped := 0
+	for _, sc := range r.Scenarios {
+		for _, st := range sc.Steps {
+			if st.Role == target.UserRole {
+				if st.Outcome != reports.Skip || !strings.HasSuffix(st.SkipReason, `role "user" has no credentials: give --credentials FILE`) {
+					t.Errorf("%s step %d as user: %s %q", sc.Name, st.Index+1, st.Outcome, st.SkipReason)
+				}
+				skipped++
+			}
+		}
+	}
+	if skipped == 0 || r.Totals.LeftOut == 0 || r.Totals.Outcome != reports.Pass {
+		t.Errorf("%d steps of role user skipped, totals %+v", skipped, r.Totals)
+	}
+	if !strings.Contains(stdout, "scenarios left out by the selection") {
+		t.Errorf("summary: %s", stdout)
+	}
+}
+
+// TestReplayUserFolderRunsWhole: a folder the user gives runs every
+// scenario in it, recorded traffic included (the user asked for it).
+func TestReplayUserFolderRunsWhole(t *testing.T) {
+	dir := t.TempDir()
+	rec, err := os.ReadFile("../../fixtures/scenarios/recorded/recorded-refresher-target-host.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "rec.yaml"), rec, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	code, stdout, stderr := ovcompat(t, append(simFor(t, ""), "--out", out, "--scenarios", dir)...)
+	r := readResultsFile(t, out)
+	if r.Totals.LeftOut != 0 || r.Totals.Steps.Total() == r.Totals.Steps.Skip {
+		t.Errorf("exit %d, totals %+v: the recorded scenario did not run\n%s\n%s", code, r.Totals, stdout, stderr)
 	}
 }

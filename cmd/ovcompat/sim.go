@@ -61,10 +61,10 @@ given) through a bearer token, Basic authentication or a persistent-auth
 session. --users FILE (YAML) adds accounts:
 
   users:
-    - name: alice@internal
-      password: secret
+    - name: user@internal
+      password: wonder
       role: user              # admin or user
-      permissions: [vms/web-01, clusters/Production]
+      permissions: [vms/web-01, vms/web-02]
 
 The inventory (a data center, 2 clusters, 3 hosts, storage domains, networks,
 vNIC profiles, templates Blank and two more, 10 VMs with disks and NICs) is
