@@ -182,6 +182,12 @@ func (d *driver) override(typeName string) string {
 		return `<disk_attachment><active>true</active><bootable>false</bootable><interface>virtio_scsi</interface>` +
 			`<disk><format>cow</format><provisioned_size>1073741824</provisioned_size><storage_domains><storage_domain id="` +
 			d.first(d.m.Type("StorageDomain"), "") + `"/></storage_domains></disk></disk_attachment>`
+	case "ImageTransfer":
+		// A disk of its own: a transfer locks its disk, and the engine
+		// refuses one plugged to a VM that is not down. The model's
+		// signatures (ForDisk: disk.id) are not in the RSDL.
+		disk := d.create("/disks", d.m.Routes().Find("POST", "/disks"))
+		return `<image_transfer><disk id="` + disk + `"/><direction>upload</direction></image_transfer>`
 	}
 	return ""
 }

@@ -5,8 +5,9 @@
 // tests run against.
 //
 // An Engine is an http.Handler serving /ovirt-engine/api (also under
-// /ovirt-engine/api/v4), the SSO token endpoint /ovirt-engine/sso/oauth/token
-// and /ovirt-engine/services/sso-logout. Start one in a test with
+// /ovirt-engine/api/v4), the SSO token endpoint /ovirt-engine/sso/oauth/token,
+// /ovirt-engine/services/sso-logout, and below ImagesPath the images of its
+// image transfers, as ovirt-imageio serves them. Start one in a test with
 //
 //	eng, err := sim.New(sim.Options{Seed: 1})
 //	srv := httptest.NewServer(eng)
@@ -82,6 +83,14 @@ type Options struct {
 	// MaxBody is the largest request body accepted (413 above it); default
 	// 16 MiB.
 	MaxBody int64
+	// ImageLimit is the most bytes of image data that image transfers
+	// store at once (413 above it, from the image's transfer URL); default
+	// DefaultImageLimit. Images are sparse: only what was written counts.
+	ImageLimit int64
+	// ImageDir is the folder in which the engine makes the scratch folder
+	// of its images, at the first transfer; default os.TempDir(). Close
+	// removes the scratch folder.
+	ImageDir string
 }
 
 // Engine is the simulated engine. It is safe for concurrent use.
@@ -95,6 +104,7 @@ type Engine struct {
 	meta   *meta
 	auth   *authState
 	inj    *injector
+	img    images
 
 	reg *registry
 
@@ -166,6 +176,7 @@ func New(o Options) (*Engine, error) {
 	}
 	e.st = newStore(meta)
 	e.inj = newInjector(o.Faults, o.InjectSeed)
+	e.img = newImages(o)
 	e.auth = newAuthState(o.TokenTTL)
 	if err := e.seed(); err != nil {
 		return nil, fmt.Errorf("sim: seed inventory: %w", err)
@@ -176,11 +187,11 @@ func New(o Options) (*Engine, error) {
 	return e, nil
 }
 
-// Close stops the engine: later requests are answered 503. It never
-// fails; the error is for io.Closer.
+// Close stops the engine: later requests are answered 503, and the images
+// of its transfers are removed with their scratch folder.
 func (e *Engine) Close() error {
 	e.closed.Store(true)
-	return nil
+	return e.img.srv.Close()
 }
 
 // Model returns the API model the engine serves.
@@ -217,6 +228,8 @@ func (e *Engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case p == BasePath || strings.HasPrefix(p, BasePath+"/") || strings.HasPrefix(p, BasePath+";"):
 		e.reqs.Add(1)
 		e.serveAPI(w, r)
+	case strings.HasPrefix(p, ImagesPath+"/"):
+		e.img.h.ServeHTTP(w, r)
 	default:
 		writeHTML(w, http.StatusNotFound, "Not Found")
 	}

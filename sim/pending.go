@@ -98,19 +98,35 @@ func (e *Engine) setStatus(rec *record, steps ...string) {
 	if len(steps) == 0 {
 		return
 	}
-	e.cancel(rec, "status")
-	setText(rec.data, rec.typ, "status", steps[0])
 	if e.settle == 0 {
-		setText(rec.data, rec.typ, "status", steps[len(steps)-1])
+		steps = steps[len(steps)-1:]
+	}
+	fns := make([]func(), len(steps))
+	for i, v := range steps {
+		fns[i] = func() { setText(rec.data, rec.typ, "status", v) }
+	}
+	e.steps(rec, "status", fns...)
+}
+
+// steps runs fns[0] now and each next one a share of the settle time
+// after (every one now when there is no settle time), replacing what was
+// pending for rec's field. Callers hold mu.
+func (e *Engine) steps(rec *record, field string, fns ...func()) {
+	e.cancel(rec, field)
+	if len(fns) == 0 {
 		return
 	}
-	n := len(steps) - 1
+	fns[0]()
+	n := len(fns) - 1
+	if e.settle == 0 {
+		for _, fn := range fns[1:] {
+			fn()
+		}
+		return
+	}
 	for i := 1; i <= n; i++ {
-		v := steps[i]
 		at := e.now().Add(e.settle * time.Duration(i) / time.Duration(n))
-		e.pending = append(e.pending, pending{at: at, rec: rec, field: "status", fn: func() {
-			setText(rec.data, rec.typ, "status", v)
-		}})
+		e.pending = append(e.pending, pending{at: at, rec: rec, field: field, fn: fns[i]})
 	}
 	sort.SliceStable(e.pending, func(i, j int) bool { return e.pending[i].at.Before(e.pending[j].at) })
 	e.storeNextDue()

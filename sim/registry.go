@@ -76,6 +76,7 @@ func resources(e *Engine) [][]resource {
 		vmResources(e), templateResources(e), diskResources(e), nicResources(e), hostResources(e),
 		storageResources(e), dataCenterResources(e), clusterResources(e), networkResources(e),
 		accessResources(e), catalogResources(e), labelResources(e), poolResources(e), providerResources(e),
+		imageTransferResources(e),
 	}
 }
 

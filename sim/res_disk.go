@@ -91,22 +91,38 @@ func (e *Engine) attachmentPrepare(o *op) *reply {
 func (e *Engine) attachmentRemove(o *op) *reply {
 	if v := o.param("detach_only"); v != "" && !boolParam(v) {
 		if d := e.st.lookup(idOf(o.rec.data, "disk"), e.m.Type("Disk")); d != nil {
-			e.st.destroy(d)
+			e.destroyDisk(d)
 		}
 	}
 	return nil
 }
 
 // diskRemove refuses to remove a locked disk and removes its attachments
-// with it.
+// and image with it.
 func (e *Engine) diskRemove(o *op) *reply {
 	if textOf(o.rec.data, "status") == "locked" {
 		return conflict("Cannot remove Virtual Disk. Related operation is currently in progress. Please try again later.")
 	}
-	for _, r := range append([]*record(nil), e.st.byID[o.rec.id]...) {
-		if r != o.rec && r.typ.Name == "DiskAttachment" {
+	e.dropDiskParts(o.rec)
+	return nil
+}
+
+// destroyDisk removes a disk with its attachments and image. Callers hold
+// mu.
+func (e *Engine) destroyDisk(d *record) {
+	e.dropDiskParts(d)
+	e.st.destroy(d)
+}
+
+// dropDiskParts removes what goes with a disk: its attachments, and the
+// bytes image transfers stored for it. Callers hold mu.
+func (e *Engine) dropDiskParts(d *record) {
+	for _, r := range append([]*record(nil), e.st.byID[d.id]...) {
+		if r != d && r.typ.Name == "DiskAttachment" {
 			e.st.destroy(r)
 		}
 	}
-	return nil
+	if err := e.img.srv.RemoveImage(d.id); err != nil {
+		e.log.Warn("remove the image of a disk", "disk", d.id, "err", err)
+	}
 }

@@ -42,6 +42,7 @@ type simFlags struct {
 	latency       time.Duration
 	tokenTTL      time.Duration
 	settle        time.Duration
+	imageLimit    byteSize
 	verbose       bool
 }
 
@@ -77,6 +78,13 @@ NAME one of ` + strings.Join(sim.FaultNames(), ", ") + `
 --inject-seed repeats the choice of victims. Each corrupted response carries
 an X-Ovcompat-Fault header naming its fault.
 
+Image transfers (POST /imagetransfers) hand out a transfer_url and
+proxy_url on the simulator's own listener, below /ovirt-imageio, that speak
+what ovirt-imageio speaks, so clients upload and download disk images with
+it. The bytes live in sparse files in a temporary folder removed at exit,
+at most --image-limit of data at once (413 beyond it). Real clients expect
+https URLs: serve with --tls-self-signed or --tls-cert for them.
+
 The URL and the accepted credentials are printed at start; Ctrl-C stops.`,
 		Example: `  ovcompat sim
   ovcompat sim --listen 127.0.0.1:8443 --tls-self-signed --admin-password secret
@@ -100,6 +108,8 @@ The URL and the accepted credentials are printed at start; Ctrl-C stops.`,
 	fl.DurationVar(&f.latency, "latency", sim.DefaultLatency, "delay added by the slow fault")
 	fl.DurationVar(&f.tokenTTL, "token-ttl", sim.DefaultTokenTTL, "lifetime of SSO tokens and sessions")
 	fl.DurationVar(&f.settle, "settle", sim.DefaultSettle, "how long intermediate states last (0: none)")
+	f.imageLimit = byteSize(sim.DefaultImageLimit)
+	fl.Var(&f.imageLimit, "image-limit", "most image data that image transfers store at once (1GiB, 512MiB, ...; 413 beyond it)")
 	fl.BoolVar(&f.verbose, "verbose", false, "log every request to stderr")
 	return cmd
 }
@@ -132,7 +142,7 @@ func runSim(ctx context.Context, f simFlags, stdout, stderr io.Writer) error {
 	}
 	eng, err := sim.New(sim.Options{
 		Seed: f.seed, AdminPassword: f.adminPassword, Users: users, Faults: faults, InjectSeed: f.injectSeed,
-		Latency: f.latency, TokenTTL: f.tokenTTL, Settle: settle,
+		Latency: f.latency, TokenTTL: f.tokenTTL, Settle: settle, ImageLimit: int64(f.imageLimit),
 		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	})
 	if err != nil {
@@ -181,6 +191,9 @@ func runSim(ctx context.Context, f simFlags, stdout, stderr io.Writer) error {
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return &exitError{code: exitUsage, err: fmt.Errorf("shutdown: %w", err)}
 	}
+	if err := eng.Close(); err != nil {
+		fmt.Fprintf(stderr, "ovcompat sim: %v\n", err)
+	}
 	fmt.Fprintf(stdout, "ovcompat sim: stopped after %d API requests\n", eng.Requests())
 	return nil
 }
@@ -189,6 +202,7 @@ func printBanner(w io.Writer, eng *sim.Engine, base, caFile string, f simFlags) 
 	m := eng.Model()
 	fmt.Fprintf(w, "ovcompat sim: oVirt API v%d (model %s) at %s%s\n", m.API, m.Version, base, sim.BasePath)
 	fmt.Fprintf(w, "  SSO token endpoint: %s%s\n", base, sim.TokenPath)
+	fmt.Fprintf(w, "  image transfers:    %s%s/images/ (at most %s of data, removed at exit)\n", base, sim.ImagesPath, f.imageLimit)
 	if caFile != "" {
 		fmt.Fprintf(w, "  CA certificate:     %s (use --ca-file or curl --cacert)\n", caFile)
 	}

@@ -28,7 +28,7 @@ func TestSimCommand(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"sim", "--listen", "127.0.0.1:0", "--tls-self-signed", "--admin-password", "secret",
-			"--users", users, "--seed", "4", "--inject", "slow:0", "--settle", "1m"}, pw, io.Discard)
+			"--users", users, "--seed", "4", "--inject", "slow:0", "--settle", "1m", "--image-limit", "2MiB"}, pw, io.Discard)
 		pw.Close()
 	}()
 	sc := bufio.NewScanner(pr)
@@ -46,6 +46,10 @@ func TestSimCommand(t *testing.T) {
 	if base == nil || ca == nil || !strings.Contains(text, "user admin@internal  password secret") || !strings.Contains(text, "alice@internal  password wonder  (user: vms/web-01)") {
 		cancel()
 		t.Fatalf("banner:\n%s", text)
+	}
+	if !strings.Contains(text, "image transfers:    "+base[1]+"/ovirt-imageio/images/ (at most 2MiB of data") {
+		cancel()
+		t.Fatalf("banner without the images:\n%s", text)
 	}
 	pem, err := os.ReadFile(ca[1])
 	if err != nil {
@@ -91,6 +95,7 @@ func TestSimCommand(t *testing.T) {
 			t.Errorf("Location %q, want it under %s", loc, base[1])
 		}
 	}
+	uploadThroughSim(t, client, base[1])
 	cancel()
 	select {
 	case code := <-done:
@@ -117,9 +122,53 @@ func TestSimUsageErrors(t *testing.T) {
 		{"sim", "--users", badUsers},
 		{"sim", "--listen", "256.0.0.1:x"},
 		{"sim", "extra"},
+		{"sim", "--image-limit", "lots"},
+		{"sim", "--image-limit", "0"},
 	} {
 		if code, _, errs := ovcompat(t, args...); code != 2 || errs == "" {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
 		}
+	}
+}
+
+// uploadThroughSim uploads to a new disk through the command's HTTPS
+// listener over HTTP/1.1: the transfer URL is https (ovirt-imageio's
+// client asserts it), and --image-limit bounds what it takes.
+func uploadThroughSim(t *testing.T, client *http.Client, base string) {
+	t.Helper()
+	send := func(method, url, body string, header ...string) (*http.Response, string) {
+		req, _ := http.NewRequest(method, url, strings.NewReader(body))
+		req.SetBasicAuth("admin@internal", "secret")
+		req.Header.Set("Expect", "201-created") // the Add answered once settled
+		req.Header.Set("Content-Type", "application/xml")
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("%s %s: %v", method, url, err)
+		}
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp, string(data)
+	}
+	idRe := regexp.MustCompile(`<disk [^>]*id="([^"]+)"`)
+	_, body := send("POST", base+"/ovirt-engine/api/disks", `<disk><format>raw</format><provisioned_size>4194304</provisioned_size>
+		<storage_domains><storage_domain><name>data1</name></storage_domain></storage_domains></disk>`)
+	disk := idRe.FindStringSubmatch(body)
+	if disk == nil {
+		t.Fatalf("new disk: %s", body)
+	}
+	_, body = send("POST", base+"/ovirt-engine/api/imagetransfers", `<image_transfer><disk id="`+disk[1]+`"/><format>raw</format></image_transfer>`)
+	url := regexp.MustCompile(`<transfer_url>([^<]+)</transfer_url>`).FindStringSubmatch(body)
+	if url == nil || !strings.HasPrefix(url[1], base+"/ovirt-imageio/images/") {
+		t.Fatalf("transfer: %s", body)
+	}
+	if resp, body := send("PUT", url[1], strings.Repeat("x", 1<<20)); resp.StatusCode != 200 {
+		t.Fatalf("PUT 1 MiB: %d %s", resp.StatusCode, body)
+	}
+	resp, body := send("PUT", url[1], strings.Repeat("y", 2<<20), "Content-Range", "bytes 1048576-3145727/*")
+	if resp.StatusCode != 413 || !strings.Contains(body, "--image-limit") {
+		t.Errorf("PUT beyond --image-limit: %d %s", resp.StatusCode, body)
 	}
 }
