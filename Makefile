@@ -51,9 +51,11 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 $(PKGS) | tee bench.txt
 	$(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da bench.txt
 
-## schema: regenerate the embedded v4 model from the oVirt API model
+## schema: regenerate the embedded v4 model from the oVirt API model, then
+## the model's secret members that package redact masks
 schema:
 	$(GO) run ./schema/gen -src $(SHARED)/v4 -out schema/v4/model.json
+	$(GO) run ./redact/gen -out redact/members_gen.go
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s)
 FUZZTIME ?= 30s

@@ -1,138 +1,64 @@
-// Package redact removes secrets from HTTP exchanges before they are
-// logged, recorded or shown: credentials in headers (Authorization,
-// Proxy-Authorization, Cookie, Set-Cookie), the SSO token request and
-// response, and every XML element or attribute, JSON field, form field or
-// query parameter named like a password or a token.
+// Package redact is ovcompat's one redactor: it removes secrets from HTTP
+// exchanges, URLs and log records before they are recorded, imported,
+// reported or logged. A secret is
+//
+//   - a member of the oVirt API model that holds one: a member named like a
+//     secret (password, root_password, windows_license_key, ...) and the
+//     model's Exceptions (a console ticket's <value>, a Ceph key's <value>),
+//     judged where it appears: <value> is secret inside <ticket>, not inside
+//     <property> (IsSecret, Members, generated from the model by
+//     `make schema`);
+//   - credentials of the HTTP exchange: Authorization, Proxy-Authorization,
+//     cookies (JSESSIONID), headers named like a secret (X-Auth-Token);
+//   - the SSO exchange: the token request's password, client_secret and
+//     code, the response's access_token, id_token and refresh_token;
+//   - any XML element or attribute, JSON member, form field, URL parameter
+//     (query, matrix or fragment) or INI line named like a secret
+//     (IsSecretName, IsSecretParam): token, api_key, session_id,
+//     authorization_code, ...
 //
 // Redaction is deterministic: a secret value becomes Mask, everything else
-// is left byte for byte as it was, so a redacted recording diffs cleanly
-// against another. It fails closed: a body cut short inside a secret, or
-// too malformed to tell where a secret ends, loses everything from the
-// secret to its end rather than risk a leak.
+// stays byte for byte as it was, so a redacted recording diffs cleanly
+// against another, and redacting twice changes nothing. It fails closed: a
+// body cut short inside a secret, or too malformed to tell where a secret
+// ends, loses everything from the secret to its end rather than risk a leak,
+// and a member whose context is unknown is secret if it is secret in any.
+//
+// The package imports nothing of ovcompat, so that every other package,
+// reports included, may use it.
 package redact
 
 import (
 	"bytes"
-	"net/http"
 	"strings"
 )
 
 // Mask replaces every secret value.
 const Mask = "REDACTED"
 
-// IsSecretName reports whether an element, attribute, field, parameter or
-// header name names a secret: it holds "password", "passwd", "passphrase"
-// or "secret", ends with "token" (token, access_token, id_token,
-// refresh_token) or is "private_key". Case, '_', '-' and '.' are ignored,
-// and a namespace prefix ("ns:password") is dropped.
-func IsSecretName(name string) bool {
-	if i := strings.LastIndexByte(name, ':'); i >= 0 {
-		name = name[i+1:]
-	}
-	var buf [64]byte
-	n := buf[:0]
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		switch {
-		case c == '_' || c == '-' || c == '.':
-			continue
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
-		}
-		n = append(n, c)
-	}
-	s := string(n)
-	for _, w := range [...]string{"password", "passwd", "passphrase", "secret"} {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return strings.HasSuffix(s, "token") || s == "privatekey"
+// rewriter copies src to out, replacing ranges; out stays nil until the
+// first replacement so that bodies without secrets are not copied.
+type rewriter struct {
+	src  []byte
+	out  []byte
+	last int
 }
 
-// secretHeaders hold credentials whatever their value looks like.
-var secretHeaders = map[string]bool{
-	"Authorization":       true,
-	"Proxy-Authorization": true,
-	"Cookie":              true,
-	"Set-Cookie":          true,
+// replace writes src[last:from], then with, and skips src[from:to].
+func (w *rewriter) replace(from, to int, with string) {
+	if w.out == nil {
+		w.out = make([]byte, 0, len(w.src)+len(with))
+	}
+	w.out = append(w.out, w.src[w.last:from]...)
+	w.out = append(w.out, with...)
+	w.last = to
 }
 
-// IsSecretHeader reports whether a header's value is a credential:
-// Authorization, Proxy-Authorization, Cookie, Set-Cookie, or a header
-// named like a secret (X-Auth-Token).
-func IsSecretHeader(name string) bool {
-	return secretHeaders[http.CanonicalHeaderKey(name)] || IsSecretName(name)
-}
-
-// Header returns a copy of h with secret values replaced. Authorization
-// keeps its scheme ("Bearer REDACTED"), cookies keep their names and
-// Set-Cookie its attributes ("JSESSIONID=REDACTED; Path=/; HttpOnly"), so
-// a recording still shows that a session was set up, never its key.
-func Header(h http.Header) http.Header {
-	if h == nil {
-		return nil
+func (w *rewriter) result() []byte {
+	if w.out == nil {
+		return w.src
 	}
-	out := make(http.Header, len(h))
-	for k, vs := range h {
-		cp := make([]string, len(vs))
-		for i, v := range vs {
-			cp[i] = HeaderValue(k, v)
-		}
-		out[k] = cp
-	}
-	return out
-}
-
-// HeaderValue redacts one value of header name.
-func HeaderValue(name, value string) string {
-	if !IsSecretHeader(name) {
-		return value
-	}
-	switch http.CanonicalHeaderKey(name) {
-	case "Authorization", "Proxy-Authorization":
-		if scheme, _, ok := strings.Cut(strings.TrimSpace(value), " "); ok && isToken(scheme) {
-			return scheme + " " + Mask
-		}
-	case "Cookie":
-		return cookies(value, false)
-	case "Set-Cookie":
-		return cookies(value, true)
-	}
-	return Mask
-}
-
-// cookies masks the value of every name=value pair of a Cookie header, or
-// of the first pair only (Set-Cookie, whose other pairs are attributes).
-func cookies(v string, firstOnly bool) string {
-	parts := strings.Split(v, ";")
-	for i, p := range parts {
-		if firstOnly && i > 0 {
-			break
-		}
-		lead := len(p) - len(strings.TrimLeft(p, " "))
-		name, _, ok := strings.Cut(p[lead:], "=")
-		if !ok || !isToken(strings.TrimSpace(name)) {
-			parts[i] = p[:lead] + Mask
-			continue
-		}
-		parts[i] = p[:lead] + name + "=" + Mask
-	}
-	return strings.Join(parts, ";")
-}
-
-// isToken reports whether s is a non-empty RFC 7230 token.
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?={}`, c) >= 0 {
-			return false
-		}
-	}
-	return true
+	return append(w.out, w.src[w.last:]...)
 }
 
 // Kind is how a body is written, as far as redaction cares.
@@ -159,22 +85,42 @@ func KindOf(contentType string, body []byte) Kind {
 	case strings.HasSuffix(mt, "/xml") || strings.HasSuffix(mt, "+xml") || mt == "text/html":
 		return XMLBody
 	}
-	b := bytes.TrimLeft(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")), " \t\r\n")
-	if len(b) > 0 {
-		switch b[0] {
-		case '<':
-			return XMLBody
-		case '{', '[':
-			return JSONBody
-		}
+	b := trimSpace(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
+	switch {
+	case len(b) == 0:
+	case b[0] == '<':
+		return XMLBody
+	case b[0] == '{' || b[0] == '[' && jsonArray(trimSpace(b[1:])):
+		return JSONBody
 	}
 	return Unknown
 }
 
-// Body redacts a body of the given Content-Type (which may be empty or
-// wrong: the body's first bytes then decide). A body that is neither XML
-// nor JSON is read as a form (password=...), which leaves text without
-// such fields unchanged. The result shares no memory with body when
+func trimSpace(b []byte) []byte { return bytes.TrimLeft(b, " \t\r\n") }
+
+// jsonArray reports whether what follows a '[' starts a JSON array's first
+// item, rather than an INI section's name ([virt-viewer]).
+func jsonArray(b []byte) bool {
+	if len(b) == 0 || bytes.IndexByte([]byte(`{["]-0123456789`), b[0]) >= 0 {
+		return true
+	}
+	for _, lit := range [...]string{"true", "false", "null"} {
+		if rest, ok := bytes.CutPrefix(b, []byte(lit)); ok && (len(rest) == 0 || !isNameByte(rest[0])) {
+			return true
+		}
+	}
+	return false
+}
+
+func isNameByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.'
+}
+
+// Body redacts a body of the given Content-Type (which may be empty: the
+// body's first bytes then decide). A body that is neither XML nor JSON is
+// read as a form or an INI file (password=..., one pair per '&', ';' or
+// line: the SSO token request, a remote-viewer .vv file), which leaves text
+// without such pairs unchanged. The result shares no memory with body when
 // anything was redacted; otherwise it is body itself.
 func Body(contentType string, body []byte) []byte {
 	switch KindOf(contentType, body) {
@@ -184,81 +130,4 @@ func Body(contentType string, body []byte) []byte {
 		return JSON(body)
 	}
 	return Form(body)
-}
-
-// Query redacts the secret parameters of a URL query string or of an
-// application/x-www-form-urlencoded body, keeping every other byte.
-func Query(raw string) string {
-	return string(Form([]byte(raw)))
-}
-
-// Form redacts the secret fields of an application/x-www-form-urlencoded
-// body (the SSO token request's password=), keeping every other byte.
-func Form(body []byte) []byte {
-	if bytes.IndexByte(body, '=') < 0 {
-		return body
-	}
-	var out []byte
-	start := 0
-	for start <= len(body) {
-		end := bytes.IndexByte(body[start:], '&')
-		if end < 0 {
-			end = len(body)
-		} else {
-			end += start
-		}
-		pair := body[start:end]
-		if eq := bytes.IndexByte(pair, '='); eq >= 0 && IsSecretName(unescapeName(pair[:eq])) {
-			if out == nil {
-				out = append(make([]byte, 0, len(body)), body[:start]...)
-			}
-			out = append(out, pair[:eq+1]...)
-			out = append(out, Mask...)
-		} else if out != nil {
-			out = append(out, pair...)
-		}
-		if end < len(body) && out != nil {
-			out = append(out, body[end])
-		}
-		start = end + 1
-	}
-	if out == nil {
-		return body
-	}
-	return out
-}
-
-// unescapeName decodes %XX and '+' in a form field name; a bad escape is
-// kept as it is (the name then simply does not match).
-func unescapeName(b []byte) string {
-	if bytes.IndexAny(b, "%+") < 0 {
-		return string(b)
-	}
-	var s strings.Builder
-	for i := 0; i < len(b); i++ {
-		switch c := b[i]; {
-		case c == '+':
-			s.WriteByte(' ')
-		case c == '%' && i+2 < len(b) && isHex(b[i+1]) && isHex(b[i+2]):
-			s.WriteByte(unhex(b[i+1])<<4 | unhex(b[i+2]))
-			i += 2
-		default:
-			s.WriteByte(c)
-		}
-	}
-	return s.String()
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c <= '9':
-		return c - '0'
-	case c <= 'F':
-		return c - 'A' + 10
-	}
-	return c - 'a' + 10
 }
