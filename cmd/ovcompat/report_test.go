@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ovcompat/ovcompat/redact"
 	"github.com/ovcompat/ovcompat/reports"
 )
 
@@ -172,36 +171,5 @@ func TestDiffFailOnWarning(t *testing.T) {
 	}
 	if code, out, _ := ovcompat(t, "diff", "--fail-on", "warning", simBase, warned); code != 1 || !strings.Contains(out, "status-changed") {
 		t.Errorf("--fail-on warning: exit %d\n%s", code, out)
-	}
-}
-
-// TestRedactionAgrees keeps the reports' own redaction (reports imports
-// nothing of ours) at least as strict as the redact package's.
-func TestRedactionAgrees(t *testing.T) {
-	names := []string{"password", "root_password", "ns:Password", "passwd", "passphrase", "client_secret",
-		"token", "access_token", "id_token", "refresh-token", "X-Auth-Token", "private_key", "privateKey",
-		"name", "memory", "description", "key", "status", "tokens_used", "sso_token_expiry"}
-	for _, n := range names {
-		if redact.IsSecretName(n) && !reports.Sensitive(n) {
-			t.Errorf("%q: redact treats it as a secret, reports does not", n)
-		}
-	}
-	for _, h := range []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Auth-Token", "Accept"} {
-		if redact.IsSecretHeader(h) && reports.RedactMessage(reports.Message{Headers: []reports.Header{{Name: h, Value: "s3cr3t"}}}).Headers[0].Value == "s3cr3t" {
-			t.Errorf("header %s: redact masks it, reports does not", h)
-		}
-	}
-	bodies := []struct{ ct, body, secret string }{
-		{"application/xml", "<user><name>a</name><password>s3cr3t</password></user>", "s3cr3t"},
-		{"application/xml", `<vm><initialization><root_password>s3cr3t</root_password></initialization></vm>`, "s3cr3t"},
-		{"application/json", `{"access_token":"s3cr3t","token_type":"bearer","expires_in":3600}`, "s3cr3t"},
-		{"application/x-www-form-urlencoded", "grant_type=password&username=admin%40internal&password=s3cr3t&scope=ovirt-app-api", "s3cr3t"},
-	}
-	for _, b := range bodies {
-		theirs := string(redact.Body(b.ct, []byte(b.body)))
-		ours := reports.RedactBody(b.ct, b.body)
-		if strings.Contains(ours, b.secret) || strings.Contains(theirs, b.secret) {
-			t.Errorf("%s body: a secret survives\n reports: %s\n  redact: %s", b.ct, ours, theirs)
-		}
 	}
 }
