@@ -26,6 +26,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/ovcompat/ovcompat/redact"
 	"github.com/ovcompat/ovcompat/rules"
 	"github.com/ovcompat/ovcompat/schema"
 )
@@ -177,6 +178,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
+	// Whatever logs through it (goproxy and net/http too) quotes
+	// requests: no secret of theirs reaches the log.
+	c.Logger = slog.New(redact.LogHandler(c.Logger.Handler()))
 	if c.Registry == nil {
 		c.Registry = prometheus.NewRegistry()
 	}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ovcompat/ovcompat/redact"
 	"github.com/ovcompat/ovcompat/reports"
 	"github.com/ovcompat/ovcompat/rules"
 	"github.com/ovcompat/ovcompat/schema"
@@ -30,12 +31,12 @@ func newLiveReport(keep int) *liveReport {
 }
 
 func (l *liveReport) add(x *exchange, res rules.Result) {
-	st := reports.Step{Method: x.method, Path: x.path, Status: x.status, Duration: reports.Duration(x.end.Sub(x.start))}
+	st := reports.Step{Method: x.method, Path: redact.Path(x.path), Status: x.status, Duration: reports.Duration(x.end.Sub(x.start))}
 	if res.Route != nil {
 		st.Route = res.Route.Path
 	}
 	if _, _, rel, ok := rules.Locate(x.path, x.reqHeader.Get("Version")); ok {
-		st.Path = rel
+		st.Path = redact.Path(rel)
 	}
 	st.Name = x.id
 	for _, v := range res.Violations {

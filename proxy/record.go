@@ -193,8 +193,9 @@ func harEntry(x *exchange, maxBody int64) *har.Entry {
 		Time: float64(x.end.Sub(x.start).Microseconds()) / 1000}
 	e.Timings.Wait = e.Time
 	u := url.URL{Scheme: x.scheme, Host: x.host, Path: "/", RawQuery: redact.Query(x.rawQuery)}
-	if p, err := url.PathUnescape(x.path); err == nil {
-		u.Path, u.RawPath = p, x.path
+	rawPath := redact.Path(x.path)
+	if p, err := url.PathUnescape(rawPath); err == nil {
+		u.Path, u.RawPath = p, rawPath
 	}
 	e.Request = har.Request{Method: x.method, URL: u.String(), HTTPVersion: x.proto, Cookies: []har.Cookie{},
 		Headers: harHeaders(x.reqHeader), QueryString: harQuery(u.RawQuery), HeadersSize: -1, BodySize: -1}
@@ -225,7 +226,7 @@ func harEntry(x *exchange, maxBody int64) *har.Entry {
 		return e
 	}
 	e.Response.Headers = harHeaders(x.respHeader)
-	e.Response.RedirectURL = x.respHeader.Get("Location")
+	e.Response.RedirectURL = redact.URL(x.respHeader.Get("Location"))
 	ctype := x.respHeader.Get("Content-Type")
 	e.Response.Content.MimeType = ctype
 	data, truncated, enc, wire := x.responseBody(maxBody)

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ovcompat/ovcompat/redact"
 	"github.com/ovcompat/ovcompat/rules"
 	"github.com/ovcompat/ovcompat/schema"
 )
@@ -74,7 +75,7 @@ func (p *Proxy) emit(x *exchange, res rules.Result) {
 	}
 	// The exchange's part of every line.
 	head := Line{Time: x.end.UTC(), CorrelationID: schema.ASCIISafe(x.id, 128), Method: schema.ASCIISafe(x.method, 16),
-		Path: schema.ASCIISafe(x.path, 512), Route: res.RouteName()}
+		Path: schema.ASCIISafe(redact.Path(x.path), 512), Route: res.RouteName()}
 	lines := make([]Line, 0, len(res.Violations))
 	for _, v := range res.Violations {
 		l := head
