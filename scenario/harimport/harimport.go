@@ -1,7 +1,8 @@
 // Package harimport turns HAR 1.2 recordings (browsers', proxies', the
 // ovcompat proxy's --record) into the exchanges scenario.Build makes
-// scenarios of, redacting every secret on the way: credentials, cookies,
-// and every element, field or parameter named like a password or a token.
+// scenarios of, redacting every secret on the way with package redact:
+// credentials, cookies, the SSO exchange, the model's secret members and
+// every field or parameter named like a secret.
 package harimport
 
 import (
@@ -66,7 +67,7 @@ func exchange(e *har.Entry) (scenario.Exchange, error) {
 		return scenario.Exchange{}, err
 	}
 	return scenario.Exchange{
-		Method: e.Request.Method, Path: p, RawQuery: redact.Query(q),
+		Method: e.Request.Method, Path: redact.Path(p), RawQuery: redact.Query(q),
 		RequestHeader: redact.Header(reqH), RequestBody: redact.Body(reqH.Get("Content-Type"), reqBody),
 		Status: e.Response.Status, ResponseHeader: redact.Header(respH), ResponseBody: redact.Body(respH.Get("Content-Type"), respBody),
 	}, nil
