@@ -50,6 +50,7 @@ const (
 	whyHTML      = "HTML page from the engine's web server: not an API document"
 	whyRep       = "the recorded and live bodies are in different representations (XML, JSON): the media type difference is graded"
 	whyCorrID    = "Correlation-Id: chosen by the client"
+	whyRedacted  = "a secret: redacted in the recording"
 )
 
 // comparison collects the differences and skipped comparisons of one step.

@@ -186,3 +186,21 @@ func TestCompareJSON(t *testing.T) {
 		t.Errorf("got %v, want %v", kinds, want)
 	}
 }
+
+// TestCompareRedacted: a secret that the recording holds redacted (a
+// console ticket's value) is not compared with the live one, whatever it
+// became: the comparison is skipped and says why.
+func TestCompareRedacted(t *testing.T) {
+	rec := `<action><ticket><value>REDACTED</value><expiry>120</expiry></ticket><status>complete</status></action>`
+	c := compareXML(t, rec, strings.Replace(rec, "REDACTED", "abcd12345", 1), nil)
+	if len(c.diffs) != 0 {
+		t.Errorf("a redacted secret was compared: %+v", c.diffs)
+	}
+	skipped := map[string]string{}
+	for _, s := range c.skipped() {
+		skipped[s.Location] = s.Why
+	}
+	if !strings.HasPrefix(skipped["/action/ticket/value"], whyRedacted) {
+		t.Errorf("skipped: %v", skipped)
+	}
+}
