@@ -12,9 +12,9 @@ import (
 )
 
 // Exchange is one recorded request and its response, as the proxy's
-// recorder and the HAR importer hand them to Build. Secrets must already be
-// redacted (the redact package does it); Build drops credential headers and
-// the SSO exchanges in any case.
+// recorder and the HAR importer hand them to Build. Build redacts them
+// (package redact) whatever the caller did, and drops credential headers
+// and the SSO exchanges in any case.
 type Exchange struct {
 	Method string
 	// Path is the URL path as sent (escaped), matrix parameters included.
@@ -70,7 +70,7 @@ func Build(exs []Exchange, o BuildOptions) (*Scenario, error) {
 		if exs[i].IsAuth() {
 			continue
 		}
-		b.add(&exs[i])
+		b.add(redacted(&exs[i]))
 	}
 	if len(b.steps) == 0 {
 		return nil, fmt.Errorf("scenario: build %s: no API exchanges to make steps of", o.Name)
