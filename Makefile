@@ -57,6 +57,12 @@ schema:
 	$(GO) run ./schema/gen -src $(SHARED)/v4 -out schema/v4/model.json
 	$(GO) run ./redact/gen -out redact/members_gen.go
 
+## sim-always: regenerate the simulator's table of the members a real engine
+## always writes (sim/always.tsv) from the recorded traffic and the engine's mappers
+.PHONY: sim-always
+sim-always:
+	$(GO) run ./sim/gen -shared $(SHARED) -out sim/always.tsv -backend sim/gen/backend.tsv
+
 ## fuzz: run each fuzz target for FUZZTIME (default 30s)
 FUZZTIME ?= 30s
 FUZZ_TARGETS := schema:FuzzValidateXML schema:FuzzValidateJSON schema:FuzzImportXSD schema:FuzzImportRSDL \

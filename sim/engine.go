@@ -175,6 +175,7 @@ func New(o Options) (*Engine, error) {
 		return nil, err
 	}
 	e.st = newStore(meta)
+	e.st.onNew = e.complete
 	e.inj = newInjector(o.Faults, o.InjectSeed)
 	e.img = newImages(o)
 	e.auth = newAuthState(o.TokenTTL)

@@ -24,6 +24,9 @@ type meta struct {
 	// mirrors maps a Get route and an item type to the sub-collection
 	// below it that lists objects of that type referring to it.
 	mirrors map[*schema.Route]map[*schema.Type]string
+	// always holds, per type, the members a real engine always writes
+	// (always.tsv).
+	always map[*schema.Type][]alwaysMember
 }
 
 // hyper is the hypermedia of a resource route: its sub-collections
@@ -43,6 +46,10 @@ func buildMeta(m *schema.Model) (*meta, error) {
 		hyper:   map[*schema.Route]*hyper{},
 		rootSeg: map[*schema.Type]string{},
 		mirrors: map[*schema.Route]map[*schema.Type]string{},
+	}
+	var err error
+	if mt.always, err = readAlways(m, alwaysTSV); err != nil {
+		return nil, err
 	}
 	routes := m.Routes().All()
 	if len(routes) == 0 {

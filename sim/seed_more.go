@@ -88,12 +88,12 @@ func (e *Engine) seedTemplates(s *seeder, cluster, sd *record, profiles []*recor
 		c := etree.NewElement("cluster")
 		c.CreateAttr("id", cluster.id)
 		data.AddChild(c)
-		tmpl := s.raw("templates", "", data)
+		id := e.newID()
+		data.AddChild(x("version", "version_number", "1", "base_template", ref(id)))
+		tmpl := s.raw("templates", id, data)
 		if tmpl == nil {
 			return out
 		}
-		v := x("version", "version_number", "1", "base_template", ref(tmpl.id))
-		setChild(tmpl.data, tmpl.typ, normalized(v, tmpl.typ.Elem("version").Type))
 		e.templateDevices(tmpl)
 		disk := e.newDisk(x("disk", "format", "cow", "provisioned_size", fmt.Sprint(t.disk), "sparse", "true",
 			"actual_size", fmt.Sprint(t.disk/5), "storage_domains", refs("storage_domain", sd.id)), t.name+"_Disk1", "")

@@ -53,6 +53,8 @@ type collection struct {
 
 // store holds every record. It is guarded by Engine.mu.
 type store struct {
+	// onNew completes a record when it is first stored.
+	onNew func(*record)
 	mt    *meta
 	roots map[string]*collection
 	byID  map[string][]*record
@@ -171,6 +173,9 @@ func (s *store) insert(c *collection, r *record) {
 	if r.home == nil {
 		r.home = c
 		s.byID[r.id] = append(s.byID[r.id], r)
+		if s.onNew != nil {
+			s.onNew(r)
+		}
 	}
 }
 
