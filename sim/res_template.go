@@ -88,6 +88,7 @@ func (e *Engine) templateDevices(tmpl *record) {
 		}
 	}
 	e.addChild(tmpl, "cdroms", "", etree.NewElement("cdrom"))
+	e.graphicsConsoles(tmpl, textOf(childOf(tmpl.data, "display"), "type"))
 }
 
 // templateRemove keeps Blank and the templates VMs use.

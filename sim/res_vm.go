@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"encoding/hex"
 	"fmt"
 
 	"github.com/beevik/etree"
@@ -69,6 +70,7 @@ func (e *Engine) vmPrepare(o *op) *reply {
 // disks are copied the VM is image_locked.
 func (e *Engine) vmAfter(o *op) {
 	vm := o.rec
+	e.graphicsConsoles(vm, textOf(childOf(vm.data, "display"), "type"))
 	tmpl := e.st.lookup(idOf(vm.data, "template"), e.m.Type("Template"))
 	if tmpl == nil {
 		return
@@ -113,7 +115,29 @@ func (e *Engine) vmUpdate(o *op) *reply {
 	if c := idOf(o.in, "cluster"); c != "" && c != idOf(o.rec.data, "cluster") && vmRunning(o.rec) {
 		return conflict("Cannot edit VM. The VM is running: the cluster can be changed only while it is down.")
 	}
+	if d := childOf(o.in, "display"); d != nil && textOf(d, "type") != "" {
+		e.graphicsConsoles(o.rec, textOf(d, "type"))
+	}
 	return nil
+}
+
+// graphicsConsoles makes rec's graphics consoles those its display type
+// has: one console per graphics protocol, whose id is the protocol's name
+// in hex, as the engine's VmMapper writes it
+// ("model.setId(HexUtils.string2hex(graphicsType.value()))"), listed from
+// the VM's graphics devices (BackendVmGraphicsConsolesResource.list).
+func (e *Engine) graphicsConsoles(rec *record, display string) {
+	hr := e.homeRoute(rec)
+	lr := e.meta.subRoute(hr, "graphicsconsoles")
+	if lr == nil || (display != "vnc" && display != "spice") {
+		return
+	}
+	c := rec.sub("graphicsconsoles", lr, true)
+	c.filled = true
+	for _, old := range c.list() {
+		e.st.destroy(old)
+	}
+	e.addChild(rec, "graphicsconsoles", hex.EncodeToString([]byte(display)), x("graphics_console", "protocol", display))
 }
 
 func vmRunning(vm *record) bool {

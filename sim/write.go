@@ -295,14 +295,14 @@ func (e *Engine) update(q *request) *reply {
 	if rp := e.resolveRefs(in, rec.typ, true); rp != nil {
 		return rp
 	}
+	if name := textOf(in, "name"); name != "" && name != textOf(rec.data, "name") && e.reg.of(rec.home).unique && rec.home.byName(name) != nil {
+		return conflict("Cannot edit " + typeName(rec.typ) + ". The name is already in use, please choose a unique name and try again.")
+	}
 	o := &op{e: e, q: q, rec: rec, in: in}
 	if h := e.reg.service(q.route.Service).update; h != nil {
 		if rp := h(o); rp != nil {
 			return rp
 		}
-	}
-	if name := textOf(in, "name"); name != "" && name != textOf(rec.data, "name") && e.reg.of(rec.home).unique && rec.home.byName(name) != nil {
-		return conflict("Cannot edit " + typeName(rec.typ) + ". The name is already in use, please choose a unique name and try again.")
 	}
 	old := textOf(rec.data, "name")
 	merge(rec.data, in, rec.typ)
