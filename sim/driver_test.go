@@ -209,7 +209,7 @@ func (d *driver) body(r *schema.Route, path string) *etree.Element {
 		if r.Kind == schema.Add {
 			d.leaf(root, r.Input.Type, "name", path)
 		}
-		return root
+		return d.restFill(r, root, path)
 	}
 	sig := r.Signatures[0]
 	for _, s := range r.Signatures[1:] {
@@ -220,6 +220,31 @@ func (d *driver) body(r *schema.Route, path string) *etree.Element {
 	for _, p := range sig.Mandatory {
 		if segs, ok := r.SignaturePath(p); ok {
 			d.fill(root, r.Input.Type, segs, path)
+		}
+	}
+	return d.restFill(r, root, path)
+}
+
+// restFill adds what the engine's REST layer requires beyond the
+// signatures (restChecks), and sends a disk copied or moved to a storage
+// domain it is not on yet.
+func (d *driver) restFill(r *schema.Route, root *etree.Element, path string) *etree.Element {
+	_, last := splitLast(r.Path)
+	for _, c := range restChecks() {
+		if c.service == r.Service && c.name == last {
+			if segs, ok := r.SignaturePath(c.path); ok {
+				d.fill(root, r.Input.Type, segs, path)
+			}
+		}
+	}
+	if sd := childOf(root, "storage_domain"); sd != nil && (last == "copy" || last == "move") && strings.Contains(r.Path, "/disks/") {
+		on := string(d.c.must(200, "GET", strings.TrimSuffix(path, "/"+last), ""))
+		for _, id := range d.ids("/storagedomains") {
+			if !strings.Contains(on, `id="`+id+`"`) {
+				sd.Attr, sd.Child = nil, nil
+				sd.CreateAttr("id", id)
+				break
+			}
 		}
 	}
 	return root

@@ -68,7 +68,7 @@ func (e *Engine) readInput(q *request) (*etree.Element, *reply) {
 func checkSignatures(route *schema.Route, root *etree.Element) *reply {
 	missing := route.MissingMandatory(root)
 	if missing == nil {
-		return nil
+		return restMissing(route, root)
 	}
 	best := make([]string, len(missing))
 	for i, p := range missing {

@@ -19,22 +19,12 @@ import (
 // parent: the one named like parent's element, else the only one of its
 // type. List members (a storage domain's data_centers) count.
 func parentElem(t *schema.Type, parent *record) *schema.Elem {
-	fits := func(e *schema.Elem) bool {
-		if !e.Link {
-			return false
-		}
-		rt := e.Type
-		if rt.Item != nil {
-			rt = rt.Item.Type
-		}
-		return rt == parent.typ || parent.typ.Extends(rt)
-	}
-	if e := t.Elem(parent.tag); e != nil && fits(e) {
+	if e := t.Elem(parent.tag); e != nil && refersTo(e, parent) {
 		return e
 	}
 	var found *schema.Elem
 	for _, e := range t.Elems {
-		if fits(e) {
+		if refersTo(e, parent) {
 			if found != nil {
 				return nil
 			}
@@ -42,6 +32,19 @@ func parentElem(t *schema.Type, parent *record) *schema.Elem {
 		}
 	}
 	return found
+}
+
+// refersTo reports whether member e refers to objects like parent (or
+// lists them).
+func refersTo(e *schema.Elem, parent *record) bool {
+	if !e.Link {
+		return false
+	}
+	rt := e.Type
+	if rt.Item != nil {
+		rt = rt.Item.Type
+	}
+	return rt == parent.typ || parent.typ.Extends(rt)
 }
 
 // injectParent makes r refer to parent, the owner of a sub-collection it

@@ -37,6 +37,9 @@ type resource struct {
 	// userCreatable lets a user without the admin role add to the
 	// (top-level) collection.
 	userCreatable bool
+	// attaches marks a sub-collection whose Add only lists an existing
+	// object, named by id or name, and never makes one (a VM's tags).
+	attaches bool
 	// summary counts the collection in the API root's <summary>.
 	summary *summaryItem
 

@@ -3,8 +3,11 @@ package sim
 import (
 	"encoding/hex"
 	"fmt"
+	"strconv"
 
 	"github.com/beevik/etree"
+
+	"github.com/ovcompat/ovcompat/schema"
 )
 
 // vmResources are the VMs: made from a template, started, stopped and
@@ -32,10 +35,17 @@ var vmCopySkip = map[string]bool{
 	"version": true, "cluster": true, "storage_domain": true, "cpu_profile": true, "quota": true,
 }
 
-// vmPrepare makes a VM from its template: the template's settings for
-// what the body does not say, status down.
+// vmPrepare makes a VM from its template, as BackendVmsResource.add and
+// VmMapper.map(Vm, VmStatic) do: the template's settings for what the body
+// does not say, a structure the body names in part merged member by member
+// into the template's (VmBaseMapper: "if (model.isSetCpu() &&
+// model.getCpu().isSetTopology()) ..." sets only what is given), memory
+// limits derived from a given memory, status down. With clone=true the
+// disks are the VM's own and its template is Blank (AddVmFromTemplateCommand:
+// "getVm().setVmtGuid(VmTemplateHandler.BLANK_VM_TEMPLATE_ID)").
 func (e *Engine) vmPrepare(o *op) *reply {
 	d, t := o.rec.data, o.rec.typ
+	given := d.Copy()
 	tid := idOf(d, "template")
 	if tid == "" {
 		if b := e.st.roots["templates"].byName("Blank"); b != nil {
@@ -44,11 +54,10 @@ func (e *Engine) vmPrepare(o *op) *reply {
 		}
 	}
 	if tmpl := e.st.lookup(tid, e.m.Type("Template")); tmpl != nil {
-		for _, c := range tmpl.data.ChildElements() {
-			if el := t.Elem(c.Tag); el != nil && !vmCopySkip[c.Tag] && childOf(d, c.Tag) == nil && !(el.Link && el.Type.Item != nil) {
-				insertOrdered(d, t, c.Copy())
-			}
+		if rp := e.templateDisksNamed(o, tmpl); rp != nil {
+			return rp
 		}
+		inherit(d, t, tmpl.data)
 		setRef(d, t, "original_template", tmpl.id)
 	}
 	if cid := idOf(d, "cluster"); cid == "" {
@@ -61,9 +70,100 @@ func (e *Engine) vmPrepare(o *op) *reply {
 		"delete_protected": "false", "start_paused": "false", "run_once": "false",
 		"next_run_configuration_exists": "false", "has_illegal_images": "false", "cpu_shares": "0",
 	})
+	e.memoryLimits(d, t, given)
 	setText(d, t, "creation_time", formatTime(e.now()))
 	setText(d, t, "status", "down")
 	return nil
+}
+
+// inherit gives a new VM's data d the template's settings: each member the
+// body lacks, and the template's members of a structure the body gives in
+// part.
+func inherit(d *etree.Element, t *schema.Type, tmpl *etree.Element) {
+	for _, c := range tmpl.ChildElements() {
+		el := t.Elem(c.Tag)
+		if el == nil || vmCopySkip[c.Tag] || (el.Link && el.Type.Item != nil) {
+			continue
+		}
+		mine := childOf(d, c.Tag)
+		switch {
+		case mine == nil:
+			insertOrdered(d, t, c.Copy())
+		case structure(el) && c.SelectAttr("id") == nil && mine.SelectAttr("id") == nil:
+			base := c.Copy()
+			merge(base, mine, el.Type)
+			setChild(d, t, base)
+		}
+	}
+}
+
+// structure reports whether a member is one structure of values (cpu,
+// memory_policy), not a value, a list or a reference.
+func structure(el *schema.Elem) bool {
+	return el.Max == 1 && !el.Link && !el.Type.Simple && el.Type.Item == nil
+}
+
+// memoryLimits derives the memory policy of a VM whose body gives its
+// memory but not its limits, as BackendVmsResource.add does:
+// "vmStatic.setMaxMemorySizeMb(VmCommonUtils.getMaxMemorySizeDefault(vmStatic.getMemSizeMb()))"
+// (4 times the memory) and "VmCommonUtils.calcMinMemory(vmStatic.getMemSizeMb(),
+// cluster.getMaxVdsMemoryOverCommit())" (memory * 100 / the cluster's
+// over-commit percent).
+func (e *Engine) memoryLimits(d *etree.Element, t *schema.Type, given *etree.Element) {
+	mem, err := strconv.ParseInt(textOf(given, "memory"), 10, 64)
+	if err != nil || mem <= 0 {
+		return
+	}
+	gp := childOf(given, "memory_policy")
+	pol := childOf(d, "memory_policy")
+	if pol == nil {
+		pol = etree.NewElement("memory_policy")
+		insertOrdered(d, t, pol)
+	}
+	pt := t.Elem("memory_policy").Type
+	if textOf(gp, "max") == "" {
+		setText(pol, pt, "max", strconv.FormatInt(4*mem, 10))
+	}
+	if textOf(gp, "guaranteed") == "" {
+		percent := int64(100)
+		if cl := e.st.lookup(idOf(d, "cluster"), e.m.Type("Cluster")); cl != nil {
+			if p, err := strconv.ParseInt(textOf(childOf(childOf(cl.data, "memory_policy"), "over_commit"), "percent"), 10, 64); err == nil && p > 0 {
+				percent = p
+			}
+		}
+		setText(pol, pt, "guaranteed", strconv.FormatInt(mem*100/percent, 10))
+	}
+}
+
+// templateDisksNamed checks the disk attachments a new VM's body names:
+// each must name a disk of the template, whose copy it describes (its
+// storage domain, format, alias); any other disk is answered 404 with an
+// empty body, as BackendVmsResource.getDisksToClone does ("else { throw
+// new WebApplicationException(Response.Status.NOT_FOUND); }").
+func (e *Engine) templateDisksNamed(o *op, tmpl *record) *reply {
+	for _, it := range o.namedDisks() {
+		if tmpl.subs["diskattachments"].items[idOf(it, "disk")] == nil {
+			return notFound()
+		}
+	}
+	return nil
+}
+
+// namedDisks returns the disk attachments of an Add body that name an
+// existing disk by id.
+func (o *op) namedDisks() []*etree.Element {
+	var out []*etree.Element
+	for _, list := range o.nested {
+		if list.Tag != "disk_attachments" {
+			continue
+		}
+		for _, it := range list.ChildElements() {
+			if idOf(it, "disk") != "" {
+				out = append(out, it)
+			}
+		}
+	}
+	return out
 }
 
 // vmAfter copies the template's disks and NICs to the new VM; while the
@@ -82,7 +182,19 @@ func (e *Engine) vmAfter(o *op) {
 			continue
 		}
 		copied++
-		disk := e.newDisk(src.data.Copy(), fmt.Sprintf("%s_Disk%d", textOf(vm.data, "name"), copied), o.rec.owner)
+		data, name := src.data.Copy(), fmt.Sprintf("%s_Disk%d", textOf(vm.data, "name"), copied)
+		if spec := o.takeNamedDisk(src.id); spec != nil {
+			// The body describes this disk's copy: where it goes, its
+			// format, its alias (BackendVmsResource: "disksMap.put(templateDisk.getId(), map(disk, templateDisk))").
+			spec = normalized(spec.Copy(), src.typ)
+			merge(data, spec, src.typ)
+			for _, k := range []string{"alias", "name"} {
+				if v := textOf(spec, k); v != "" {
+					name = v
+				}
+			}
+		}
+		disk := e.newDisk(data, name, o.rec.owner)
 		a := etree.NewElement("disk_attachment")
 		for _, k := range []string{"active", "bootable", "interface", "pass_discard", "read_only", "uses_scsi_reservation"} {
 			if v := textOf(att.data, k); v != "" {
@@ -108,6 +220,21 @@ func (e *Engine) vmAfter(o *op) {
 	if copied > 0 {
 		e.setStatus(vm, "image_locked", "down")
 	}
+	if boolParam(o.param("clone")) {
+		setRef(vm.data, vm.typ, "template", blankID)
+	}
+}
+
+// takeNamedDisk takes out of the Add body the disk attachment naming disk
+// id and returns its disk, or nil.
+func (o *op) takeNamedDisk(id string) *etree.Element {
+	for _, it := range o.namedDisks() {
+		if idOf(it, "disk") == id {
+			it.Parent().RemoveChild(it)
+			return childOf(it, "disk")
+		}
+	}
+	return nil
 }
 
 // vmUpdate refuses to move a running VM to another cluster.
@@ -197,10 +324,17 @@ func (e *Engine) vmStop(o *op) *reply { return e.vmPowerOff(o, "stop") }
 
 func (e *Engine) vmShutdown(o *op) *reply { return e.vmPowerOff(o, "shutdown") }
 
-// vmPowerOff stops a VM: powering_down, then down, off its host.
+// vmPowerOff stops a VM: powering_down, then down, off its host. A VM
+// that is down already stays so and the action succeeds, as
+// StopVmCommandBase skips it ("shouldSkipCommandExecution() { return
+// getVm() != null && getVm().getStatus() == VMStatus.Down; }").
 func (e *Engine) vmPowerOff(o *op, verb string) *reply {
 	vm := o.rec
-	if st := textOf(vm.data, "status"); !vmRunning(vm) && st != "suspended" {
+	st := textOf(vm.data, "status")
+	if st == "down" {
+		return nil
+	}
+	if !vmRunning(vm) && st != "suspended" {
 		return conflict("Cannot " + verb + " VM. VM is not running.")
 	}
 	e.setStatus(vm, "powering_down", "down")

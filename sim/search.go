@@ -290,6 +290,20 @@ func compare(v, want, op string) bool {
 	return false
 }
 
+// listedIn returns the names of what r holds in its sub-collection named
+// after a search field (tag: the VM's tags), as the engine's search
+// compares "tag" with the object's tag names
+// (VmConditionFieldAutoCompleter: columnNameDict.put(TAG, "tag_name")).
+func (e *Engine) listedIn(r *record, field string) []string {
+	var out []string
+	for _, it := range r.subs[field+"s"].list() {
+		if name := textOf(it.data, "name"); name != "" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
 // searchAliases map the engine's search names to members.
 var searchAliases = map[string]string{"datacenter": "data_center", "storage": "storage_domain", "os": "os.type"}
 
@@ -308,7 +322,7 @@ func (e *Engine) fieldValues(r *record, field string, depth int) []string {
 		if a, ok := searchAliases[head]; ok && rest == "" {
 			return e.fieldValues(r, a, depth)
 		}
-		return nil
+		return e.listedIn(r, head)
 	}
 	if id := c.SelectAttrValue("id", ""); id != "" && depth > 0 {
 		el := r.typ.Elem(head)

@@ -52,6 +52,15 @@ func refs(item string, ids ...string) []*etree.Element {
 	return out
 }
 
+// refList builds a list of references: <tag><item id=.../>...</tag>.
+func refList(tag, item string, ids ...string) *etree.Element {
+	l := etree.NewElement(tag)
+	for _, r := range refs(item, ids...) {
+		l.AddChild(r)
+	}
+	return l
+}
+
 func version(major, minor string) *etree.Element { return x("version", "major", major, "minor", minor) }
 
 // seeder creates the inventory through the same code paths as the API.

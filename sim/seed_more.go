@@ -48,6 +48,7 @@ func (e *Engine) seedCatalogs(s *seeder) {
 type templateSpec struct {
 	name, desc, os string
 	memory, disk   int64
+	sound          bool
 }
 
 // seedTemplates adds Blank and two templates with a disk and a NIC each.
@@ -62,7 +63,7 @@ func (e *Engine) seedTemplates(s *seeder, cluster, sd *record, profiles []*recor
 		"memory", "1073741824", "memory_policy", x("m", "guaranteed", "1073741824", "max", "4294967296"),
 		"migration_downtime", "-1", "multi_queues_enabled", "true", "origin", "ovirt",
 		"os", x("os", "boot", x("b", "devices", []*etree.Element{elem("device", "hd")}), "type", "other"),
-		"placement_policy", x("p", "affinity", "migratable"), "sso", x("s", "methods", []*etree.Element{}),
+		"placement_policy", x("p", "affinity", "migratable"), "soundcard_enabled", "false", "sso", x("s", "methods", []*etree.Element{}),
 		"start_paused", "false", "stateless", "false", "type", "server", "usb", x("u", "enabled", "false"),
 		"status", "ok", "version", x("v", "version_number", "1", "base_template", ref(blankID))))
 	if blank != nil {
@@ -70,19 +71,20 @@ func (e *Engine) seedTemplates(s *seeder, cluster, sd *record, profiles []*recor
 	}
 	out := []*record{blank}
 	for _, t := range []templateSpec{
-		{"centos-stream-9", "CentOS Stream 9 with cloud-init", "rhel_9x64", 2 << 30, 10 << 30},
-		{"fedora-40", "Fedora 40 server", "other_linux", 4 << 30, 20 << 30},
+		{"centos-stream-9", "CentOS Stream 9 with cloud-init", "rhel_9x64", 2 << 30, 10 << 30, false},
+		{"fedora-40", "Fedora 40 server", "other_linux", 4 << 30, 20 << 30, true},
 	} {
 		if s.err != nil || blank == nil {
 			return out
 		}
 		data := blank.data.Copy()
-		for _, k := range []string{"name", "description", "memory", "os", "version", "creation_time", "cluster"} {
+		for _, k := range []string{"name", "description", "memory", "os", "version", "creation_time", "cluster", "soundcard_enabled"} {
 			removeChildren(data, k)
 		}
 		data.AddChild(elem("name", t.name))
 		data.AddChild(elem("description", t.desc))
 		data.AddChild(elem("memory", fmt.Sprint(t.memory)))
+		data.AddChild(elem("soundcard_enabled", fmt.Sprint(t.sound)))
 		data.AddChild(elem("creation_time", formatTime(e.now())))
 		data.AddChild(x("os", "boot", x("b", "devices", []*etree.Element{elem("device", "hd")}), "type", t.os))
 		c := etree.NewElement("cluster")

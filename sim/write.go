@@ -121,7 +121,7 @@ func (e *Engine) attachTarget(q *request, c *collection, in *etree.Element, t *s
 		if r == nil && root != nil && root != c {
 			return nil, entityNotFound(t, "id="+id)
 		}
-	} else if !owned && attachOnly(q.route) && root != nil && root != c && e.reg.of(root).named {
+	} else if (e.reg.of(c).attaches || !owned && attachOnly(q.route)) && root != nil && root != c && e.reg.of(root).named {
 		name := textOf(in, "name")
 		if r = root.byName(name); r == nil {
 			return nil, entityNotFound(t, "name="+name)
@@ -344,9 +344,11 @@ func (e *Engine) remove(q *request) *reply {
 			return rp
 		}
 	}
-	if hr := e.homeRoute(rec); hr != nil && w.coll != rec.home && hr.Service != q.route.Service {
+	switch hr := e.homeRoute(rec); {
+	case rec.gone: // the hook removed it
+	case hr != nil && w.coll != rec.home && hr.Service != q.route.Service:
 		e.detach(rec, w.coll)
-	} else {
+	default:
 		e.st.destroy(rec)
 	}
 	return &reply{status: http.StatusOK}
@@ -370,12 +372,16 @@ func (e *Engine) removeListed(w walkResult, in *etree.Element) *reply {
 	return &reply{status: http.StatusOK}
 }
 
-// detach removes rec from c and drops its reference to c's owner.
+// detach removes rec from c and drops its references to c's owner (from
+// every member that may hold one: a disk's storage_domain and its
+// storage_domains).
 func (e *Engine) detach(rec *record, c *collection) {
 	e.st.unlink(c, rec)
 	if c.owner != nil {
-		if el := parentElem(rec.typ, c.owner); el != nil {
-			dropRef(rec.data, el, c.owner.id)
+		for _, el := range rec.typ.Elems {
+			if refersTo(el, c.owner) {
+				dropRef(rec.data, el, c.owner.id)
+			}
 		}
 	}
 	e.remirror(rec)
