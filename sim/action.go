@@ -2,7 +2,6 @@ package sim
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/beevik/etree"
 
@@ -58,12 +57,9 @@ func (e *Engine) action(q *request) *reply {
 		out = &schema.Body{Element: "action", Type: at}
 	}
 	status := http.StatusOK
+	var job *record
 	if boolParam(o.param("async")) {
-		what := name
-		if rec != nil {
-			what += " on " + typeName(rec.typ) + " " + textOf(rec.data, "name")
-		}
-		if job := e.addJob(q, "Executing action "+strings.TrimSpace(what)); job != nil {
+		if job = e.addJob(q, jobDescription(q, rec), rec); job != nil {
 			ref := etree.NewElement("job")
 			ref.CreateAttr("id", job.id)
 			setChild(o.result, out.Type, ref)
@@ -76,7 +72,7 @@ func (e *Engine) action(q *request) *reply {
 	e.outputDefaults(o.result, out)
 	normalize(o.result, out.Type, false)
 	x := &renderer{e: e, base: q.base}
-	return &reply{status: status, el: x.copy(o.result, out.Type), typ: out.Type}
+	return &reply{status: status, el: x.copy(o.result, out.Type), typ: out.Type, rec: rec, job: job}
 }
 
 // outputDefaults adds the output parameters an action returns that no

@@ -31,7 +31,10 @@ type request struct {
 	query   url.Values
 	now     time.Time
 	corr    string
-	started time.Time
+	// corrGiven is set when the client chose the correlation id: its
+	// writes are then tracked as jobs tagged with it.
+	corrGiven bool
+	started   time.Time
 }
 
 // reply is what a handler answers.
@@ -47,13 +50,17 @@ type reply struct {
 	raw []byte
 	// add marks the answer to an Add, for the wrong-status fault.
 	add bool
+	// rec is the object a write made, changed or acted on, and job the
+	// job that tracks the write, if any.
+	rec, job *record
 }
 
 // serveAPI answers a request below /ovirt-engine/api.
 func (e *Engine) serveAPI(w http.ResponseWriter, r *http.Request) {
 	q := &request{r: r, now: e.now(), started: time.Now()}
-	q.corr = r.Header.Get("Correlation-Id")
-	if q.corr == "" {
+	q.corr = correlationID(r)
+	q.corrGiven = q.corr != ""
+	if !q.corrGiven {
 		q.corr = formatUUID([16]byte(uuidBytes()))
 	}
 	w.Header().Set("Correlation-Id", q.corr)
@@ -103,7 +110,9 @@ func (e *Engine) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e.advance(q.now)
-	e.respond(w, q, e.dispatch(q))
+	rp := e.dispatch(q)
+	e.trackWrite(q, rp)
+	e.respond(w, q, rp)
 }
 
 // dispatch runs the generic handler of the route's kind.
@@ -121,6 +130,27 @@ func (e *Engine) dispatch(q *request) *reply {
 		return e.remove(q)
 	}
 	return e.action(q)
+}
+
+// correlationID returns the correlation id a client sent, as the engine's
+// CurrentFilter reads it: the Correlation-Id header, else the
+// correlation_id parameter, with every character but letters, digits, _
+// and - removed and at most 36 kept
+// ("INVALID_CORRELATION_ID_CHARACTERS_RE = Pattern.compile(\"[^0-9a-zA-Z_-]+\")",
+// "correlationId.substring(0, Math.min(correlationId.length(), 36))").
+func correlationID(r *http.Request) string {
+	for _, v := range []string{r.Header.Get("Correlation-Id"), r.URL.Query().Get("correlation_id")} {
+		b := make([]byte, 0, 36)
+		for i := 0; i < len(v) && len(b) < 36; i++ {
+			if c := v[i]; c == '_' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+				b = append(b, c)
+			}
+		}
+		if len(b) > 0 {
+			return string(b)
+		}
+	}
+	return ""
 }
 
 // allow lists the methods of a path for the Allow header; HEAD goes with

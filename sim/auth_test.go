@@ -2,6 +2,7 @@ package sim
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -180,5 +181,37 @@ func TestCredentials(t *testing.T) {
 		if _, err := New(Options{Users: bad}); err == nil {
 			t.Errorf("users %+v accepted", bad)
 		}
+	}
+}
+
+// TestWelcomePage: GET /ovirt-engine/ answers as an engine's welcome page
+// (WelcomeServlet with the oVirt branding: title "Ovirt-Engine", "Version
+// {0}", the portal links), without credentials; /ovirt-engine redirects to
+// it.
+func TestWelcomePage(t *testing.T) {
+	_, srv := testEngine(t, Options{Seed: 1})
+	resp, err := srv.Client().Get(srv.URL + "/ovirt-engine/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"<title>Ovirt-Engine</title>", "Version 4.", `href="webadmin/`, "Administration Portal"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("the welcome page lacks %q:\n%s", want, body)
+		}
+	}
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("welcome page: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	noRedirect := *srv.Client()
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err = noRedirect.Get(srv.URL + "/ovirt-engine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/ovirt-engine/" {
+		t.Errorf("/ovirt-engine: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 }

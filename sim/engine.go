@@ -226,6 +226,8 @@ func (e *Engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.serveToken(w, r)
 	case p == LogoutPath:
 		e.serveLogout(w, r)
+	case p == WelcomePath || p == "/ovirt-engine":
+		e.serveWelcome(w, r)
 	case p == BasePath || strings.HasPrefix(p, BasePath+"/") || strings.HasPrefix(p, BasePath+";"):
 		e.reqs.Add(1)
 		e.serveAPI(w, r)

@@ -3,8 +3,6 @@ package sim
 import (
 	"sort"
 	"time"
-
-	"github.com/beevik/etree"
 )
 
 // pending is a change that happens later: the end of an intermediate
@@ -138,35 +136,4 @@ func formatTime(t time.Time) string { return t.Format("2006-01-02T15:04:05.000-0
 // stamp sets rec's member tag to the current time.
 func (e *Engine) stamp(rec *record, tag string) {
 	setText(rec.data, rec.typ, tag, formatTime(e.now()))
-}
-
-// addJob records an asynchronous operation in /jobs: started now,
-// finished once the settle time passed. Callers hold mu.
-func (e *Engine) addJob(q *request, description string) *record {
-	c := e.st.roots["jobs"]
-	if c == nil {
-		return nil
-	}
-	t := c.item
-	d := etree.NewElement("job")
-	d.AddChild(elem("description", description))
-	d.AddChild(elem("auto_cleared", "true"))
-	d.AddChild(elem("external", "false"))
-	d.AddChild(elem("last_updated", formatTime(e.now())))
-	d.AddChild(elem("start_time", formatTime(e.now())))
-	d.AddChild(elem("status", "started"))
-	if q.acct.userID != "" {
-		u := etree.NewElement("owner")
-		u.CreateAttr("id", q.acct.userID)
-		d.AddChild(u)
-	}
-	normalize(d, t, false)
-	job := &record{id: e.newID(), typ: t, tag: "job", data: d}
-	e.st.insert(c, job)
-	e.schedule(job, e.settle, "status", func() {
-		setText(job.data, job.typ, "status", "finished")
-		e.stamp(job, "end_time")
-		e.stamp(job, "last_updated")
-	})
-	return job
 }

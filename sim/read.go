@@ -155,7 +155,7 @@ func (e *Engine) apiRoot(q *request) *reply {
 	v := etree.NewElement("version")
 	major, minor, _ := strings.Cut(e.m.Version, ".")
 	v.AddChild(elem("build", "0"))
-	v.AddChild(elem("full_version", e.m.Version+".0-1.el8"))
+	v.AddChild(elem("full_version", e.fullVersion()))
 	v.AddChild(elem("major", major))
 	v.AddChild(elem("minor", minor))
 	v.AddChild(elem("revision", "0"))

@@ -79,7 +79,7 @@ func resources(e *Engine) [][]resource {
 		vmResources(e), templateResources(e), diskResources(e), nicResources(e), hostResources(e),
 		storageResources(e), dataCenterResources(e), clusterResources(e), networkResources(e),
 		accessResources(e), catalogResources(e), labelResources(e), poolResources(e), providerResources(e),
-		imageTransferResources(e),
+		jobResources(e), consoleResources(e), imageTransferResources(e),
 	}
 }
 

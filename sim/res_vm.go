@@ -18,7 +18,7 @@ func vmResources(e *Engine) []resource {
 		unique: true, named: true, userCreatable: true, summary: &summaryItem{"vms", "up"},
 		prepare: e.vmPrepare, after: e.vmAfter, update: e.vmUpdate, remove: e.vmRemove,
 		actions: map[string]func(*op) *reply{
-			"start": e.vmStart, "stop": e.vmStop, "shutdown": e.vmShutdown, "migrate": e.vmMigrate,
+			"start": e.vmStart, "stop": e.vmStop, "shutdown": e.vmShutdown, "migrate": e.vmMigrate, "ticket": e.vmTicket,
 			"suspend": e.transition(statusChange{[]string{"up"}, "Cannot suspend VM. VM is not up.", []string{"saving_state", "suspended"}}),
 			"reboot":  e.transition(statusChange{[]string{"up"}, "Cannot reboot VM. VM is not up.", []string{"reboot_in_progress", "up"}}),
 			"reset":   e.transition(statusChange{[]string{"up"}, "Cannot reset VM. VM is not up.", []string{"reboot_in_progress", "up"}}),

@@ -80,6 +80,8 @@ var expectedConflicts = map[string]bool{
 	"POST /hosts/{host_id}/activate":                                                 true, // already up
 	"POST /templates":                                                                true, // the first VM is running
 	"POST /vms/{vm_id}/suspend":                                                      true, // stopped by an earlier route
+	"POST /vms/{vm_id}/ticket":                                                       true, // stopped: no console to open
+	"POST /vms/{vm_id}/graphicsconsoles/{console_id}/ticket":                         true, // stopped: no console to open
 	"DELETE /hosts/{host_id}":                                                        true, // not in maintenance
 }
 

@@ -316,6 +316,9 @@ func (e *Engine) fieldValues(r *record, field string, depth int) []string {
 	if field == "id" {
 		return []string{r.id}
 	}
+	if v, ok := r.kept[field]; ok {
+		return []string{v}
+	}
 	head, rest, _ := strings.Cut(field, ".")
 	c := childOf(r.data, head)
 	if c == nil {

@@ -31,7 +31,10 @@ type record struct {
 	subs map[string]*collection
 	// owner is the user who created the record ("" for the system).
 	owner string
-	gone  bool
+	// kept are values the engine keeps but does not write, which search
+	// still finds (a job's correlation_id).
+	kept map[string]string
+	gone bool
 }
 
 // collection is a list of records under a path segment.

@@ -29,3 +29,34 @@ func TestGraphicsConsolesFollowDisplay(t *testing.T) {
 		t.Errorf("consoles of a template with a VNC display:\n%s", body)
 	}
 }
+
+// TestConsoleTicket: POST /vms/{id}/ticket answers a generated value and
+// its expiry, 7200 seconds unless the request says
+// (BackendGraphicsConsoleHelper.setTicket: "action.getTicket().setValue(generateOTP())",
+// "DEFAULT_TICKET_EXPIRY = 120L * 60L; // 2 hours"); a value the client
+// gives is kept; a console's own ticket works alike; a VM that is down has
+// no console to open.
+func TestConsoleTicket(t *testing.T) {
+	e, srv := testEngine(t, Options{Seed: 1})
+	c := newClient(t, e, srv)
+	vm := parseXML(t, c.must(200, "GET", "/vms?search=name%3Dweb-01", "")).ChildElements()[0].SelectAttrValue("id", "")
+	a := parseXML(t, c.must(200, "POST", "/vms/"+vm+"/ticket", "<action/>"))
+	tk := childOf(a, "ticket")
+	if v := textOf(tk, "value"); len(v) < 8 || textOf(tk, "expiry") != "7200" || textOf(a, "status") != "complete" {
+		t.Errorf("a generated ticket:\n%s", xmlString(a))
+	}
+	again := textOf(childOf(parseXML(t, c.must(200, "POST", "/vms/"+vm+"/ticket", "<action/>")), "ticket"), "value")
+	if again == textOf(tk, "value") {
+		t.Error("two tickets with the same value")
+	}
+	a = parseXML(t, c.must(200, "POST", "/vms/"+vm+"/ticket", "<action><ticket><value>s3cret</value><expiry>60</expiry></ticket></action>"))
+	if tk := childOf(a, "ticket"); textOf(tk, "value") != "s3cret" || textOf(tk, "expiry") != "60" {
+		t.Errorf("a ticket the client chose:\n%s", xmlString(a))
+	}
+	console := firstID(t, c, "/vms/"+vm+"/graphicsconsoles")
+	if v := textOf(childOf(parseXML(t, c.must(200, "POST", "/vms/"+vm+"/graphicsconsoles/"+console+"/ticket", "<action/>")), "ticket"), "value"); v == "" {
+		t.Error("a console's ticket has no value")
+	}
+	down := parseXML(t, c.must(200, "GET", "/vms?search=name%3Dtest-01", "")).ChildElements()[0].SelectAttrValue("id", "")
+	c.must(409, "POST", "/vms/"+down+"/ticket", "<action/>")
+}

@@ -88,7 +88,7 @@ func (e *Engine) add(q *request) *reply {
 	path := q.rel + "/" + rec.id
 	x := &renderer{e: e, base: q.base}
 	el := x.record(rec, path, e.meta.itemRoute(q.route), q.route.Output.Element, nil)
-	return &reply{status: status, el: el, typ: q.route.Output.Type, location: q.base + path, add: true}
+	return &reply{status: status, el: el, typ: q.route.Output.Type, location: q.base + path, add: true, rec: rec}
 }
 
 // expects201 reports whether the client asked for the object to exist
@@ -310,7 +310,7 @@ func (e *Engine) update(q *request) *reply {
 	e.remirror(rec)
 	x := &renderer{e: e, base: q.base}
 	get := e.meta.route("GET", q.route.Path)
-	return &reply{status: http.StatusOK, el: x.record(rec, q.rel, get, q.route.Output.Element, nil), typ: q.route.Output.Type}
+	return &reply{status: http.StatusOK, el: x.record(rec, q.rel, get, q.route.Output.Element, nil), typ: q.route.Output.Type, rec: rec}
 }
 
 // remove answers a Remove route: 200 and an empty body. Removing through
