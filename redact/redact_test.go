@@ -209,6 +209,8 @@ func TestBodies(t *testing.T) {
 		{"xml unterminated tag", "application/xml", "<password x='1'", "<password REDACTED"},
 		{"xml unterminated secret attribute", "application/xml", "<password token='x", "<password REDACTED"},
 		{"xml unterminated attribute", "application/xml", "<a token='x", "<a token='REDACTED"},
+		{"xml secret attribute holding a '<'", "", "<a pAsswd='<b x='s'/>", "<a pAsswd='REDACTED"},
+		{"xml unquoted attribute before />", "", "<a password=x/><b>1</b>", "<a password=REDACTED/><b>1</b>"},
 		{"xml tag broken by another", "application/xml", "<a<password>s</password>", "<a<password>REDACTED</password>"},
 		{"xml comment", "application/xml", "<!-- <password>p</password> --><a/>", "<!-- <password>REDACTED</password> --><a/>"},
 		{"xml comment cannot change the parent", "application/xml",

@@ -208,20 +208,22 @@ func (s *xmlScan) attrs(element []byte, secret bool, body []byte, k int) (stop i
 		if q := body[k]; q == '"' || q == '\'' {
 			vStart = k + 1
 			e := bytes.IndexByte(body[vStart:], q)
-			if (e < 0 || bytes.IndexByte(body[vStart:vStart+e], '<') >= 0) && (element == nil || !secret && !isSecret(element, attr)) {
+			broken := e < 0 || bytes.IndexByte(body[vStart:vStart+e], '<') >= 0
+			switch {
+			case broken && (element == nil || !secret && !isSecret(element, attr)):
 				// A quote that never closes, or holds a '<' (which XML
 				// forbids there): what follows may be markup, to be
 				// scanned as such.
 				return vStart, false, false
-			}
-			if e >= 0 {
+			case broken:
+				// A secret whose end cannot be told: mask to the end.
+				vEnd, k = len(body), len(body)
+			default:
 				vEnd = vStart + e
 				k = vEnd + 1
-			} else {
-				vEnd, k = len(body), len(body)
 			}
 		} else {
-			for k < len(body) && body[k] != '>' && body[k] != '<' && !isSpace(body[k]) {
+			for k < len(body) && body[k] != '>' && body[k] != '<' && !isSpace(body[k]) && !bytes.HasPrefix(body[k:], []byte("/>")) {
 				k++
 			}
 			vEnd = k
