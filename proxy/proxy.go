@@ -19,6 +19,7 @@ import (
 
 	"github.com/ovcompat/ovcompat/internal/expect"
 	"github.com/ovcompat/ovcompat/rules"
+	"github.com/ovcompat/ovcompat/schema"
 )
 
 // Proxy is the validating reverse proxy. It is an http.Handler; Serve runs
@@ -259,13 +260,18 @@ func (p *Proxy) onRequest(req *http.Request, ctx *goproxy.ProxyCtx) (*http.Reque
 // the proxy's 400 answer when an error-severity rule is violated.
 func (p *Proxy) enforceRequest(x *exchange, req *http.Request) *http.Response {
 	if req.Body != nil && req.Body != http.NoBody {
-		data, truncated, err := readUpTo(req.Body, p.cfg.MaxBody)
+		data, read, truncated, err := readUpTo(req.Body, p.cfg.MaxBody)
 		if err != nil {
 			x.own, x.status, x.ownReason = true, http.StatusBadRequest, "request body unreadable"
 			return faultResponse(req, http.StatusBadRequest, "ovcompat could not read the request body", "")
 		}
 		x.reqBytes, x.reqTruncated = data, truncated
-		req.Body = replay(data, truncated, req.Body)
+		req.Body = replay(read, truncated, req.Body)
+		if truncated {
+			// Too large to hold whole: it passes untouched, and the
+			// validator reports it as schema.limit.
+			return nil
+		}
 	}
 	ex := p.rulesExchange(x)
 	ex.NoResponse = true
@@ -280,13 +286,15 @@ func (p *Proxy) enforceRequest(x *exchange, req *http.Request) *http.Response {
 	return faultResponse(req, http.StatusBadRequest, reason, detail)
 }
 
-// readUpTo reads at most limit bytes of r; truncated says there was more.
-func readUpTo(r io.Reader, limit int64) (data []byte, truncated bool, err error) {
-	data, err = io.ReadAll(io.LimitReader(r, limit+1))
-	if int64(len(data)) > limit {
-		return data[:limit], true, err
+// readUpTo reads r up to limit bytes and one more: truncated says r is
+// longer than limit. read is every byte taken from r (give them all back
+// when passing r on); data is the first limit of them.
+func readUpTo(r io.Reader, limit int64) (data, read []byte, truncated bool, err error) {
+	read, err = io.ReadAll(io.LimitReader(r, limit+1))
+	if int64(len(read)) > limit {
+		return read[:limit], read, true, err
 	}
-	return data, false, err
+	return read, read, false, err
 }
 
 // replay gives back a body whose start was read already.
@@ -328,24 +336,40 @@ func (p *Proxy) roundTrip(req *http.Request, ctx *goproxy.ProxyCtx) (*http.Respo
 // enforceResponse reads and checks the response before the client sees
 // it, and answers 502 in its place when it violates an error rule.
 func (p *Proxy) enforceResponse(x *exchange, req *http.Request, resp *http.Response) *http.Response {
-	data, truncated, err := readUpTo(resp.Body, p.cfg.MaxBody)
+	data, read, truncated, err := readUpTo(resp.Body, p.cfg.MaxBody)
 	if err != nil {
 		resp.Body.Close()
 		x.respHeader = nil
 		return p.upstreamFailed(x, req, err)
 	}
 	x.respBytes, x.respTruncated = data, truncated
-	resp.Body = replay(data, truncated, resp.Body)
+	resp.Body = replay(read, truncated, resp.Body)
 	res := p.check(x)
 	x.checked, x.result = true, res
-	if truncated || res.OK() {
+	// A body too large to hold whole, as it came or decoded, passes
+	// untouched; the check reported it as schema.limit. So does the
+	// response to a request that passed for being too large to judge.
+	vs := responseViolations(res.Violations)
+	if _, cut, _, _ := x.responseBody(p.cfg.MaxBody); cut || !schema.HasErrors(vs) {
 		return resp
 	}
 	resp.Body.Close()
 	x.own, x.status, x.ownReason = true, http.StatusBadGateway, "response rejected"
 	p.met.rejected.WithLabelValues("response").Inc()
-	reason, detail := violationFault("engine's response", res.Violations)
+	reason, detail := violationFault("engine's response", vs)
 	return faultResponse(req, http.StatusBadGateway, reason, detail)
+}
+
+// responseViolations leaves out the request's violations (the checker
+// places them under "request:").
+func responseViolations(vs []schema.Violation) []schema.Violation {
+	var out []schema.Violation
+	for _, v := range vs {
+		if !strings.HasPrefix(v.Location, "request:") {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // onResponse runs in goproxy after the round trip. Our round trip always

@@ -180,7 +180,7 @@ func decode(enc string, data []byte, limit int64) ([]byte, bool) {
 	if err != nil {
 		return nil, false
 	}
-	out, truncated, err := readUpTo(r, limit)
+	out, _, truncated, err := readUpTo(r, limit)
 	if err != nil {
 		return nil, false
 	}

@@ -210,6 +210,12 @@ func (c *Checker) body(x *Context, dir schema.Direction) string {
 		x.RespRep = rep
 	}
 	if len(data) == 0 {
+		// A body over the limit may come with none of its bytes (the
+		// proxy's observe mode keeps none): it is reported all the same,
+		// unless its Content-Type says it is no API document.
+		if truncated && (declared == None || declared == XML || declared == JSON) {
+			x.Report(schema.RuleLimit, prefix+"/", limitReason(dir))
+		}
 		return ""
 	}
 	if (declared == XML || declared == JSON) && (sniffed == XML || sniffed == JSON || sniffed == HTML) && declared != sniffed {
@@ -232,7 +238,7 @@ func (c *Checker) body(x *Context, dir schema.Direction) string {
 		return ""
 	}
 	if truncated {
-		x.Report(schema.RuleLimit, prefix+"/", fmt.Sprintf("the %s body exceeds the size limit and was not validated", dir))
+		x.Report(schema.RuleLimit, prefix+"/", limitReason(dir))
 		return ""
 	}
 	t := schema.Target{Route: x.Route, Direction: dir, Status: ex.Status}
@@ -268,4 +274,9 @@ func (c *Checker) body(x *Context, dir schema.Direction) string {
 		x.out = append(x.out, v)
 	}
 	return ""
+}
+
+// limitReason is the reason of a body over the size limit.
+func limitReason(dir schema.Direction) string {
+	return fmt.Sprintf("the %s body exceeds the size limit and was not validated", dir)
 }

@@ -113,3 +113,34 @@ func TestOverrides(t *testing.T) {
 		}
 	}
 }
+
+// TestLimitWithoutBytes: a body over the limit is reported as schema.limit
+// even when none of its bytes is at hand (the proxy's observe mode drops
+// its copy once the body outgrows the limit), unless its Content-Type says
+// it is no API document (issue 16 item 4).
+func TestLimitWithoutBytes(t *testing.T) {
+	c, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		ctype string
+		want  bool
+	}{{"application/xml", true}, {"application/json", true}, {"", true}, {"text/html", false}, {"application/octet-stream", false}} {
+		req := &Exchange{Method: "POST", Path: "/ovirt-engine/api/vms", RequestHeader: http.Header{"Content-Type": {tc.ctype}},
+			RequestTruncated: true, NoResponse: true}
+		resp := exchange("GET", "/ovirt-engine/api/vms", 200, tc.ctype, nil)
+		resp.ResponseTruncated = true
+		for _, ex := range []*Exchange{req, resp} {
+			var found []string
+			for _, v := range c.Check(ex).Violations {
+				if v.Rule == schema.RuleLimit {
+					found = append(found, v.Location)
+				}
+			}
+			if got := len(found) == 1; got != tc.want {
+				t.Errorf("%s %q truncated, no bytes: schema.limit at %v, want reported=%v", ex.Method, tc.ctype, found, tc.want)
+			}
+		}
+	}
+}

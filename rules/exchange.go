@@ -26,7 +26,7 @@ type Exchange struct {
 	ResponseHeader http.Header
 	ResponseBody   []byte
 	// RequestTruncated and ResponseTruncated say that a body was larger
-	// than the checker's limit and only its start is here.
+	// than the checker's limit and only its start (or none of it) is here.
 	RequestTruncated, ResponseTruncated bool
 	// NoResponse is set when only the request is known (enforce mode
 	// checks requests before they reach the engine).
