@@ -67,6 +67,7 @@ const (
 	DefaultBufferBytes     = 128 << 20
 	DefaultQueueSize       = 1024
 	DefaultUpstreamTimeout = 2 * time.Minute
+	DefaultUpstreamIdle    = time.Minute
 	DefaultDrainTimeout    = 30 * time.Second
 	DefaultValidationShare = 0.05
 	DefaultReportKeep      = 2000
@@ -119,6 +120,11 @@ type Config struct {
 	// UpstreamTimeout bounds the wait for the engine's response headers
 	// (default 2 minutes); it answers 504 when it expires.
 	UpstreamTimeout time.Duration
+	// UpstreamIdleTimeout bounds the wait for the next bytes of the
+	// engine's response body (default 60 s, as nginx's proxy_read_timeout):
+	// an engine that sends its headers and then stalls fails the exchange
+	// (504 before the client has the headers, an aborted response after).
+	UpstreamIdleTimeout time.Duration
 	// MaxIdleConns is the upstream connection pool (default 256).
 	MaxIdleConns int
 	// RewriteHost sends the upstream's host in the Host header instead of
@@ -172,6 +178,7 @@ func (c Config) withDefaults() (Config, error) {
 	orDefault(&c.Workers, max(1, runtime.GOMAXPROCS(0)/2))
 	orDefault(&c.ValidationShare, DefaultValidationShare)
 	orDefault(&c.UpstreamTimeout, DefaultUpstreamTimeout)
+	orDefault(&c.UpstreamIdleTimeout, DefaultUpstreamIdle)
 	orDefault(&c.MaxIdleConns, DefaultMaxIdleConns)
 	orDefault(&c.DrainTimeout, DefaultDrainTimeout)
 	orDefault(&c.ReportKeep, DefaultReportKeep)

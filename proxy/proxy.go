@@ -121,7 +121,9 @@ type exchange struct {
 	capture, validate, checked bool
 	result                     rules.Result
 	midBody                    atomic.Bool
-	refs                       atomic.Int32
+	// reqBodyFailed: reading the client's body failed (observe mode).
+	reqBodyFailed atomic.Bool
+	refs          atomic.Int32
 
 	// decoded is the compressed response copy decoded, once, for the
 	// validator and the recorder (responseBody).
@@ -249,9 +251,11 @@ func (p *Proxy) onRequest(req *http.Request, ctx *goproxy.ProxyCtx) (*http.Reque
 	if p.cfg.Mode == Enforce {
 		return req, p.enforceRequest(x, req)
 	}
-	if x.capture && req.Body != nil && req.Body != http.NoBody {
-		x.reqBody = newCapture(p.mem, p.cfg.MaxBody, req.ContentLength)
-		req.Body = &teeBody{rc: req.Body, c: x.reqBody}
+	if req.Body != nil && req.Body != http.NoBody {
+		if x.capture {
+			x.reqBody = newCapture(p.mem, p.cfg.MaxBody, req.ContentLength)
+		}
+		req.Body = &teeBody{rc: req.Body, c: x.reqBody, onErr: func(error) { x.reqBodyFailed.Store(true) }}
 	}
 	return req, nil
 }
@@ -262,8 +266,7 @@ func (p *Proxy) enforceRequest(x *exchange, req *http.Request) *http.Response {
 	if req.Body != nil && req.Body != http.NoBody {
 		data, read, truncated, err := readUpTo(req.Body, p.cfg.MaxBody)
 		if err != nil {
-			x.own, x.status, x.ownReason = true, http.StatusBadRequest, "request body unreadable"
-			return faultResponse(req, http.StatusBadRequest, "ovcompat could not read the request body", "")
+			return p.badRequestBody(x, req)
 		}
 		x.reqBytes, x.reqTruncated = data, truncated
 		req.Body = replay(read, truncated, req.Body)
@@ -284,6 +287,12 @@ func (p *Proxy) enforceRequest(x *exchange, req *http.Request) *http.Response {
 	p.met.rejected.WithLabelValues("request").Inc()
 	reason, detail := violationFault("request", res.Violations)
 	return faultResponse(req, http.StatusBadRequest, reason, detail)
+}
+
+// badRequestBody answers a request whose body could not be read.
+func (p *Proxy) badRequestBody(x *exchange, req *http.Request) *http.Response {
+	x.own, x.status, x.ownReason = true, http.StatusBadRequest, "request body unreadable"
+	return faultResponse(req, http.StatusBadRequest, "ovcompat could not read the request body", "")
 }
 
 // readUpTo reads r up to limit bytes and one more: truncated says r is
@@ -309,7 +318,12 @@ func replay(data []byte, more bool, rc io.ReadCloser) io.ReadCloser {
 // the response body for capture.
 func (p *Proxy) roundTrip(req *http.Request, ctx *goproxy.ProxyCtx) (*http.Response, error) {
 	x := ctx.UserData.(*exchange)
-	resp, err := p.tr.RoundTrip(req)
+	resp, err := p.askUpstream(req)
+	if err != nil && x.reqBodyFailed.Load() && req.Context().Err() == nil {
+		// The client's body could not be read (a malformed chunk): the
+		// client's fault, answered as enforce mode answers it.
+		return p.badRequestBody(x, req), nil
+	}
 	if err != nil {
 		return p.upstreamFailed(x, req, err), nil
 	}

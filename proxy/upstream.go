@@ -52,6 +52,54 @@ func newTransport(c Config) (*http.Transport, error) {
 	}, nil
 }
 
+// errUpstreamIdle ends a response body the engine stopped sending.
+var errUpstreamIdle = fmt.Errorf("the engine sent nothing of its response body for the idle timeout: %w", context.DeadlineExceeded)
+
+// askUpstream sends req to the engine. The response's body fails with
+// errUpstreamIdle (a timeout) when the engine sends nothing of it for
+// UpstreamIdleTimeout while the proxy waits for it; req keeps the client's
+// context, so that a client going away is told from an engine failing.
+func (p *Proxy) askUpstream(req *http.Request) (*http.Response, error) {
+	ctx, cancel := context.WithCancelCause(req.Context())
+	resp, err := p.tr.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		cancel(nil)
+		return nil, err
+	}
+	t := time.AfterFunc(p.cfg.UpstreamIdleTimeout, func() { cancel(errUpstreamIdle) })
+	t.Stop()
+	resp.Body = &idleBody{rc: resp.Body, ctx: ctx, cancel: cancel, timer: t, idle: p.cfg.UpstreamIdleTimeout}
+	return resp, nil
+}
+
+// idleBody is an upstream response body whose every read may wait at most
+// idle. The clock runs only while the proxy reads: a slow client, which
+// the proxy waits for between reads, does not count against the engine.
+type idleBody struct {
+	rc     io.ReadCloser
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	timer  *time.Timer
+	idle   time.Duration
+}
+
+func (b *idleBody) Read(p []byte) (int, error) {
+	b.timer.Reset(b.idle)
+	n, err := b.rc.Read(p)
+	b.timer.Stop()
+	if err != nil && errors.Is(context.Cause(b.ctx), errUpstreamIdle) {
+		err = errUpstreamIdle
+	}
+	return n, err
+}
+
+func (b *idleBody) Close() error {
+	err := b.rc.Close()
+	b.timer.Stop()
+	b.cancel(nil)
+	return err
+}
+
 // classify maps an upstream error to the status the client gets (a
 // timeout is 504, anything else 502), a metric label and words for the
 // fault. It never quotes the error, which may hold the URL.

@@ -28,6 +28,7 @@ type proxyFlags struct {
 	recordScenarios               bool
 	maxBody                       int64
 	upstreamTimeout, drainTimeout time.Duration
+	upstreamIdle                  time.Duration
 	validationShare               float64
 	rules                         ruleFlags
 	engine                        engineFlags
@@ -84,6 +85,7 @@ SIGINT or SIGTERM drains requests in flight, then exits 0.`,
 	fs.Int64Var(&f.maxBody, "max-body", proxy.DefaultMaxBody, "largest body validated or recorded, in `BYTES`; larger ones pass untouched and are reported as schema.limit")
 	fs.BoolVar(&f.rewriteHost, "rewrite-host", false, "send the upstream's host in the Host header (default: the client's, so Location headers keep naming the proxy)")
 	fs.DurationVar(&f.upstreamTimeout, "upstream-timeout", proxy.DefaultUpstreamTimeout, "time the engine has to send its response headers (504 after it)")
+	fs.DurationVar(&f.upstreamIdle, "upstream-idle-timeout", proxy.DefaultUpstreamIdle, "time the engine may send nothing of a response body it started (the client's response is then aborted, or answered 504 if it was held whole)")
 	fs.DurationVar(&f.drainTimeout, "drain-timeout", proxy.DefaultDrainTimeout, "time requests in flight have to finish at shutdown")
 	fs.Float64Var(&f.validationShare, "validation-share", proxy.DefaultValidationShare, "share of the CPU validation may always use, even when the proxy is saturated (it also uses a quarter of the idle CPU)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
@@ -135,7 +137,7 @@ func runProxy(cmd *cobra.Command, f *proxyFlags, stdout, stderr io.Writer) error
 	}
 	p, err := proxy.New(proxy.Config{Upstream: up, Mode: mode, EnforceResponses: f.enforceResponses, Checker: checker,
 		MaxBody: f.maxBody, CAFile: f.engine.caFile, Insecure: f.engine.insecure, UpstreamTimeout: f.upstreamTimeout,
-		RewriteHost: f.rewriteHost, DrainTimeout: f.drainTimeout, ValidationShare: f.validationShare,
+		UpstreamIdleTimeout: f.upstreamIdle, RewriteHost: f.rewriteHost, DrainTimeout: f.drainTimeout, ValidationShare: f.validationShare,
 		Violations: violations, RecordDir: f.record, RecordScenarios: f.recordScenarios, Logger: logger,
 		ToolVersion: toolVersion(), ModelVersion: modelVersion()})
 	if err != nil {
