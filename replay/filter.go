@@ -16,8 +16,8 @@ import (
 //	source!=recorded       ... no label source:recorded
 //	smoke                  ... any label whose value is smoke
 //
-// Keys are resource, feature, api, source and tag; values are labels
-// (letters, digits, '-', '_' and '.').
+// Keys are resource, feature, api, impact, source and tag; values are
+// labels (letters, digits, '-', '_' and '.').
 type Filter struct {
 	text  string
 	terms []term
@@ -30,7 +30,7 @@ type term struct {
 }
 
 // labelKeys are the keys a filter term may name.
-func labelKeys() []string { return []string{"resource", "feature", "api", "source", "tag"} }
+func labelKeys() []string { return []string{"resource", "feature", "api", "impact", "source", "tag"} }
 
 // ParseFilter reads a filter; "" keeps every scenario. A term with an
 // unknown key, no value, or a value no label can have is an error.
@@ -49,7 +49,7 @@ func ParseFilter(s string) (*Filter, error) {
 				t.key, t.negate = strings.TrimSpace(strings.TrimSuffix(t.key, "!")), true
 			}
 			if !slices.Contains(labelKeys(), t.key) {
-				return nil, fmt.Errorf("label filter %q: unknown key %q (want resource, feature, api, source or tag)", s, t.key)
+				return nil, fmt.Errorf("label filter %q: unknown key %q (want %s)", s, t.key, strings.Join(labelKeys(), ", "))
 			}
 		} else {
 			vals = key

@@ -291,6 +291,18 @@ func TestFilter(t *testing.T) {
 			t.Errorf("%q on recorded labels of the bundled set: %v", tt.expr, got)
 		}
 	}
+	// Scenarios of impact infrastructure run only when the filter names
+	// the impact key, whatever their folder.
+	infra := &scenario.Scenario{Labels: scenario.Labels{Resource: []string{"hosts"}, Impact: scenario.ImpactInfrastructure}}
+	for expr, want := range map[string]bool{"": false, "resource=hosts": false, "impact=infrastructure": true, "resource=hosts,impact=infrastructure": true} {
+		f, err := ParseFilter(expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, why := (Selection{Filter: f}).Pick(infra); got != want || !got && !strings.Contains(why, "impact: infrastructure") {
+			t.Errorf("%q on impact: infrastructure: %v (%s), want %v", expr, got, why, want)
+		}
+	}
 	for _, bad := range []string{"colour=red", "resource=", "resource!=", "resource==vms", "resource=v ms", "resource=vms;feature=crud", "=vms"} {
 		if _, err := ParseFilter(bad); err == nil {
 			t.Errorf("%q parsed", bad)

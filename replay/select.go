@@ -27,11 +27,17 @@ func (e *NoCredentialsError) Error() string {
 	return fmt.Sprintf("role %q has no credentials: give --credentials FILE", e.Role)
 }
 
+// infrastructureWhy is why scenarios of impact infrastructure are left out.
+const infrastructureWhy = "impact: infrastructure: it adds or disturbs hosts or storage (select it with --labels impact=infrastructure)"
+
 // recordedWhy is why the bundled set's recorded traffic is left out.
 const recordedWhy = "recorded traffic: its ids exist only on the engine that produced it (select it with --labels source=recorded; it is checked offline in the tests)"
 
 // Selection says which scenarios of a set a run picks: those its filter
-// picks, recorded traffic left out when asked.
+// picks, recorded traffic left out when asked, and never a scenario of
+// impact infrastructure unless the filter names the impact key (such a
+// scenario adds hosts or storage, fences, reinstalls: it runs only when
+// asked for).
 type Selection struct {
 	Filter *Filter
 	// LeaveOutRecorded leaves out scenarios labelled source: recorded
@@ -46,6 +52,9 @@ func (s Selection) Pick(sc *scenario.Scenario) (bool, string) {
 	}
 	if s.LeaveOutRecorded && sc.Labels.Source == scenario.SourceRecorded && !s.Filter.Names("source") {
 		return false, recordedWhy
+	}
+	if sc.Labels.Impact == scenario.ImpactInfrastructure && !s.Filter.Names("impact") {
+		return false, infrastructureWhy
 	}
 	return true, ""
 }

@@ -256,7 +256,7 @@ func (p *parser) scenario(n *yaml.Node) (*Scenario, error) {
 
 func (p *parser) labels(n *yaml.Node) (Labels, error) {
 	var l Labels
-	err := p.fields(n, "labels", []string{"resource", "feature", "api", "source", "tags"}, func(key string, v *yaml.Node) error {
+	err := p.fields(n, "labels", []string{"resource", "feature", "api", "impact", "source", "tags"}, func(key string, v *yaml.Node) error {
 		field := "labels." + key
 		var err error
 		switch key {
@@ -269,6 +269,10 @@ func (p *parser) labels(n *yaml.Node) (Labels, error) {
 		case "api":
 			if l.API, err = p.str(v, field); err == nil && l.API != "v4" && l.API != "v3" {
 				err = p.errf(v, field, "want v4 or v3")
+			}
+		case "impact":
+			if l.Impact, err = p.str(v, field); err == nil && l.Impact != ImpactInfrastructure {
+				err = p.errf(v, field, "want %s", ImpactInfrastructure)
 			}
 		case "source":
 			if l.Source, err = p.str(v, field); err == nil && !slices.Contains(Sources(), l.Source) {

@@ -3,6 +3,7 @@ package scenario
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -99,6 +100,7 @@ func TestParseRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sc.Labels.Impact = ImpactInfrastructure
 	out, err := Marshal(sc)
 	if err != nil {
 		t.Fatal(err)
@@ -111,6 +113,9 @@ func TestParseRoundTrip(t *testing.T) {
 	clearLines(again)
 	if !reflect.DeepEqual(sc, again) {
 		t.Errorf("round trip changed the scenario:\n%s", out)
+	}
+	if !strings.Contains(string(out), "impact: infrastructure\n") || !slices.Contains(again.Labels.Pairs(), "impact:infrastructure") {
+		t.Errorf("the impact label does not round-trip:\n%s", out)
 	}
 	if !strings.Contains(string(out), "body: |\n") {
 		t.Errorf("multi-line bodies are literal blocks:\n%s", out)
@@ -163,6 +168,7 @@ func TestParseErrors(t *testing.T) {
 		{"alias", "name: &n x\n" + step, 1, "name", "aliases"},
 		{"duplicate key", "name: x\nname: y\n" + step, 2, "name", "twice"},
 		{"bad source", "name: x\nlabels: {source: tape}\n" + step, 2, "labels.source", "want one of simulator, recorded, hand-written, crawled, generated"},
+		{"bad impact", "name: x\nlabels: {impact: big}\n" + step, 2, "labels.impact", "want infrastructure"},
 		{"recorded without credit", "name: x\nlabels: {source: recorded}\n" + step, 1, "credit", "comes from"},
 		{"bad label", "name: x\nlabels: {feature: 'a b'}\n" + step, 2, "labels.feature", "label"},
 		{"bad auth", "name: x\nsteps:\n  - auth: digest\n    request: {method: GET, path: /x}\n", 3, "steps[1].auth", "token, basic or none"},

@@ -55,9 +55,17 @@ type Labels struct {
 	// (ovcompat crawl's exchanges with an engine, holding its ids) or
 	// "generated" (ovcompat generate, from the model).
 	Source string
+	// Impact, when set, says what running the scenario does beyond the
+	// API: "infrastructure" (adds or disturbs hosts, storage, fencing,
+	// networks of hosts). Runs leave such scenarios out unless asked.
+	Impact string
 	// Tags are free-form labels.
 	Tags []string
 }
+
+// ImpactInfrastructure is the impact of scenarios that need real
+// infrastructure or disturb it on a real engine.
+const ImpactInfrastructure = "infrastructure"
 
 // Sources of scenarios.
 const (
@@ -74,7 +82,8 @@ func Sources() []string {
 }
 
 // Pairs returns the labels as key:value strings, sorted by key then value
-// ("api:v4", "feature:crud", "resource:vms", "source:simulator", "tag:x").
+// ("api:v4", "feature:crud", "impact:infrastructure", "resource:vms",
+// "source:simulator", "tag:x").
 func (l Labels) Pairs() []string {
 	var out []string
 	if l.API != "" {
@@ -86,6 +95,9 @@ func (l Labels) Pairs() []string {
 	for _, r := range l.Resource {
 		out = append(out, "resource:"+r)
 	}
+	if l.Impact != "" {
+		out = append(out, "impact:"+l.Impact)
+	}
 	if l.Source != "" {
 		out = append(out, "source:"+l.Source)
 	}
@@ -96,9 +108,11 @@ func (l Labels) Pairs() []string {
 }
 
 // Values returns the values of label key ("resource", "feature", "api",
-// "source", "tag").
+// "impact", "source", "tag").
 func (l Labels) Values(key string) []string {
 	switch key {
+	case "impact":
+		return nonEmpty(l.Impact)
 	case "resource":
 		return l.Resource
 	case "feature":

@@ -95,6 +95,9 @@ func labelsNode(l Labels) *yaml.Node {
 	if l.API != "" {
 		add(m, "api", scalar(l.API))
 	}
+	if l.Impact != "" {
+		add(m, "impact", scalar(l.Impact))
+	}
 	if l.Source != "" {
 		add(m, "source", scalar(l.Source))
 	}
