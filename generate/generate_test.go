@@ -1,0 +1,139 @@
+package generate_test
+
+import (
+	"errors"
+	"io/fs"
+	"strings"
+	"testing"
+
+	"github.com/ovcompat/ovcompat/fixtures"
+	"github.com/ovcompat/ovcompat/generate"
+	"github.com/ovcompat/ovcompat/scenario"
+	"github.com/ovcompat/ovcompat/schema"
+)
+
+func generated(t testing.TB, resources ...string) *generate.Result {
+	t.Helper()
+	res, err := generate.Generate(generate.Options{Resources: resources})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestGeneratedScenariosAreScenarios: every generated scenario is written
+// and read back in the usual format, labelled source: generated, named
+// once; those that send an operation of impact infrastructure say so; and
+// together they send a request to nearly every route of the model.
+func TestGeneratedScenariosAreScenarios(t *testing.T) {
+	res := generated(t)
+	names := map[string]bool{}
+	infra := 0
+	for _, sc := range res.Scenarios {
+		data, err := scenario.Marshal(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := scenario.Parse(scenario.FileName(sc.Name), data)
+		if err != nil {
+			t.Fatalf("%s does not read back: %v", sc.Name, err)
+		}
+		if back.Labels.Source != scenario.SourceGenerated || names[back.Name] {
+			t.Errorf("%s: source %q, or its name is taken", back.Name, back.Labels.Source)
+		}
+		names[back.Name] = true
+		if back.Labels.Impact == scenario.ImpactInfrastructure {
+			infra++
+		}
+	}
+	if res.Routes != 883 || len(res.Exercised) < 870 {
+		t.Errorf("the scenarios send to %d of %d routes", len(res.Exercised), res.Routes)
+	}
+	if infra == 0 || infra == len(res.Scenarios) {
+		t.Errorf("%d of %d scenarios of impact infrastructure", infra, len(res.Scenarios))
+	}
+	for _, g := range res.Gaps {
+		t.Logf("gap: %s: %s", g.Route, g.Why)
+	}
+}
+
+// TestMinimalBodies: a create sends the mandatory members of the route's
+// signatures (schema's signature functions decide) and nothing it can do
+// without; objects it refers to are found by name where every engine has
+// one (cluster Default, template Blank).
+func TestMinimalBodies(t *testing.T) {
+	m, err := schema.V4()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := generated(t, "vms", "bookmarks")
+	for _, tt := range []struct{ scenario, step, want string }{
+		{"gen-vms", "create (POST /vms)", "<vm><cluster><name>Default</name></cluster><name>ovc-vms</name><template><name>Blank</name></template></vm>"},
+		{"gen-bookmarks", "create (POST /bookmarks)", "<bookmark><name>ovc-bookmarks</name><value>ovcompat</value></bookmark>"},
+	} {
+		st := find(t, res, tt.scenario, tt.step)
+		if st.Request.Body != tt.want {
+			t.Errorf("%s %s: body %s, want %s", tt.scenario, tt.step, st.Request.Body, tt.want)
+		}
+		r := m.Routes().Find("POST", strings.TrimPrefix(st.Request.Path, m.BasePath))
+		doc, err := schema.ParseXML([]byte(st.Request.Body), schema.Limits{})
+		if err != nil || r == nil || r.MissingMandatory(doc.Root()) != nil {
+			t.Errorf("%s: %v %v", tt.step, err, r)
+		}
+	}
+	// A body without its mandatory members is refused: the step says so.
+	if st := find(t, res, "gen-vms", "a body without its mandatory members is refused: 400 Incomplete parameters"); st.Response.Status != 400 {
+		t.Errorf("missing mandatory members: %+v", st.Response)
+	}
+}
+
+func find(t *testing.T, res *generate.Result, name, step string) scenario.Step {
+	t.Helper()
+	for _, sc := range res.Scenarios {
+		if sc.Name != name {
+			continue
+		}
+		for _, st := range sc.Steps {
+			if st.Name == step {
+				return st
+			}
+		}
+	}
+	t.Fatalf("no step %q in %s", step, name)
+	return scenario.Step{}
+}
+
+func TestResources(t *testing.T) {
+	res := generated(t, "bookmarks")
+	for _, sc := range res.Scenarios {
+		if !strings.HasPrefix(sc.Name, "gen-bookmarks") {
+			t.Errorf("scenario %s for --resources bookmarks", sc.Name)
+		}
+	}
+	if _, err := generate.Generate(generate.Options{Resources: []string{"vmz"}}); !errors.Is(err, generate.ErrNoResource) {
+		t.Errorf("unknown resource: %v", err)
+	}
+}
+
+// TestBundledScenario: the bundled set holds a generated scenario, as the
+// generator writes it today.
+func TestBundledScenario(t *testing.T) {
+	data, err := fs.ReadFile(fixtures.Scenarios(), "gen-bookmarks.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sc := range generated(t, "bookmarks").Scenarios {
+		if sc.Name != "gen-bookmarks" {
+			continue
+		}
+		want, err := scenario.Marshal(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(want) != string(data) {
+			t.Error("fixtures/scenarios/gen-bookmarks.yaml is not what the generator writes: ovcompat generate --resources bookmarks --out DIR, and copy DIR/gen-bookmarks.yaml")
+		}
+		return
+	}
+	t.Fatal("no scenario gen-bookmarks")
+}

@@ -1,0 +1,149 @@
+package generate
+
+import (
+	"strings"
+
+	"github.com/ovcompat/ovcompat/schema"
+)
+
+// What the generator knows beyond the model, each in one table.
+
+// wellKnown names objects every engine has, by the collection that lists
+// them: a body refers to them by name, and the engine finds them at run
+// time. (An engine is set up with the Default data center and cluster,
+// the Blank template and the ovirtmgmt management network; the roles
+// UserRole and SuperUser are built in.)
+func wellKnown() map[string]string {
+	return map[string]string{
+		"/datacenters": "Default",
+		"/clusters":    "Default",
+		"/templates":   "Blank",
+		"/networks":    "ovirtmgmt",
+		"/roles":       "UserRole",
+	}
+}
+
+// unchangeable lists the collections of well-known objects a scenario must
+// not write below: the Blank template cannot be edited (the engine's
+// UpdateVmTemplateCommand refuses it) and the predefined roles cannot be
+// changed, so a scenario makes one of its own to work with.
+func unchangeable() []string { return []string{"/templates", "/roles"} }
+
+// made lists the types a scenario makes for itself when a body refers to
+// one (a template is made from a VM that is down; a disk is attached
+// only when no VM uses it; an affinity label is a name): making one is
+// cheap, and an existing one may be in use.
+func made() []string { return []string{"Vm", "Disk", "AffinityLabel"} }
+
+// engineNeeds lists members an engine's REST layer needs beyond the
+// model's signatures, by service and operation, in the signatures' path
+// form: BackendDiskAttachmentsResource.add attaches the disk a body names
+// by id and otherwise makes one from a <disk> it does not get;
+// BackendDisksResource.add leaves an image disk without a storage domain
+// to the backend, which refuses it; the affinity group's label services
+// and BackendAssignedAffinityLabelsResource.add read the label's id alone
+// (asGuid(label.getId()), validateParameters(label, "id")).
+func engineNeeds() map[string][]string {
+	label := []string{"affinity_label.id"}
+	return map[string][]string{
+		"DiskAttachmentsService.Add":         {"disk_attachment.disk.id"},
+		"DisksService.Add":                   {"disk.storage_domains.storage_domain[].id"},
+		"AffinityGroupVmLabelsService.Add":   label,
+		"AffinityGroupHostLabelsService.Add": label,
+		"AssignedAffinityLabelsService.Add":  label,
+	}
+}
+
+// memberValues are values for simple members whose name says more than
+// their type: an address that is no host's (TEST-NET-1, RFC 5737), a size
+// of 1 GiB, a cluster level the 4.x model knows.
+func memberValues() map[string]string {
+	return map[string]string{
+		"address":          "192.0.2.10",
+		"provisioned_size": "1073741824",
+		"size":             "1073741824",
+		"memory":           "1073741824",
+		"major":            "4",
+		"minor":            "7",
+		"url":              "http://192.0.2.10",
+		"port":             "3260",
+		"target":           "iqn.2000-01.org.example:target",
+		"mac_address":      "56:6f:00:00:00:01",
+		"description":      "made by ovcompat generate",
+		"comment":          "made by ovcompat generate",
+		"value":            "ovcompat",
+		"content":          "-----BEGIN CERTIFICATE-----",
+		"origin":           "ovcompat",
+		"custom_id":        "1",
+		"brick_dir":        "/gluster/ovcompat",
+		"server_id":        "ovcompat",
+	}
+}
+
+// scalarValue is a valid value of a simple type no table names.
+func scalarValue(t *schema.Type) string {
+	if t.IsEnum() {
+		return t.Enum[0]
+	}
+	switch t.Scalar {
+	case schema.Boolean:
+		return "false"
+	case schema.DateTime:
+		return "2026-01-01T00:00:00.000Z"
+	case schema.String:
+		return "ovcompat"
+	}
+	return "1"
+}
+
+// transitional tells the values of a status enum that an object passes
+// through (powering_up, locked, image_locked, preparing_for_maintenance,
+// reboot_in_progress, wait_for_launch...): polling waits for any other.
+func transitional(v string) bool {
+	for _, part := range []string{"ing", "locked", "wait_for", "in_progress", "preparing", "unknown"} {
+		if strings.Contains(v, part) {
+			return true
+		}
+	}
+	return false
+}
+
+// settling lists the types whose objects the engine always writes with a
+// status that passes through intermediate values (the engine's VmMapper,
+// HostMapper, DiskMapper and TemplateMapper set it): after a create or an
+// action, a scenario polls until it lasts.
+func settling() []string { return []string{"Vm", "Host", "Disk", "Template"} }
+
+// restActions are actions that bring an object to rest before it is
+// removed (an engine refuses to remove a running VM or an active host).
+func restActions() []string { return []string{"stop", "deactivate"} }
+
+// Infrastructure: operations that need real infrastructure or disturb it
+// on a real engine. They carry the label impact: infrastructure and run
+// only when asked for.
+func infrastructure(r *schema.Route) bool {
+	if r.Method == "GET" {
+		return false
+	}
+	for _, p := range []string{"/hosts", "/storagedomains", "/storageconnections", "/datacenters/{data_center_id}/storagedomains",
+		"/externalhostproviders", "/openstackimageproviders", "/openstacknetworkproviders", "/openstackvolumeproviders"} {
+		if r.Path == p || strings.HasPrefix(r.Path, p+"/") {
+			return true
+		}
+	}
+	if r.Kind != schema.Action {
+		return false
+	}
+	name := r.Path[strings.LastIndexByte(r.Path, '/')+1:]
+	for _, a := range []string{"reloadconfigurations", "upgrade", "syncallnetworks", "resetemulatedmachine", "refreshglusterhealstatus",
+		"cleanfinishedtasks", "fence", "setupnetworks", "migrate", "rebalance", "stoprebalance"} {
+		if name == a {
+			return true
+		}
+	}
+	return false
+}
+
+// unknownID is an id no engine has: a well-formed UUID, so that the engine
+// looks for it and answers 404 (a malformed one may get 400).
+const unknownID = "0badc0de-0000-4000-8000-000000000404"
