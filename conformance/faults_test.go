@@ -75,7 +75,7 @@ func TestSuiteTellsTheTruth(t *testing.T) {
 		args []string
 		says string
 	}{
-		{"nothing selected", []string{"-labels=resource=vmz"}, "0 of 17 scenarios selected by --labels resource=vmz (resource labels here: "},
+		{"nothing selected", []string{"-labels=resource=vmz"}, "0 of 18 scenarios selected by --labels resource=vmz (resource labels here: "},
 		{"target down", []string{"-target=http://127.0.0.1:1"}, "harness error: preflight (connect and sign in before any scenario): "},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -135,7 +135,7 @@ func TestReplayExitCodes(t *testing.T) {
 	})
 	t.Run("a selection of nothing is 2, saying why", func(t *testing.T) {
 		code, stdout, stderr := ovcompat(t, append(simFor(t, ""), "--out", t.TempDir(), "--labels", "resource=vmz")...)
-		if code != exitUsage || !oneLine(stderr, "0 of 17 scenarios selected by --labels resource=vmz (resource labels here: ", "vms") {
+		if code != exitUsage || !oneLine(stderr, "0 of 18 scenarios selected by --labels resource=vmz (resource labels here: ", "vms") {
 			t.Errorf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 		}
 	})

@@ -113,4 +113,5 @@ var commands = []func(stdout, stderr io.Writer) *cobra.Command{
 	newReplayCmd,
 	newImportCmd,
 	newCrawlCmd,
+	newGenerateCmd,
 }
