@@ -42,10 +42,14 @@ func made() []string { return []string{"Vm", "Disk", "AffinityLabel"} }
 // BackendDisksResource.add leaves an image disk without a storage domain
 // to the backend, which refuses it; the affinity group's label services
 // and BackendAssignedAffinityLabelsResource.add read the label's id alone
-// (asGuid(label.getId()), validateParameters(label, "id")).
+// (asGuid(label.getId()), validateParameters(label, "id"));
+// BackendImageTransfersResource adds for an image, a disk or a snapshot
+// (addForImage, addForDisk, addForSnapshot), and a body naming none is
+// refused.
 func engineNeeds() map[string][]string {
 	label := []string{"affinity_label.id"}
 	return map[string][]string{
+		"ImageTransfersService.Add":          {"image_transfer.disk.id"},
 		"DiskAttachmentsService.Add":         {"disk_attachment.disk.id"},
 		"DisksService.Add":                   {"disk.storage_domains.storage_domain[].id"},
 		"AffinityGroupVmLabelsService.Add":   label,
