@@ -198,6 +198,13 @@ func TestImageTransferUploadDownload(t *testing.T) {
 			t.Fatalf("PATCH %s: %d %s", msg, r.status, r.body)
 		}
 	}
+	// The engine polls the daemon's ticket while transferring: 6 MiB
+	// written and 2 MiB zeroed (pollTransferStatus; the daemon's
+	// transferred counts every operation's range once).
+	f.clk.Advance(2 * time.Second)
+	if got := f.c.must(200, "GET", "/imagetransfers/"+id, ""); field(t, got, "transferred") != fmt.Sprint(size) || field(t, got, "active") != "false" {
+		t.Errorf("transferred %s, active %s; want %d and false", field(t, got, "transferred"), field(t, got, "active"), size)
+	}
 	f.finalize(id)
 	// The session is closed: the ticket is gone (stopImageTransferSession).
 	if r := f.ic.do("PUT", url, []byte("x")); r.status != 403 {

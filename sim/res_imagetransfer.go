@@ -158,6 +158,24 @@ func (e *Engine) openSession(t *transfer) {
 		}
 	}
 	e.setPhase(t, "transferring")
+	e.pollTransfer(t)
+}
+
+// pollTransfer shows the ticket's status as the transfer's active and
+// transferred, and looks again a settle time later while the session is
+// open, as the engine polls the daemon (pollTransferStatus,
+// updateTransferStatusWithTicketInformation).
+func (e *Engine) pollTransfer(t *transfer) {
+	if t.ticket == "" {
+		return
+	}
+	if st, ok := e.img.srv.Status(t.ticket); ok {
+		setText(t.rec.data, t.rec.typ, "active", strconv.FormatBool(st.Active))
+		setText(t.rec.data, t.rec.typ, "transferred", strconv.FormatInt(st.Transferred, 10))
+	}
+	if e.settle > 0 {
+		e.schedule(t.rec, e.settle, "poll", func() { e.pollTransfer(t) })
+	}
 }
 
 // closeSession removes the ticket: the URLs go with it (the mapper writes
@@ -166,6 +184,11 @@ func (e *Engine) closeSession(t *transfer) {
 	if t.ticket == "" {
 		return
 	}
+	e.cancel(t.rec, "poll")
+	if st, ok := e.img.srv.Status(t.ticket); ok {
+		setText(t.rec.data, t.rec.typ, "transferred", strconv.FormatInt(st.Transferred, 10))
+	}
+	setText(t.rec.data, t.rec.typ, "active", "false")
 	e.img.srv.RemoveTicket(t.ticket)
 	t.ticket = ""
 	removeChildren(t.rec.data, "transfer_url")

@@ -75,7 +75,9 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request, id string) *httpErr
 	w.WriteHeader(status)
 	// The status is sent: a failure now can only cut the body short, which
 	// the client sees against Content-Length.
-	_, _ = io.Copy(w, io.NewSectionReader(img.f, offset, size))
+	t.begin()
+	n, _ := io.Copy(w, io.NewSectionReader(img.f, offset, size))
+	t.end(offset, n)
 	return nil
 }
 
@@ -100,7 +102,7 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, id string) *httpErr
 		err.close = true
 		return err
 	}
-	_, img, err := s.authorizeRange(id, Write, offset, size)
+	t, img, err := s.authorizeRange(id, Write, offset, size)
 	if err != nil {
 		err.close = true
 		return err
@@ -111,7 +113,9 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, id string) *httpErr
 		return err
 	}
 	bp := s.bufs.Get().(*[]byte)
+	t.begin()
 	n, werr := img.writeFrom(r.Body, offset, size, *bp)
+	t.end(offset, n)
 	s.bufs.Put(bp)
 	s.settle(reserved, img.mark(offset, offset+n, data))
 	switch {
@@ -163,12 +167,18 @@ func (s *Server) patch(w http.ResponseWriter, r *http.Request, id string) *httpE
 	if _, err := msg.boolean("flush", false); err != nil {
 		return err
 	}
-	_, img, err := s.authorizeRange(id, Write, offset, size)
+	t, img, err := s.authorizeRange(id, Write, offset, size)
 	if err != nil {
 		return err
 	}
 	defer img.release()
+	t.begin()
 	gained, zerr := img.zero(offset, offset+size)
+	if zerr == nil {
+		t.end(offset, size)
+	} else {
+		t.end(offset, 0)
+	}
 	if zerr != nil {
 		return errorf(statusInternal, "Server failed to perform the request, check logs")
 	}
@@ -267,7 +277,7 @@ func (img *image) extents(size int64, holes, dirty bool) []extent {
 func same(a, b *bool) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
 
 // authorizeRange is authorize, then the ticket's range check.
-func (s *Server) authorizeRange(id string, op Ops, offset, size int64) (*Ticket, *image, *httpError) {
+func (s *Server) authorizeRange(id string, op Ops, offset, size int64) (*ticket, *image, *httpError) {
 	t, img, err := s.authorize(id, op)
 	if err != nil {
 		return nil, nil, err
@@ -280,7 +290,7 @@ func (s *Server) authorizeRange(id string, op Ops, offset, size int64) (*Ticket,
 }
 
 // allowedRange refuses bytes beyond the ticket's size (validate.allowed_range).
-func allowedRange(offset, size int64, t *Ticket) *httpError {
+func allowedRange(offset, size int64, t *ticket) *httpError {
 	if size < 0 || offset > t.Size || size > t.Size-offset {
 		return &httpError{status: statusRangeNotSatisfiable, msg: "Requested range out of allowed range", contentRange: "bytes */" + itoa(t.Size)}
 	}

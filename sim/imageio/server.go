@@ -59,65 +59,6 @@ type Options struct {
 	MaxConnections int
 }
 
-// Ops are what a ticket allows.
-type Ops uint8
-
-// The operations of a ticket ("ops" of the daemon's ticket). Write implies
-// Read, as in the daemon.
-const (
-	Read Ops = 1 << iota
-	Write
-)
-
-// Backend is how the daemon reaches an image, which shows in what it
-// reports of it.
-type Backend uint8
-
-// The daemon's backends (ovirt_imageio/_internal/backends).
-const (
-	// NBD serves an image's guest data through qemu-nbd, as the engine
-	// has the daemon do for transfers with format raw: extents as the
-	// image holds them, max_connections writers (backends/nbd.py).
-	NBD Backend = iota
-	// File serves the volume's file as it is, as for the other transfers:
-	// extents are one data extent, and it takes one writer at a time
-	// (backends/file.py, FileBackend.max_writers).
-	File
-)
-
-// Ticket authorizes transfers of one image, as the engine's tickets do.
-type Ticket struct {
-	// ID is the ticket's id, the last segment of the transfer URL.
-	ID string
-	// TransferID names the image transfer in messages.
-	TransferID string
-	// Image is the image the ticket gives access to; tickets of the same
-	// image share its bytes.
-	Image string
-	// Size is the image's size in bytes: nothing beyond it is read or
-	// written.
-	Size int64
-	// Ops is what the ticket allows.
-	Ops Ops
-	// Backend is how the image is reached.
-	Backend Backend
-	// Holes makes unwritten areas report as holes in the extents of an NBD
-	// ticket, as a qcow2 image's unallocated clusters do; a raw image has
-	// none.
-	Holes bool
-	// Dirty makes the ticket serve dirty extents (incremental backup).
-	Dirty bool
-	// Filename is the Content-Disposition file name of downloads.
-	Filename string
-}
-
-func (t *Ticket) may(op Ops) bool {
-	if op == Read {
-		return t.Ops&(Read|Write) != 0
-	}
-	return t.Ops&op != 0
-}
-
 // Server serves images. It is safe for concurrent use.
 type Server struct {
 	parent  string // where the scratch folder is made
@@ -127,7 +68,7 @@ type Server struct {
 
 	mu      sync.RWMutex
 	dir     string // the scratch folder, once made
-	tickets map[string]*Ticket
+	tickets map[string]*ticket
 	images  map[string]*image
 	seq     int
 	closed  bool
@@ -146,7 +87,7 @@ func New(o Options) *Server {
 		o.MaxConnections = DefaultMaxConnections
 	}
 	s := &Server{parent: o.Dir, limit: o.Limit, maxConn: o.MaxConnections,
-		tickets: map[string]*Ticket{}, images: map[string]*image{}}
+		tickets: map[string]*ticket{}, images: map[string]*image{}}
 	s.bufs.New = func() any { b := make([]byte, 256<<10); return &b }
 	return s
 }
@@ -170,7 +111,7 @@ func (s *Server) Close() error {
 	dir := s.dir
 	imgs := s.images
 	s.images = map[string]*image{}
-	s.tickets = map[string]*Ticket{}
+	s.tickets = map[string]*ticket{}
 	s.mu.Unlock()
 	var errs []error
 	for _, img := range imgs {
@@ -218,16 +159,8 @@ func (s *Server) AddTicket(t Ticket) error {
 	} else if err := img.grow(t.Size); err != nil {
 		return fmt.Errorf("imageio: add ticket %s: %w", t.ID, err)
 	}
-	s.tickets[t.ID] = &t
+	s.tickets[t.ID] = &ticket{Ticket: t}
 	return nil
-}
-
-// RemoveTicket removes a ticket: later requests with it are refused.
-// Requests already running finish.
-func (s *Server) RemoveTicket(id string) {
-	s.mu.Lock()
-	delete(s.tickets, id)
-	s.mu.Unlock()
 }
 
 // Usage is what an image holds.
@@ -298,29 +231,6 @@ func (s *Server) settle(reserved, gained int64) {
 	s.used += gained - max(reserved, 0)
 	s.usage.Unlock()
 }
-
-// authorize finds a ticket allowing op and its image, acquired for the
-// request (release it), or answers 403 as the daemon does
-// (auth.Authorizer.authorize).
-func (s *Server) authorize(id string, op Ops) (*Ticket, *image, *httpError) {
-	s.mu.RLock()
-	t := s.tickets[id]
-	var img *image
-	if t != nil {
-		img = s.images[t.Image]
-	}
-	s.mu.RUnlock()
-	if t == nil || img == nil || !img.acquire() {
-		return nil, nil, forbidden("No such ticket " + id)
-	}
-	if !t.may(op) {
-		img.release()
-		return nil, nil, forbidden(fmt.Sprintf("Transfer=%s forbids %s", t.TransferID, opName[op]))
-	}
-	return t, img, nil
-}
-
-var opName = map[Ops]string{Read: "read", Write: "write"}
 
 // ServeHTTP routes a request as the daemon's remote service does
 // (services.py, http.Router): the method first, then the path.

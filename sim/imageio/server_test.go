@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // fixture is a Server on a loopback listener.
@@ -345,5 +346,58 @@ func TestClose(t *testing.T) {
 	}
 	if err := s.AddTicket(Ticket{ID: "u", Image: "j", Size: 1}); err == nil {
 		t.Error("AddTicket after Close accepted")
+	}
+}
+
+// TestStatus: a ticket reports its running operations as active and the
+// bytes its operations covered, each counted once (auth.Ticket.active,
+// transferred: a RangeList of the completed operations).
+func TestStatus(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.ticket(Ticket{ID: "up", Image: "d", Size: 1000, Ops: Write})
+	if st, ok := f.s.Status("up"); !ok || st != (TicketStatus{}) {
+		t.Fatalf("a new ticket: %+v %v", st, ok)
+	}
+	pr, pw := io.Pipe()
+	done := make(chan response, 1)
+	go func() {
+		req, _ := http.NewRequest("PUT", f.url+"/images/up", pr)
+		req.ContentLength = 100
+		req.Header.Set("Content-Range", "bytes 0-99/*")
+		resp, err := f.c.Do(req)
+		if err != nil {
+			done <- response{status: -1, body: []byte(err.Error())}
+			return
+		}
+		resp.Body.Close()
+		done <- response{status: resp.StatusCode}
+	}()
+	if _, err := pw.Write(make([]byte, 40)); err != nil {
+		t.Fatal(err)
+	}
+	// The PUT waits for the rest of its body: it is running.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+		if st, _ := f.s.Status("up"); st.Active {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a PUT waiting for its body is not active")
+		}
+	}
+	if _, err := pw.Write(make([]byte, 60)); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	if r := <-done; r.status != 200 {
+		t.Fatalf("PUT: %v", r)
+	}
+	f.do("PUT", "/images/up", make([]byte, 100), "Content-Range: bytes 50-149/*")
+	f.do("PATCH", "/images/up", []byte(`{"op": "zero", "offset": 200, "size": 100}`))
+	f.do("GET", "/images/up", nil, "Range: bytes=0-9")
+	if st, _ := f.s.Status("up"); st != (TicketStatus{Transferred: 250}) {
+		t.Errorf("status %+v, want 250 bytes transferred and nothing running", st)
+	}
+	if _, ok := f.s.Status("nope"); ok {
+		t.Error("status of an unknown ticket")
 	}
 }
