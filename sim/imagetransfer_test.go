@@ -409,3 +409,16 @@ func TestImageTransferURLs(t *testing.T) {
 		t.Errorf("OPTIONS over TLS: %d %s", r.status, r.body)
 	}
 }
+
+// TestImageTransferExpect201: with Expect: 201-created the new transfer
+// is answered once transferring; the engine's periodic polls of the
+// ticket do not hold the answer back.
+func TestImageTransferExpect201(t *testing.T) {
+	f := newTransferFixture(t, Options{})
+	disk := f.newDisk("raw", mib)
+	f.c.header = http.Header{"Expect": {"201-created"}}
+	body := f.c.must(201, "POST", "/imagetransfers", `<image_transfer><disk id="`+disk+`"/><format>raw</format></image_transfer>`)
+	if p := field(t, body, "phase"); p != "transferring" || field(t, body, "transfer_url") == "" {
+		t.Fatalf("answered in phase %s: %s", p, clipBody(body))
+	}
+}

@@ -6,14 +6,17 @@ import (
 )
 
 // pending is a change that happens later: the end of an intermediate
-// state. Each request first applies the changes that are due, so the
-// engine needs no background goroutine and a fake clock steps through
-// the states.
+// state, or a periodic look (the engine polling a daemon). Each request
+// first applies the changes that are due, so the engine needs no
+// background goroutine and a fake clock steps through the states.
 type pending struct {
 	at    time.Time
 	rec   *record
 	field string
 	fn    func()
+	// periodic marks a look that comes back for as long as it is wanted:
+	// no state of the record waits for it, so settleRecord leaves it.
+	periodic bool
 }
 
 // schedule runs fn on rec after d (a share of Options.Settle), replacing
@@ -25,7 +28,29 @@ func (e *Engine) schedule(rec *record, d time.Duration, field string, fn func())
 		fn()
 		return
 	}
-	e.pending = append(e.pending, pending{at: e.now().Add(d), rec: rec, field: field, fn: fn})
+	e.enqueue(pending{at: e.now().Add(d), rec: rec, field: field, fn: fn})
+}
+
+// every runs fn on rec every d for as long as fn returns true, replacing
+// what was pending for the same field; with no settle time, never.
+// Callers hold mu for writing.
+func (e *Engine) every(rec *record, d time.Duration, field string, fn func() bool) {
+	e.cancel(rec, field)
+	if e.settle == 0 || d <= 0 {
+		return
+	}
+	var tick func()
+	tick = func() {
+		if fn() {
+			e.enqueue(pending{at: e.now().Add(d), rec: rec, field: field, fn: tick, periodic: true})
+		}
+	}
+	e.enqueue(pending{at: e.now().Add(d), rec: rec, field: field, fn: tick, periodic: true})
+}
+
+// enqueue adds p to the pending changes, in time order.
+func (e *Engine) enqueue(p pending) {
+	e.pending = append(e.pending, p)
 	sort.SliceStable(e.pending, func(i, j int) bool { return e.pending[i].at.Before(e.pending[j].at) })
 	e.storeNextDue()
 }
@@ -69,13 +94,14 @@ func (e *Engine) advance(now time.Time) {
 	e.storeNextDue()
 }
 
-// settleRecord applies every pending change of rec now, as the engine does
-// before answering an Add sent with Expect: 201-created. Callers hold mu.
+// settleRecord applies every pending change of rec now (its periodic looks
+// aside), as the engine does before answering an Add sent with Expect:
+// 201-created. Callers hold mu.
 func (e *Engine) settleRecord(rec *record) {
 	for {
 		var next *pending
 		for i := range e.pending {
-			if e.pending[i].rec == rec {
+			if e.pending[i].rec == rec && !e.pending[i].periodic {
 				p := e.pending[i]
 				next = &p
 				e.pending = append(e.pending[:i:i], e.pending[i+1:]...)
@@ -123,11 +149,8 @@ func (e *Engine) steps(rec *record, field string, fns ...func()) {
 		return
 	}
 	for i := 1; i <= n; i++ {
-		at := e.now().Add(e.settle * time.Duration(i) / time.Duration(n))
-		e.pending = append(e.pending, pending{at: at, rec: rec, field: field, fn: fns[i]})
+		e.enqueue(pending{at: e.now().Add(e.settle * time.Duration(i) / time.Duration(n)), rec: rec, field: field, fn: fns[i]})
 	}
-	sort.SliceStable(e.pending, func(i, j int) bool { return e.pending[i].at.Before(e.pending[j].at) })
-	e.storeNextDue()
 }
 
 // formatTime writes a time as the engine does: milliseconds and offset.

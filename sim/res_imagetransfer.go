@@ -158,24 +158,23 @@ func (e *Engine) openSession(t *transfer) {
 		}
 	}
 	e.setPhase(t, "transferring")
-	e.pollTransfer(t)
+	e.every(r, e.settle, "poll", func() bool { return e.pollTransfer(t) })
 }
 
 // pollTransfer shows the ticket's status as the transfer's active and
-// transferred, and looks again a settle time later while the session is
-// open, as the engine polls the daemon (pollTransferStatus,
-// updateTransferStatusWithTicketInformation).
-func (e *Engine) pollTransfer(t *transfer) {
+// transferred while the session is open, as the engine's polls of the
+// daemon do every settle time (pollTransferStatus,
+// updateTransferStatusWithTicketInformation). It reports whether the
+// session is still open.
+func (e *Engine) pollTransfer(t *transfer) bool {
 	if t.ticket == "" {
-		return
+		return false
 	}
 	if st, ok := e.img.srv.Status(t.ticket); ok {
 		setText(t.rec.data, t.rec.typ, "active", strconv.FormatBool(st.Active))
 		setText(t.rec.data, t.rec.typ, "transferred", strconv.FormatInt(st.Transferred, 10))
 	}
-	if e.settle > 0 {
-		e.schedule(t.rec, e.settle, "poll", func() { e.pollTransfer(t) })
-	}
+	return true
 }
 
 // closeSession removes the ticket: the URLs go with it (the mapper writes
