@@ -44,7 +44,6 @@ type capture struct {
 	mu     sync.Mutex
 	budget *memBudget
 	limit  int64
-	want   int64 // the declared length, -1 when unknown
 	chunks []*[]byte
 	size   int64
 	joined []byte // the chunks as one slice, once asked for
@@ -58,7 +57,7 @@ type capture struct {
 
 // newCapture starts a capture; size is the declared length (-1 unknown).
 func newCapture(b *memBudget, limit, size int64) *capture {
-	c := &capture{budget: b, limit: limit, want: size}
+	c := &capture{budget: b, limit: limit}
 	if size > limit {
 		c.truncated = true
 	}
@@ -112,9 +111,9 @@ func (c *capture) drop() {
 	c.held = 0
 }
 
-// done records how reading ended. An error once every declared byte is
-// in does not unmake the copy: a reader that stops at Content-Length
-// never asks for the end of the body, and a late read may fail.
+// done records how reading ended (io.EOF: the body is whole, as its
+// teeBody judges). An error once the body is whole does not unmake the
+// copy: a late read may fail.
 func (c *capture) done(err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -122,17 +121,13 @@ func (c *capture) done(err error) {
 	case c.sealed:
 	case err == io.EOF:
 		c.eof = true
-	case c.err == nil && !c.ended():
+	case c.err == nil && !c.eof:
 		c.err = err
 	}
 }
 
-// ended reports whether the body was seen to its end: its EOF, or every
-// byte its length declared; c.mu is held.
-func (c *capture) ended() bool { return c.eof || c.want >= 0 && c.size == c.want }
-
 // whole reports whether the copy is the whole body; c.mu is held.
-func (c *capture) whole() bool { return c.ended() && !c.truncated && !c.shed && c.err == nil }
+func (c *capture) whole() bool { return c.eof && !c.truncated && !c.shed && c.err == nil }
 
 // seal freezes the capture when its exchange is over.
 func (c *capture) seal() {
@@ -187,24 +182,39 @@ func (c *capture) release() {
 }
 
 // teeBody copies what a body's reader reads into a capture (when c is
-// not nil) and reports read errors.
+// not nil), tells when the body ended and reports read errors.
 type teeBody struct {
 	rc io.ReadCloser
 	c  *capture
+	// want is the declared length (-1 unknown): once that many bytes have
+	// passed, the body is whole though its reader has not said io.EOF (a
+	// transport stops at Content-Length and may ask for the end later,
+	// or never).
+	want  int64
+	seen  atomic.Int64
+	ended atomic.Bool
 	// onErr is told of a read error other than EOF.
 	onErr func(error)
+}
+
+func newTee(rc io.ReadCloser, c *capture, want int64, onErr func(error)) *teeBody {
+	return &teeBody{rc: rc, c: c, want: want, onErr: onErr}
 }
 
 func (t *teeBody) Read(p []byte) (int, error) {
 	n, err := t.rc.Read(p)
 	if t.c != nil {
 		t.c.add(p[:n])
-		if err != nil {
+	}
+	seen := t.seen.Add(int64(n))
+	if (err == io.EOF || t.want >= 0 && seen >= t.want) && t.ended.CompareAndSwap(false, true) && t.c != nil {
+		t.c.done(io.EOF)
+	}
+	if err != nil && err != io.EOF {
+		if t.c != nil {
 			t.c.done(err)
 		}
-	}
-	if err != nil {
-		if err != io.EOF && t.onErr != nil {
+		if t.onErr != nil {
 			t.onErr(err)
 		}
 	}

@@ -121,7 +121,9 @@ type exchange struct {
 	capture, validate, checked bool
 	result                     rules.Result
 	midBody                    atomic.Bool
-	// reqBodyFailed: reading the client's body failed (observe mode).
+	// reqTee reads the client's body (observe mode); reqBodyFailed: that
+	// failed.
+	reqTee        *teeBody
 	reqBodyFailed atomic.Bool
 	refs          atomic.Int32
 
@@ -165,8 +167,22 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		out.Body = nil
 	}
 	x.reqHeader = out.Header
+	// Answer as soon as the engine answers: Go's HTTP/1 server otherwise
+	// reads what is left of the request body before it writes the
+	// response's headers. HTTP/2 is full duplex already.
+	rc := http.NewResponseController(w)
+	_ = rc.EnableFullDuplex()
 	p.gp.ServeHTTP(w, out)
 	p.finish(x)
+	if x.reqTee != nil && !x.reqTee.ended.Load() {
+		// Nobody needs the rest of the body: end the transport's wait for
+		// it, and the server's.
+		_ = rc.SetReadDeadline(time.Now())
+	}
+	// Go's server must not be left to close an unread body itself in
+	// full-duplex mode: the read that finds its end would race its read
+	// of the connection's next request ("invalid concurrent Body.Read").
+	_ = r.Body.Close()
 	if x.midBody.Load() {
 		// The engine failed after the headers went out: abort the
 		// response so the client cannot take a cut body for a whole one.
@@ -255,7 +271,8 @@ func (p *Proxy) onRequest(req *http.Request, ctx *goproxy.ProxyCtx) (*http.Reque
 		if x.capture {
 			x.reqBody = newCapture(p.mem, p.cfg.MaxBody, req.ContentLength)
 		}
-		req.Body = &teeBody{rc: req.Body, c: x.reqBody, onErr: func(error) { x.reqBodyFailed.Store(true) }}
+		x.reqTee = newTee(req.Body, x.reqBody, req.ContentLength, func(error) { x.reqBodyFailed.Store(true) })
+		req.Body = x.reqTee
 	}
 	return req, nil
 }
@@ -329,6 +346,15 @@ func (p *Proxy) roundTrip(req *http.Request, ctx *goproxy.ProxyCtx) (*http.Respo
 	}
 	removeHopByHop(resp.Header)
 	x.status, x.engineStatus, x.respHeader = resp.StatusCode, resp.StatusCode, resp.Header
+	if x.reqTee != nil && !x.reqTee.ended.Load() {
+		// The engine answered before it had the whole request body
+		// (libgovirt declares a body it does not send): the answer goes
+		// out at once, and the connection is closed after it, since what
+		// follows on it could not be told from the rest of the body. The
+		// exchange keeps the engine's headers.
+		resp.Header = resp.Header.Clone()
+		resp.Header.Set("Connection", "close")
+	}
 	if p.cfg.EnforceResponses && req.Method != http.MethodHead && resp.ContentLength <= p.cfg.MaxBody {
 		return p.enforceResponse(x, req, resp), nil
 	}
@@ -338,11 +364,11 @@ func (p *Proxy) roundTrip(req *http.Request, ctx *goproxy.ProxyCtx) (*http.Respo
 		x.respBody = c
 	}
 	if resp.Body != nil {
-		resp.Body = &teeBody{rc: resp.Body, c: c, onErr: func(err error) {
+		resp.Body = newTee(resp.Body, c, resp.ContentLength, func(err error) {
 			if req.Context().Err() == nil { // not the client going away
 				p.midBodyFailed(x, err)
 			}
-		}}
+		})
 	}
 	return resp, nil
 }

@@ -217,7 +217,7 @@ func TestCaptureJudgedAtFinish(t *testing.T) {
 			x.reqHeader = req.Header
 			x.reqBody = newCapture(p.mem, p.cfg.MaxBody, tc.length)
 			body := &stepBody{data: []byte(vmPost)}
-			tee := &teeBody{rc: body, c: x.reqBody}
+			tee := newTee(body, x.reqBody, tc.length, nil)
 			// The transport copies Content-Length bytes and stops.
 			if _, err := io.Copy(io.Discard, io.LimitReader(tee, int64(len(vmPost)))); err != nil {
 				t.Fatal(err)
