@@ -161,6 +161,7 @@ func Build(f *File) (*Model, error) {
 		}
 		m.elements[e.Name] = t
 	}
+	m.indexElements()
 	routes := make([]*Route, 0, len(f.Routes))
 	for i := range f.Routes {
 		r, err := b.route(&f.Routes[i])

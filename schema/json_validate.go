@@ -466,8 +466,7 @@ func (jc *jsonCheck) finish(lim Limits) []Violation {
 		return vs[i].Rule < vs[j].Rule
 	})
 	if len(vs) > lim.MaxViolations {
-		vs = append(vs[:lim.MaxViolations:lim.MaxViolations], Violation{Rule: RuleLimit, Severity: Info, Location: "/",
-			Reason: fmt.Sprintf("validation stopped after %d violations", lim.MaxViolations)})
+		vs = append(vs[:lim.MaxViolations:lim.MaxViolations], stoppedNote(lim.MaxViolations))
 	}
 	return vs
 }

@@ -10,6 +10,7 @@ package schema
 import (
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Scalar is the lexical type of a simple value.
@@ -255,6 +256,12 @@ type Model struct {
 	elements map[string]*Type
 	routes   *RouteTable
 	jsonSch  *jsonSchemaCache
+
+	// elementOf is ElementOf's answer for each type of a global element.
+	elementOf map[*Type]string
+	// streams holds idle streaming validators (*xmlStream), so a valid
+	// document costs no allocation.
+	streams sync.Pool
 }
 
 // Type returns the named type, or nil.
@@ -284,15 +291,18 @@ func (m *Model) Elements() []string {
 	return out
 }
 
-// ElementOf returns the global element whose type is t, or "".
-func (m *Model) ElementOf(t *Type) string {
-	best := ""
-	for n, et := range m.elements {
-		if et == t && (best == "" || n < best) {
-			best = n
+// ElementOf returns the global element whose type is t (the first by
+// name when several are), or "".
+func (m *Model) ElementOf(t *Type) string { return m.elementOf[t] }
+
+// indexElements builds elementOf.
+func (m *Model) indexElements() {
+	m.elementOf = make(map[*Type]string, len(m.elements))
+	for n, t := range m.elements {
+		if best, ok := m.elementOf[t]; !ok || n < best {
+			m.elementOf[t] = n
 		}
 	}
-	return best
 }
 
 func (m *Model) hypermedia() bool { return m.Hypermedia }

@@ -20,6 +20,15 @@ type Limits struct {
 	MaxDepth int
 	// MaxViolations stops collecting after this many (default 100).
 	MaxViolations int
+	// MaxNodes is the most elements an XML body may hold (default 4 Mi,
+	// above what a 64 MiB body of real elements holds).
+	MaxNodes int
+	// MaxAttrs is the most attributes one element may carry (default 256;
+	// real elements carry at most three).
+	MaxAttrs int
+	// MaxNameLen is the longest element or attribute name, in bytes
+	// (default 1024; the longest in the model has 50).
+	MaxNameLen int
 }
 
 // Default limits.
@@ -27,19 +36,30 @@ const (
 	DefaultMaxBytes      = 64 << 20
 	DefaultMaxDepth      = 256
 	DefaultMaxViolations = 100
+	DefaultMaxNodes      = 4 << 20
+	DefaultMaxAttrs      = 256
+	DefaultMaxNameLen    = 1024
 )
 
 func (l Limits) withDefaults() Limits {
-	if l.MaxBytes <= 0 {
-		l.MaxBytes = DefaultMaxBytes
-	}
-	if l.MaxDepth <= 0 {
-		l.MaxDepth = DefaultMaxDepth
-	}
-	if l.MaxViolations <= 0 {
-		l.MaxViolations = DefaultMaxViolations
-	}
+	orDefault(&l.MaxBytes, DefaultMaxBytes)
+	orDefault(&l.MaxDepth, DefaultMaxDepth)
+	orDefault(&l.MaxViolations, DefaultMaxViolations)
+	orDefault(&l.MaxNodes, DefaultMaxNodes)
+	orDefault(&l.MaxAttrs, DefaultMaxAttrs)
+	orDefault(&l.MaxNameLen, DefaultMaxNameLen)
 	return l
+}
+
+func orDefault[T int | int64](p *T, d T) {
+	if *p <= 0 {
+		*p = d
+	}
+}
+
+// stoppedNote is the last violation of a body with more than the limit.
+func stoppedNote(max int) Violation {
+	return Violation{Rule: RuleLimit, Severity: Info, Location: "/", Reason: fmt.Sprintf("validation stopped after %d violations", max)}
 }
 
 // Errors a body can fail to parse with. They are wrapped in *ParseError.
@@ -76,47 +96,47 @@ func ParseXML(data []byte, lim Limits) (*etree.Document, error) { return parseXM
 // a validator reports for it.
 func ParseViolation(err error) Violation { return parseViolation(err) }
 
-// parseXML reads data into an etree document within the limits. A DOCTYPE
-// is refused before the parser sees it; encoding/xml underneath expands no
-// entity but the five predefined ones.
+// parseXML reads data into an etree document within the limits. The
+// scanner decides whether data is well-formed, as it does for the streaming
+// validator, so both validators refuse the same bodies (a DOCTYPE anywhere,
+// for one); etree then builds the tree.
 func parseXML(data []byte, lim Limits) (*etree.Document, error) {
 	lim = lim.withDefaults()
 	if int64(len(data)) > lim.MaxBytes {
 		return nil, &ParseError{Rule: RuleLimit, Err: fmt.Errorf("%w (%d bytes, limit %d)", ErrTooLarge, len(data), lim.MaxBytes)}
 	}
-	if hasDoctype(data) {
-		return nil, &ParseError{Rule: RuleDoctype, Err: ErrDoctype}
+	if err := wellFormed(data, lim); err != nil {
+		return nil, err
 	}
 	doc := etree.NewDocument()
 	doc.ReadSettings.MaxDepth = lim.MaxDepth
-	if _, err := doc.ReadFrom(bytes.NewReader(data)); err != nil {
+	if _, err := doc.ReadFrom(bytes.NewReader(bytes.TrimPrefix(data, bom))); err != nil {
 		return nil, classifyParseError(err)
 	}
-	root := doc.Root()
-	if root == nil {
-		if len(bytes.TrimSpace(data)) == 0 {
-			return nil, &ParseError{Rule: RuleMalformed, Err: ErrEmpty}
-		}
+	if doc.Root() == nil {
 		return nil, &ParseError{Rule: RuleMalformed, Err: ErrNotXML}
-	}
-	roots := 0
-	for _, t := range doc.Child {
-		switch c := t.(type) {
-		case *etree.Directive:
-			return nil, &ParseError{Rule: RuleDoctype, Err: ErrDoctype}
-		case *etree.Element:
-			roots++
-		case *etree.CharData:
-			if !c.IsWhitespace() {
-				return nil, &ParseError{Rule: RuleMalformed, Err: errors.New("XML is not well-formed: text outside the root element")}
-			}
-		}
-	}
-	if roots > 1 {
-		return nil, &ParseError{Rule: RuleMalformed, Err: errors.New("XML is not well-formed: more than one root element")}
 	}
 	return doc, nil
 }
+
+// wellFormed checks data with the scanner alone.
+func wellFormed(data []byte, lim Limits) error {
+	var s scanner
+	s.reset(noSink{}, lim)
+	s.feed(data, true)
+	if s.err != nil {
+		return s.err
+	}
+	return nil
+}
+
+// noSink takes what the scanner reads and does nothing with it.
+type noSink struct{}
+
+func (noSink) start(*startTag)   {}
+func (noSink) end()              {}
+func (noSink) text([]byte, bool) {}
+func (noSink) release(int64)     {}
 
 func classifyParseError(err error) error {
 	if errors.Is(err, etree.ErrMaxDepth) {
@@ -126,40 +146,7 @@ func classifyParseError(err error) error {
 	if errors.As(err, &se) {
 		return &ParseError{Rule: RuleMalformed, Line: se.Line, Err: fmt.Errorf("XML is not well-formed: %s", asciiSafe(se.Msg, 120))}
 	}
-	if errors.Is(err, etree.ErrXML) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return &ParseError{Rule: RuleMalformed, Err: errors.New("XML is not well-formed: unexpected end of document or mismatched tags")}
-	}
-	return &ParseError{Rule: RuleMalformed, Err: fmt.Errorf("XML is not well-formed: %s", asciiSafe(err.Error(), 120))}
-}
-
-// hasDoctype reports whether the prolog (before the root element) holds a
-// <!DOCTYPE declaration.
-func hasDoctype(data []byte) bool {
-	i := 0
-	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
-		i = 3
-	}
-	for i < len(data) {
-		switch c := data[i]; {
-		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
-			i++
-		case bytes.HasPrefix(data[i:], []byte("<?")):
-			j := bytes.Index(data[i:], []byte("?>"))
-			if j < 0 {
-				return false
-			}
-			i += j + 2
-		case bytes.HasPrefix(data[i:], []byte("<!--")):
-			j := bytes.Index(data[i:], []byte("-->"))
-			if j < 0 {
-				return false
-			}
-			i += j + 3
-		default:
-			return bytes.HasPrefix(data[i:], []byte("<!DOCTYPE")) || bytes.HasPrefix(data[i:], []byte("<!ENTITY"))
-		}
-	}
-	return false
+	return &ParseError{Rule: RuleMalformed, Err: errors.New("XML is not well-formed: unexpected end of document or mismatched tags")}
 }
 
 // Pos is a line and column (both from 1) in a document.

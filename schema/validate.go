@@ -48,15 +48,6 @@ type Result struct {
 // OK reports whether no violation of severity Error was found.
 func (r Result) OK() bool { return !HasErrors(r.Violations) }
 
-// ValidateXML parses data and validates it against the model.
-func (m *Model) ValidateXML(data []byte, t Target, lim Limits) Result {
-	doc, err := parseXML(data, lim)
-	if err != nil {
-		return Result{Violations: []Violation{parseViolation(err)}}
-	}
-	return m.ValidateDocument(doc, data, t, lim)
-}
-
 func parseViolation(err error) Violation {
 	v := Violation{Rule: RuleMalformed, Severity: Error, Location: "/", Reason: asciiSafe(err.Error(), 200)}
 	if pe, ok := err.(*ParseError); ok {
@@ -75,20 +66,21 @@ func (m *Model) ValidateDocument(doc *etree.Document, data []byte, t Target, lim
 	}
 	w := &walker{m: m, lim: lim.withDefaults(), lenient: t.Direction == Request}
 	res := Result{Root: root.Tag}
-	typ, body := m.expectRoot(w, root, t)
+	typ, body := m.expectRoot(root.Tag, root.Space != "", t, func(reason string) { w.add(root, "", RuleWrongRoot, Error, reason) })
 	res.Type = typ
 	if typ != nil {
-		w.element(root, typ, body)
+		w.element(root, typ, body, nil)
 	}
 	res.Violations = w.finish(root, data)
 	return res
 }
 
-// expectRoot checks the root element against the target and returns the
-// type to validate it with.
-func (m *Model) expectRoot(w *walker, root *etree.Element, t Target) (*Type, *Body) {
-	actual := m.elements[root.Tag]
-	if root.Space != "" {
+// expectRoot checks the root element (tag, its local name; spaced when it
+// has a prefix) against the target, reporting a wrong root, and returns the
+// type to validate it with. Both XML validators call it.
+func (m *Model) expectRoot(tag string, spaced bool, t Target, report func(reason string)) (*Type, *Body) {
+	actual := m.elements[tag]
+	if spaced {
 		actual = nil
 	}
 	var want []string
@@ -109,15 +101,14 @@ func (m *Model) expectRoot(w *walker, root *etree.Element, t Target) (*Type, *Bo
 			want = []string{body.Element}
 		}
 	case t.Type != nil:
-		if root.Tag == m.ElementOf(t.Type) || actual == t.Type {
+		if tag == m.ElementOf(t.Type) || actual == t.Type {
 			return t.Type, nil
 		}
-		w.add(root, "", RuleWrongRoot, Error, fmt.Sprintf("root element <%s> is not a %s (expected <%s>)",
-			safeName(root.Tag), t.Type.Name, m.ElementOf(t.Type)))
+		report(fmt.Sprintf("root element <%s> is not a %s (expected <%s>)", safeName(tag), t.Type.Name, m.ElementOf(t.Type)))
 		return t.Type, nil
 	}
 	for _, n := range want {
-		if root.Tag == n && root.Space == "" {
+		if tag == n && !spaced {
 			if body != nil && body.Element == n {
 				if t.Direction == Request && t.Route.Kind == Action || t.Route.Kind == Remove {
 					return body.Type, body // its children must be this action's parameters
@@ -132,11 +123,9 @@ func (m *Model) expectRoot(w *walker, root *etree.Element, t Target) (*Type, *Bo
 		if t.Status >= 400 {
 			what = "an error response (status " + strconv.Itoa(t.Status) + ")"
 		}
-		w.add(root, "", RuleWrongRoot, Error, fmt.Sprintf("root element <%s> does not match %s, which expects <%s>",
-			safeName(root.Tag), what, strings.Join(want, "> or <")))
+		report(fmt.Sprintf("root element <%s> does not match %s, which expects <%s>", safeName(tag), what, strings.Join(want, "> or <")))
 	} else if actual == nil {
-		w.add(root, "", RuleWrongRoot, Error, fmt.Sprintf("root element <%s> is not an element of the %s model",
-			safeName(root.Tag), m.label()))
+		report(fmt.Sprintf("root element <%s> is not an element of the %s model", safeName(tag), m.label()))
 	}
 	return actual, nil
 }
@@ -175,8 +164,7 @@ func (w *walker) add(el *etree.Element, attr, rule string, sev Severity, reason 
 	}
 	if len(w.vs) >= w.lim.MaxViolations {
 		w.full = true
-		w.vs = append(w.vs, Violation{Rule: RuleLimit, Severity: Info, Location: "/",
-			Reason: fmt.Sprintf("validation stopped after %d violations", w.lim.MaxViolations)})
+		w.vs = append(w.vs, stoppedNote(w.lim.MaxViolations))
 		w.at = append(w.at, vioAt{})
 		return
 	}
@@ -185,8 +173,9 @@ func (w *walker) add(el *etree.Element, attr, rule string, sev Severity, reason 
 }
 
 // element validates el against t. body is set for the root of an action
-// request, whose children must be parameters of that action.
-func (w *walker) element(el *etree.Element, t *Type, body *Body) {
+// request, whose children must be parameters of that action; actions is set
+// for the <actions> of a resource of that type, whose <link>s are actions.
+func (w *walker) element(el *etree.Element, t *Type, body *Body, actions *Type) {
 	if t.Simple {
 		w.simple(el, t)
 		return
@@ -242,15 +231,16 @@ func (w *walker) element(el *etree.Element, t *Type, body *Body) {
 				w.add(c, "", RuleElementOrder, Warning, fmt.Sprintf("<%s> comes after <%s>, but %s's sequence puts it before", c.Tag, t.Elems[prev].Name, t.Name))
 			}
 			prev = e.Index
-			if t.Resource && w.m.hypermedia() {
-				switch c.Tag {
-				case "link":
-					w.link(c, t, false)
-				case "actions":
-					w.actions(c, t)
-				}
+			var childActions *Type
+			switch {
+			case t.Resource && w.m.hypermedia() && c.Tag == "link":
+				w.link(c, t, false)
+			case actions != nil && c.Tag == "link":
+				w.link(c, actions, true)
+			case t.Resource && w.m.hypermedia() && c.Tag == "actions":
+				childActions = t
 			}
-			w.element(c, e.Type, nil)
+			w.element(c, e.Type, nil, childActions)
 		}
 	}
 	for _, i := range t.required {
@@ -374,15 +364,6 @@ func (w *walker) link(el *etree.Element, t *Type, action bool) {
 	linkRelVerdict(t, action, rel, report)
 }
 
-// actions checks the <link> elements of <actions>.
-func (w *walker) actions(el *etree.Element, t *Type) {
-	for _, c := range el.ChildElements() {
-		if c.Tag == "link" { // anything else, the element walk reports
-			w.link(c, t, true)
-		}
-	}
-}
-
 // hrefID checks a resource's href.
 func (w *walker) hrefID(el *etree.Element) {
 	var id, href string
@@ -453,7 +434,7 @@ func resourceHrefVerdict(name, id, href string, report func(rule, attr, reason s
 	if i := strings.IndexAny(href, "?#"); i >= 0 {
 		href = href[:i]
 	}
-	if !strings.HasSuffix(href, "/"+id) {
+	if rest, ok := strings.CutSuffix(href, id); !ok || !strings.HasSuffix(rest, "/") {
 		report(RuleHrefID, "href", fmt.Sprintf("<%s>'s href does not end with its id", safeName(name)))
 	}
 }
