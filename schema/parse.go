@@ -20,8 +20,8 @@ type Limits struct {
 	MaxDepth int
 	// MaxViolations stops collecting after this many (default 100).
 	MaxViolations int
-	// MaxNodes is the most elements an XML body may hold (default 4 Mi,
-	// above what a 64 MiB body of real elements holds).
+	// MaxNodes is the most elements and attributes an XML body may hold
+	// (default 4 Mi, above what a 64 MiB body of real elements holds).
 	MaxNodes int
 	// MaxAttrs is the most attributes one element may carry (default 256;
 	// real elements carry at most three).

@@ -52,7 +52,7 @@ type attrSpan struct {
 
 // Scanner errors that carry a rule other than schema.malformed.
 var (
-	errTooManyNodes = errors.New("the document holds more elements than the limit")
+	errTooManyNodes = errors.New("the document holds more elements and attributes than the limit")
 	errTooManyAttrs = errors.New("an element holds more attributes than the limit")
 	errNameTooLong  = errors.New("a name is longer than the limit")
 	errTokenTooLong = errors.New("a tag, comment or value is longer than the limit")
@@ -463,7 +463,7 @@ func (s *scanner) startTag() bool {
 	if s.depth() >= s.lim.MaxDepth {
 		return s.fail(t.off, RuleLimit, ErrTooDeep)
 	}
-	if s.nodes++; s.nodes > s.lim.MaxNodes {
+	if s.nodes += 1 + len(t.attrs); s.nodes > s.lim.MaxNodes {
 		return s.fail(t.off, RuleLimit, errTooManyNodes)
 	}
 	if dup := duplicateAttr(t.attrs); dup != nil {
