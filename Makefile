@@ -68,7 +68,8 @@ FUZZTIME ?= 30s
 FUZZ_TARGETS := schema:FuzzValidateXML schema:FuzzScan schema:FuzzStreamValidate schema:FuzzValidateJSON schema:FuzzImportXSD schema:FuzzImportRSDL \
 	har:FuzzParse scenario:FuzzParse scenario:FuzzPath redact:FuzzBody sim:FuzzServe \
 	reports:FuzzRead reports:FuzzParseBaseline rules:FuzzRESTHeaders sim/imageio:FuzzParseRange sim/imageio:FuzzParseContentRange \
-	sim/imageio:FuzzExtentMap sim/imageio:FuzzServe cmd/ovcompat:FuzzParseSize scenario/harimport:FuzzExchanges
+	sim/imageio:FuzzExtentMap sim/imageio:FuzzServe cmd/ovcompat:FuzzParseSize scenario/harimport:FuzzExchanges \
+	crawl:FuzzHarvest replay:FuzzParseFilter
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; fn=$${t#*:}; echo "fuzz ./$$pkg $$fn"; \
