@@ -122,7 +122,7 @@ type Type struct {
 
 	required  []int
 	enumSet   map[string]struct{}
-	elemIndex map[string]int
+	elemIndex nameTable
 	relSet    map[string]struct{}
 	actionSet map[string]struct{}
 }
@@ -154,7 +154,7 @@ type Attr struct {
 
 // Elem returns the element particle named name, or nil.
 func (t *Type) Elem(name string) *Elem {
-	if i, ok := t.elemIndex[name]; ok {
+	if i := t.elemIndex.find(name, t.Elems); i >= 0 {
 		return t.Elems[i]
 	}
 	return nil
@@ -210,17 +210,14 @@ func (t *Type) finish() {
 			t.enumSet[v] = struct{}{}
 		}
 	}
-	if len(t.Elems) > 0 {
-		t.elemIndex = make(map[string]int, len(t.Elems))
-		for i, e := range t.Elems {
-			e.Index = i
-			if e.Min > 0 {
-				t.required = append(t.required, i)
-			}
-			if _, dup := t.elemIndex[e.Name]; !dup {
-				t.elemIndex[e.Name] = i
-			}
+	for i, e := range t.Elems {
+		e.Index = i
+		if e.Min > 0 {
+			t.required = append(t.required, i)
 		}
+	}
+	if len(t.Elems) > 0 {
+		t.elemIndex = newNameTable(t.Elems)
 	}
 	t.relSet = toSet(t.Rels)
 	t.actionSet = toSet(t.Actions)

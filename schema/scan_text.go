@@ -276,10 +276,15 @@ func digitValue(c byte, base rune) rune {
 }
 
 // nameByte reports whether c is an ASCII byte a name may hold.
-func nameByte(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
-		c == '_' || c == ':' || c == '.' || c == '-'
-}
+func nameByte(c byte) bool { return nameBytes[c] }
+
+var nameBytes = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+			c == '_' || c == ':' || c == '.' || c == '-'
+	}
+	return t
+}()
 
 // name reads a name from buf[i] and returns the index after it (i when
 // there is none). An element or attribute name (qualified) holds at most
@@ -289,12 +294,14 @@ func (s *scanner) name(i int, qualified bool) (int, bool) {
 	j, high, colons := i, false, 0
 	for j < len(b) {
 		c := b[j]
-		if c >= utf8Self {
+		if nameBytes[c] {
+			if c == ':' {
+				colons++
+			}
+		} else if c >= utf8Self {
 			high = true
-		} else if !nameByte(c) {
+		} else {
 			break
-		} else if c == ':' {
-			colons++
 		}
 		j++
 	}

@@ -130,8 +130,8 @@ func (x *xmlStream) start(st *startTag) {
 		return
 	}
 	pt := p.t
-	i, known := pt.elemIndex[bstr(st.name)]
-	if !known {
+	i := pt.elemIndex.find(bstr(st.name), pt.Elems)
+	if i < 0 {
 		f.idx = x.nextUnknown(p, st.name)
 		x.push(f)
 		if pt.Item != nil {

@@ -439,6 +439,15 @@ func resourceHrefVerdict(name, id, href string, report func(rule, attr, reason s
 	}
 }
 
+// badHrefByte marks the bytes an href may not hold: white space, control
+// characters, quotes, angle brackets and backslashes.
+var badHrefByte = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c <= ' ' || c == 0x7f || c == '"' || c == '<' || c == '>' || c == '\\'
+	}
+	return t
+}()
+
 // wellFormedHref accepts an absolute path or an absolute http(s) URL with
 // no whitespace or control characters.
 func wellFormedHref(h string) bool {
@@ -446,7 +455,7 @@ func wellFormedHref(h string) bool {
 		return false
 	}
 	for i := 0; i < len(h); i++ {
-		if c := h[i]; c <= ' ' || c == 0x7f || c == '"' || c == '<' || c == '>' || c == '\\' {
+		if badHrefByte[h[i]] {
 			return false
 		}
 	}

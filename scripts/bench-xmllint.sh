@@ -7,18 +7,7 @@ set -euo pipefail
 shared=${1:-../shared/ovirt}
 command -v xmllint >/dev/null || { echo "install libxml2-utils (apt-get install libxml2-utils)" >&2; exit 2; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-python3 - "$shared/traffic" "$tmp" <<'PY'
-import json, sys, glob, os
-src, out = sys.argv[1], sys.argv[2]
-n = 0
-for f in sorted(glob.glob(os.path.join(src, "*.har"))):
-    for e in json.load(open(f))["log"]["entries"]:
-        hs = {h["name"].lower(): h["value"] for h in e["request"]["headers"]}
-        text = e["response"]["content"].get("text", "")
-        if hs.get("version") == "3" and text.lstrip().startswith("<?xml"):
-            open(os.path.join(out, "b%04d.xml" % n), "w").write(text); n += 1
-print(n, "v3 bodies", file=sys.stderr)
-PY
+python3 scripts/traffic-bodies.py 3 "$shared/traffic" "$tmp"
 bytes=$(cat "$tmp"/*.xml | wc -c)
 # Repeat the set so the run is long enough to time; the schema is parsed once.
 files=(); for i in $(seq 1 400); do files+=("$tmp"/*.xml); done

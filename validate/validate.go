@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"os"
@@ -68,6 +69,7 @@ func Run(ctx context.Context, cfg Config, emit func(Record)) error {
 	if err != nil {
 		return err
 	}
+	var fr fileReader
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -83,7 +85,7 @@ func Run(ctx context.Context, cfg Config, emit func(Record)) error {
 			}
 			fallthrough
 		default:
-			rec, err := cfg.bodyFile(f, target)
+			rec, err := cfg.bodyFile(&fr, f, target)
 			if err != nil {
 				return err
 			}
@@ -173,9 +175,9 @@ func (cfg Config) target() (schema.Target, error) {
 	return t, nil
 }
 
-func (cfg Config) bodyFile(name string, t schema.Target) (Record, error) {
+func (cfg Config) bodyFile(fr *fileReader, name string, t schema.Target) (Record, error) {
 	rec := Record{File: name}
-	data, err := readLimited(name, cfg.Limits)
+	data, err := fr.read(name, cfg.Limits)
 	if err != nil {
 		if errors.Is(err, schema.ErrTooLarge) {
 			rec.Violations = []schema.Violation{{Rule: schema.RuleLimit, Severity: schema.Error, Location: "/", Reason: err.Error()}}
@@ -210,21 +212,52 @@ func (cfg Config) bodyFile(name string, t schema.Target) (Record, error) {
 	return rec, nil
 }
 
-// readLimited reads a file, refusing one larger than the body limit
-// without reading it whole.
-func readLimited(name string, lim schema.Limits) ([]byte, error) {
+// fileReader reads bodies into one buffer, reused from file to file: each
+// is validated and dropped before the next is read, so a run over
+// thousands of files allocates for the largest only.
+type fileReader struct{ buf []byte }
+
+// read reads a file, refusing one larger than the body limit without
+// reading it.
+func (fr *fileReader) read(name string, lim schema.Limits) ([]byte, error) {
 	max := lim.MaxBytes
 	if max <= 0 {
 		max = schema.DefaultMaxBytes
 	}
-	st, err := os.Stat(name)
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
 	if st.Size() > max {
 		return nil, fmt.Errorf("%w: %s is %d bytes, the limit is %d (raise it with --max-body)", schema.ErrTooLarge, name, st.Size(), max)
 	}
-	return os.ReadFile(name)
+	if need := int(st.Size()) + 1; cap(fr.buf) < need {
+		fr.buf = make([]byte, 0, need)
+	}
+	buf := fr.buf[:0]
+	for {
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(buf) == cap(buf) {
+			if int64(len(buf)) > max {
+				return nil, fmt.Errorf("%w: %s grew past the limit of %d bytes as it was read", schema.ErrTooLarge, name, max)
+			}
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
+	fr.buf = buf
+	return buf, nil
 }
 
 func (cfg Config) harFile(ctx context.Context, name string, emit func(Record)) error {

@@ -152,3 +152,45 @@ func TestBareBodies(t *testing.T) {
 		t.Errorf("folder: %d records, %v", len(recs), err)
 	}
 }
+
+// TestFilesReadIntoOneBuffer: bodies of different sizes, read one after
+// the other into the reused buffer, each get their own verdict; one over
+// the limit is refused without being read.
+func TestFilesReadIntoOneBuffer(t *testing.T) {
+	dir := t.TempDir()
+	bodies := map[string]string{
+		"a-large.xml": "<vm><name>web</name><memory>1024</memory><bogus/></vm>",
+		"b-small.xml": "<vm><name>x</name></vm>",
+		"c-large.xml": "<vm><name>db</name><description>" + string(slices.Repeat([]byte("d"), 5000)) + "</description><memory>lots</memory></vm>",
+		"d-huge.xml":  "<vm><name>" + string(slices.Repeat([]byte("n"), 20000)) + "</name></vm>",
+	}
+	for n, b := range bodies {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []validate.Record
+	err := validate.Run(context.Background(), validate.Config{Paths: []string{dir}, Checker: checker(t), Limits: schema.Limits{MaxBytes: 10000}},
+		func(r validate.Record) { got = append(got, r) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	rulesOf := func(r validate.Record) []string {
+		var out []string
+		for _, v := range r.Violations {
+			out = append(out, v.Rule+" "+v.Location)
+		}
+		return out
+	}
+	want := [][]string{
+		{"schema.unknown-element /vm/bogus"},
+		nil,
+		{"schema.invalid-value /vm/memory"},
+		{"schema.limit /"},
+	}
+	for i, r := range got {
+		if !slices.Equal(rulesOf(r), want[i]) {
+			t.Errorf("%s: got %v, want %v", r.File, rulesOf(r), want[i])
+		}
+	}
+}
