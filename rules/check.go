@@ -5,8 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/beevik/etree"
-
 	"github.com/ovcompat/ovcompat/schema"
 )
 
@@ -94,19 +92,32 @@ type Context struct {
 	Model *schema.Model
 	Match schema.Match
 	Route *schema.Route
-	// ReqRep and RespRep are the representations the bodies are in.
-	ReqRep, RespRep Representation
-	// ReqDoc and RespDoc are the parsed XML bodies, when they are XML and
-	// well-formed.
-	ReqDoc, RespDoc *etree.Document
-	// ReqJSON and RespJSON are the decoded JSON bodies.
-	ReqJSON, RespJSON any
+	// Req and Resp are what the checker learned of the bodies, alike
+	// for XML and JSON.
+	Req, Resp Body
+
+	// reqJSON is the request body decoded, when it is JSON (the mandatory
+	// body rule reads it as a tree).
+	reqJSON any
 
 	cat *Catalogue
+	lim schema.Limits
 	out []schema.Violation
 	// params holds the URL parameters once read (urlParams).
 	params     []urlParam
 	paramsRead bool
+}
+
+// Body is what the checker learned of a request or response body, the same
+// whether it is XML or JSON.
+type Body struct {
+	// Rep is the representation the body is in.
+	Rep Representation
+	// Read is set when the body could be read as a document: Root and
+	// Facts hold what the validator learned of it.
+	Read  bool
+	Root  string
+	Facts schema.Facts
 }
 
 // Report adds a finding of rule id, with the rule's default severity.
@@ -135,7 +146,7 @@ func (c *Checker) check(ex *Exchange, requestOnly bool) Result {
 	if m == nil {
 		return Result{API: api, Skipped: fmt.Sprintf("API version %d: no schema loaded for it (use --schema with the engine's XSD)", api)}
 	}
-	x := &Context{Ex: ex, API: api, Base: base, Rel: rel, Model: m, cat: c.cat}
+	x := &Context{Ex: ex, API: api, Base: base, Rel: rel, Model: m, cat: c.cat, lim: c.lim}
 	x.Match = m.Routes().Lookup(ex.Method, rel)
 	x.Route = x.Match.Route
 	res := Result{API: api, Route: x.Route}
@@ -203,12 +214,11 @@ func (c *Checker) body(x *Context, dir schema.Direction) string {
 		data, ctype, truncated, prefix = ex.ResponseBody, ex.ResponseHeader.Get("Content-Type"), ex.ResponseTruncated, ""
 	}
 	declared, sniffed := Declared(ctype), Sniff(data)
-	rep := sniffed
+	seen := &x.Resp
 	if dir == schema.Request {
-		x.ReqRep = rep
-	} else {
-		x.RespRep = rep
+		seen = &x.Req
 	}
+	seen.Rep = sniffed
 	if len(data) == 0 {
 		// A body over the limit may come with none of its bytes (the
 		// proxy's observe mode keeps none): it is reported all the same,
@@ -247,28 +257,15 @@ func (c *Checker) body(x *Context, dir schema.Direction) string {
 	}
 	var res schema.Result
 	if sniffed == XML {
-		doc, err := schema.ParseXML(data, c.lim)
-		if err != nil {
-			v := schema.ParseViolation(err)
-			v.Location = prefix + v.Location
-			x.out = append(x.out, v)
-			return ""
-		}
-		if dir == schema.Request {
-			x.ReqDoc = doc
-		} else {
-			x.RespDoc = doc
-		}
-		res = x.Model.ValidateDocument(doc, data, t, c.lim)
+		res = x.Model.ValidateXML(data, t, c.lim)
 	} else {
 		var v any
 		res, v = x.Model.ValidateJSONValue(data, t, c.lim)
 		if dir == schema.Request {
-			x.ReqJSON = v
-		} else {
-			x.RespJSON = v
+			x.reqJSON = v
 		}
 	}
+	seen.Read, seen.Root, seen.Facts = res.Root != "", res.Root, res.Facts
 	for _, v := range res.Violations {
 		v.Location = prefix + v.Location
 		x.out = append(x.out, v)

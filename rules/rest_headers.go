@@ -4,17 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-
-	"github.com/beevik/etree"
 )
-
-// docRoot returns the response document's root element, or nil.
-func docRoot(x *Context) *etree.Element {
-	if x.RespDoc == nil {
-		return nil
-	}
-	return x.RespDoc.Root()
-}
 
 // checkSession reports a session cookie the client did not ask for.
 func checkSession(x *Context) {

@@ -46,7 +46,7 @@ func checkStatus(x *Context) {
 // engine's web server writes itself: the 401 page, an empty or HTML 404,
 // an empty 405, and the proxy errors (502, 503, 504) of the web server.
 func webServerPage(x *Context) bool {
-	switch st, rep := x.Ex.Status, x.RespRep; {
+	switch st, rep := x.Ex.Status, x.Resp.Rep; {
 	case st == 401 && (rep == None || rep == HTML):
 		return true
 	case st == 404 && (rep == None || rep == HTML):
@@ -67,15 +67,15 @@ func checkErrorFault(x *Context) {
 	if !responded(x) || st < 400 || x.Ex.Method == "HEAD" || webServerPage(x) {
 		return
 	}
-	switch x.RespRep {
+	switch rep := x.Resp.Rep; rep {
 	case None, HTML, Other:
 		what := "no body"
-		if x.RespRep != None {
-			what = "a " + x.RespRep.String() + " body"
+		if rep != None {
+			what = "a " + rep.String() + " body"
 		}
 		x.Report(RuleErrorFault, "/", fmt.Sprintf("error response (status %d) has %s instead of a <fault>", st, what))
-	case XML:
-		if root := docRoot(x); root != nil && root.Tag == "action" && root.SelectElement("fault") == nil {
+	default:
+		if x.Resp.Root == "action" && !x.Resp.Facts.Fault {
 			x.Report(RuleErrorFault, "/action", fmt.Sprintf("failed action (status %d) carries no <fault>", st))
 		}
 	}
@@ -181,18 +181,10 @@ func checkSelfHref(x *Context) {
 
 // respHref returns the response document's own href and where it is.
 func respHref(x *Context) (href, where string) {
-	if root := docRoot(x); root != nil {
-		if a := root.SelectAttr("href"); a != nil {
-			return a.Value, "/" + root.Tag + "/@href"
-		}
+	if !x.Resp.Read || !x.Resp.Facts.HasHref {
 		return "", ""
 	}
-	if m, ok := x.RespJSON.(map[string]any); ok {
-		if h, ok := m["href"].(string); ok {
-			return h, "/href"
-		}
-	}
-	return "", ""
+	return x.Resp.Facts.Href, "/" + x.Resp.Root + "/@href"
 }
 
 // hrefPath returns the path of an href, which may be an absolute URL.

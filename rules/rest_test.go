@@ -97,12 +97,17 @@ func restCases() []restCase {
 		{"failed action without fault", RuleErrorFault, true, rx("POST", vmPath+"/start", 400, "<action/>", "<action><status>failed</status></action>")},
 		{"failed action with fault", RuleErrorFault, false, rx("POST", vmPath+"/start", 400, "<action/>", "<action><status>failed</status>"+faultXML+"</action>")},
 		{"409 with fault", RuleErrorFault, false, rx("DELETE", vmPath, 409, "", faultXML)},
+		// The same verdicts in JSON, from the facts the validator reads
+		// alike in both representations.
+		{"JSON failed action without fault", RuleErrorFault, true, rx("POST", vmPath+"/start", 400, "<action/>", `{"status":"failed"}`)},
+		{"JSON failed action with fault", RuleErrorFault, false, rx("POST", vmPath+"/start", 400, "<action/>", `{"status":"failed","fault":{"reason":"r","detail":"d"}}`)},
 		{"empty 404", RuleErrorFault, false, rx("GET", vmPath, 404, "", "")},
 		{"HTML 401", RuleErrorFault, false, rx("GET", "/ovirt-engine/api", 401, "", "<html><head><title>Error</title></head><body>Unauthorized</body></html>", `WWW-Authenticate: Basic realm="RESTAPI"`)},
 
 		{"201 without Location", RuleLocation, true, add(201, vmXML)},
 		{"201 with Location of another resource", RuleLocation, true, add(201, vmXML, "Location: https://e/ovirt-engine/api/vms/999")},
 		{"201 with absolute Location", RuleLocation, false, add(201, vmXML, "Location: https://e/ovirt-engine/api/vms/123")},
+		{"JSON 201 with Location of another resource", RuleLocation, true, add(201, `{"href":"/ovirt-engine/api/vms/123","id":"123"}`, "Location: /ovirt-engine/api/vms/999")},
 		{"201 without href, Location outside the collection", RuleLocation, true, add(201, "<vm><name>a</name></vm>", "Location: /ovirt-engine/api/hosts/1")},
 		{"201 without href, Location below the collection", RuleLocation, false, add(201, "<vm><name>a</name></vm>", "Location: /ovirt-engine/api/vms/1")},
 
@@ -116,6 +121,7 @@ func restCases() []restCase {
 		{"href under another base", RuleSelfHref, false, rx("GET", "/ovirt-engine/api/v4/vms/123", 200, "", vmXML)},
 		{"href with matrix in the request", RuleSelfHref, false, rx("GET", vmPath+";all_content=true", 200, "", vmXML)},
 		{"JSON href of another vm", RuleSelfHref, true, rx("GET", vmPath, 200, "", `{"href":"/ovirt-engine/api/vms/9","id":"9"}`)},
+		{"JSON href of this vm", RuleSelfHref, false, rx("GET", vmPath, 200, "", `{"href":"/ovirt-engine/api/vms/123","id":"123"}`)},
 		{"list is not a single resource", RuleSelfHref, false, rx("GET", "/ovirt-engine/api/vms", 200, "", "<vms>"+vmXML+"</vms>")},
 
 		{"session without Prefer", RuleSession, true, rx("GET", vmPath, 200, "", vmXML, "Set-Cookie: JSESSIONID=abc; path=/ovirt-engine/api; HttpOnly")},

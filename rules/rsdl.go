@@ -197,11 +197,15 @@ func requestRoot(x *Context) (*etree.Element, bool) {
 	switch {
 	case len(x.Ex.RequestBody) == 0:
 		return nil, r.Kind != schema.Add && r.Kind != schema.Update
-	case x.ReqDoc != nil:
-		root := x.ReqDoc.Root()
-		return root, root != nil && root.Tag == r.Input.Element && root.Space == ""
-	case x.ReqJSON != nil:
-		root, err := x.Model.FromJSON(x.ReqJSON, r.Input.Element, r.Input.Type)
+	case x.Req.Rep == XML && x.Req.Read:
+		doc, err := schema.ParseXML(x.Ex.RequestBody, x.lim)
+		if err != nil {
+			return nil, false
+		}
+		root := doc.Root()
+		return root, root.Tag == r.Input.Element && root.Space == ""
+	case x.reqJSON != nil:
+		root, err := x.Model.FromJSON(x.reqJSON, r.Input.Element, r.Input.Type)
 		return root, err == nil
 	}
 	return nil, false

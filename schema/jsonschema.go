@@ -106,7 +106,7 @@ func (c *jsonSchemas) schemaFor(t *Type) (*jsonschema.Schema, error) {
 func (m *Model) validateJSON(v any, t Target, lim Limits) Result {
 	lim = lim.withDefaults()
 	name, typ, body := m.jsonRoot(v, t)
-	res := Result{Root: name, Type: typ}
+	res := Result{Root: name, Type: typ, Facts: jsonFacts(v)}
 	if typ == nil {
 		if t.Route == nil && t.Type == nil && !(t.Status >= 400 && t.Direction == Response) {
 			res.Violations = []Violation{{Rule: RuleWrongRoot, Severity: Info, Location: "/",
@@ -133,4 +133,18 @@ func (m *Model) validateJSON(v any, t Target, lim Limits) Result {
 	jc.walk(v, root)
 	res.Violations = jc.finish(lim)
 	return res
+}
+
+// jsonFacts reads the facts of a decoded JSON body: its top-level id and
+// href, and whether it holds a fault.
+func jsonFacts(v any) Facts {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return Facts{}
+	}
+	var f Facts
+	f.ID, f.HasID = obj["id"].(string)
+	f.Href, f.HasHref = obj["href"].(string)
+	_, f.Fault = obj["fault"]
+	return f
 }

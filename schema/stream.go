@@ -25,6 +25,7 @@ type xmlStream struct {
 	scratch  [2][]byte // decoded attribute values
 	root     string
 	rootType *Type
+	facts    Facts
 
 	found
 }
@@ -92,7 +93,7 @@ func (x *xmlStream) reset(m *Model, t Target, lim Limits) {
 	x.scanner.reset(x, lim)
 	x.m, x.target, x.lenient = m, t, t.Direction == Request
 	x.frames, x.counts, x.deferred, x.value = x.frames[:0], x.counts[:0], x.deferred[:0], x.value[:0]
-	x.root, x.rootType = "", nil
+	x.root, x.rootType, x.facts = "", nil, Facts{}
 	x.found.reset(lim)
 }
 
@@ -107,6 +108,10 @@ func (x *xmlStream) start(st *startTag) {
 	}
 	pi := len(x.frames) - 1
 	p := &x.frames[pi]
+	if pi == 0 && !x.facts.Fault {
+		_, local := splitName(st.name)
+		x.facts.Fault = string(local) == "fault"
+	}
 	if p.refs >= 0 {
 		x.countSibling(p, st.name)
 	}
@@ -186,6 +191,12 @@ func (x *xmlStream) start(st *startTag) {
 func (x *xmlStream) startRoot(st *startTag) {
 	space, local := splitName(st.name)
 	x.root = string(local)
+	if i := findAttr(st.attrs, "id"); i >= 0 {
+		x.facts.ID, x.facts.HasID = string(x.attrValue(&st.attrs[i], 0)), true
+	}
+	if i := findAttr(st.attrs, "href"); i >= 0 {
+		x.facts.Href, x.facts.HasHref = string(x.attrValue(&st.attrs[i], 0)), true
+	}
 	x.push(frame{kind: skipFrame, prev: -1, refs: -1, off: st.off, tag: x.root})
 	typ, body := x.m.expectRoot(x.root, space != nil, x.target, func(reason string) { x.add(0, "", RuleWrongRoot, Error, reason) })
 	x.rootType = typ

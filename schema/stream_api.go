@@ -43,7 +43,7 @@ func (x *xmlStream) result() Result {
 	if x.err != nil {
 		return Result{Violations: []Violation{parseViolation(x.err)}}
 	}
-	return Result{Root: x.root, Type: x.rootType, Violations: x.finish()}
+	return Result{Root: x.root, Type: x.rootType, Facts: x.facts, Violations: x.finish()}
 }
 
 // XMLStream validates an XML body fed to it in pieces, as it streams past:

@@ -37,12 +37,25 @@ type Target struct {
 
 // Result is the verdict on one body.
 type Result struct {
-	// Root is the document's root element, when it could be read.
+	// Root is the document's root element, when it could be read (for
+	// JSON, which names no root, the element the target expects).
 	Root string
 	// Type is the type the root was validated against, or nil.
 	Type *Type
+	// Facts are what the REST rules need to know of the body, read in the
+	// same pass, alike for XML and JSON.
+	Facts Facts
 	// Violations found, in document order.
 	Violations []Violation
+}
+
+// Facts are the few things the REST and hypermedia rules ask of a body,
+// whatever its representation: the root's own id and href, and whether it
+// carries a fault (a failed action explains itself with one).
+type Facts struct {
+	ID, Href       string
+	HasID, HasHref bool
+	Fault          bool
 }
 
 // OK reports whether no violation of severity Error was found.
@@ -65,7 +78,7 @@ func (m *Model) ValidateDocument(doc *etree.Document, data []byte, t Target, lim
 		return Result{Violations: []Violation{{Rule: RuleMalformed, Severity: Error, Location: "/", Reason: "document has no root element"}}}
 	}
 	w := &walker{m: m, lim: lim.withDefaults(), lenient: t.Direction == Request}
-	res := Result{Root: root.Tag}
+	res := Result{Root: root.Tag, Facts: treeFacts(root)}
 	typ, body := m.expectRoot(root.Tag, root.Space != "", t, func(reason string) { w.add(root, "", RuleWrongRoot, Error, reason) })
 	res.Type = typ
 	if typ != nil {
@@ -73,6 +86,19 @@ func (m *Model) ValidateDocument(doc *etree.Document, data []byte, t Target, lim
 	}
 	res.Violations = w.finish(root, data)
 	return res
+}
+
+// treeFacts reads the facts of a parsed document's root element.
+func treeFacts(root *etree.Element) Facts {
+	var f Facts
+	if a := root.SelectAttr("id"); a != nil {
+		f.ID, f.HasID = a.Value, true
+	}
+	if a := root.SelectAttr("href"); a != nil {
+		f.Href, f.HasHref = a.Value, true
+	}
+	f.Fault = root.SelectElement("fault") != nil
+	return f
 }
 
 // expectRoot checks the root element (tag, its local name; spaced when it
