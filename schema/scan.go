@@ -385,6 +385,14 @@ func skipSpace(b []byte, i int) int {
 // endTag reads </name>.
 func (s *scanner) endTag() bool {
 	b, i := s.buf, s.pos
+	if s.depth() > 0 { // the common case: </name> of the element on top
+		top := s.topName()
+		if k := i + 2 + len(top); k < len(b) && b[k] == '>' && bytes.Equal(b[i+2:k], top) {
+			s.pos = k + 1
+			s.close()
+			return true
+		}
+	}
 	n, ok := s.name(i+2, true)
 	if !ok {
 		return false

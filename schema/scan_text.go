@@ -291,18 +291,12 @@ var nameBytes = func() (t [256]bool) {
 // one colon.
 func (s *scanner) name(i int, qualified bool) (int, bool) {
 	b := s.buf
-	j, high, colons := i, false, 0
-	for j < len(b) {
-		c := b[j]
-		if nameBytes[c] {
-			if c == ':' {
-				colons++
-			}
-		} else if c >= utf8Self {
-			high = true
-		} else {
-			break
-		}
+	j := i
+	for j < len(b) && nameBytes[b[j]] {
+		j++
+	}
+	high := j < len(b) && b[j] >= utf8Self
+	for high && j < len(b) && (nameBytes[b[j]] || b[j] >= utf8Self) {
 		j++
 	}
 	if j-i > s.lim.MaxNameLen {
@@ -314,10 +308,15 @@ func (s *scanner) name(i int, qualified bool) (int, bool) {
 	if j == i {
 		return i, true
 	}
-	if !validName(b[i:j], high) || qualified && colons > 1 {
+	if !validName(b[i:j], high) || qualified && twoColons(b[i:j]) {
 		return 0, s.syntax(i, "invalid name")
 	}
 	return j, true
+}
+
+func twoColons(n []byte) bool {
+	k := bytes.IndexByte(n, ':')
+	return k >= 0 && bytes.IndexByte(n[k+1:], ':') >= 0
 }
 
 // validName checks a name's first and following characters.

@@ -135,7 +135,10 @@ func (x *xmlStream) start(st *startTag) {
 		return
 	}
 	pt := p.t
-	i := pt.elemIndex.find(bstr(st.name), pt.Elems)
+	i := int(p.prev) // elements repeat: try the last one first
+	if i < 0 || pt.Elems[i].Name != bstr(st.name) {
+		i = pt.elemIndex.find(bstr(st.name), pt.Elems)
+	}
 	if i < 0 {
 		f.idx = x.nextUnknown(p, st.name)
 		x.push(f)

@@ -457,9 +457,8 @@ func resourceHrefVerdict(name, id, href string, report func(rule, attr, reason s
 	if id == "" {
 		return
 	}
-	if i := strings.IndexAny(href, "?#"); i >= 0 {
-		href = href[:i]
-	}
+	href, _, _ = strings.Cut(href, "#")
+	href, _, _ = strings.Cut(href, "?")
 	if rest, ok := strings.CutSuffix(href, id); !ok || !strings.HasSuffix(rest, "/") {
 		report(RuleHrefID, "href", fmt.Sprintf("<%s>'s href does not end with its id", safeName(name)))
 	}
