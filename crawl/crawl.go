@@ -32,8 +32,9 @@ const (
 	DefaultMaxRequests   = 10000
 	DefaultRate          = 20
 	DefaultPerCollection = 3
-	// DefaultMaxBody bounds one answer's body.
-	DefaultMaxBody = 64 << 20
+	// DefaultMaxBody bounds one answer's body: --max-body, the same for
+	// every command.
+	DefaultMaxBody = schema.DefaultMaxBytes
 )
 
 // Options configure a crawl.

@@ -63,7 +63,7 @@ func ParseMode(s string) (Mode, error) {
 
 // Defaults of Config.
 const (
-	DefaultMaxBody         = 16 << 20
+	DefaultMaxBody         = schema.DefaultMaxBytes // --max-body, the same for every command
 	DefaultBufferBytes     = 128 << 20
 	DefaultQueueSize       = 1024
 	DefaultUpstreamTimeout = 2 * time.Minute

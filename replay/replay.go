@@ -65,7 +65,7 @@ type Options struct {
 	Parallel int
 	// PollInterval, when positive, caps the interval of polling steps.
 	PollInterval time.Duration
-	// MaxBody bounds the response body read (default 64 MiB); a longer
+	// MaxBody bounds the response body read (default 16 MiB); a longer
 	// body is a harness error.
 	MaxBody int64
 	// Clock stamps results; time.Now when nil.
@@ -95,8 +95,9 @@ type Progress struct {
 	Error string
 }
 
-// DefaultMaxBody bounds a response body.
-const DefaultMaxBody = 64 << 20
+// DefaultMaxBody bounds a response body: --max-body, the same for every
+// command.
+const DefaultMaxBody = schema.DefaultMaxBytes
 
 // Runner replays scenarios. It is safe for concurrent use.
 type Runner struct {

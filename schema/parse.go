@@ -13,7 +13,9 @@ import (
 // Limits bound what a validator accepts, so that a hostile or broken body
 // costs bounded memory and time. Zero values take the defaults.
 type Limits struct {
-	// MaxBytes is the largest body validated (default 64 MiB).
+	// MaxBytes is the largest body held whole to be validated (default
+	// DefaultMaxBytes): the --max-body of every command. A body fed to an
+	// XMLStream is not held and not bounded by it.
 	MaxBytes int64
 	// MaxDepth is the deepest element nesting accepted (default 256; the
 	// deepest real oVirt document nests about 12 levels).
@@ -33,7 +35,9 @@ type Limits struct {
 
 // Default limits.
 const (
-	DefaultMaxBytes      = 64 << 20
+	// DefaultMaxBytes is the one default of --max-body, for every command:
+	// the most a command holds of one body whole in memory (16 MiB).
+	DefaultMaxBytes      = 16 << 20
 	DefaultMaxDepth      = 256
 	DefaultMaxViolations = 100
 	DefaultMaxNodes      = 4 << 20

@@ -45,7 +45,7 @@ const (
 	DefaultTokenTTL = 30 * time.Minute
 	DefaultSettle   = 2 * time.Second
 	DefaultLatency  = 2 * time.Second
-	DefaultMaxBody  = 16 << 20
+	DefaultMaxBody  = schema.DefaultMaxBytes // --max-body, the same for every command
 )
 
 // Options configure an Engine. The zero value is a working engine with a

@@ -177,29 +177,37 @@ func (cfg Config) target() (schema.Target, error) {
 
 func (cfg Config) bodyFile(fr *fileReader, name string, t schema.Target) (Record, error) {
 	rec := Record{File: name}
-	data, err := fr.read(name, cfg.Limits)
-	if err != nil {
-		if errors.Is(err, schema.ErrTooLarge) {
-			rec.Violations = []schema.Violation{{Rule: schema.RuleLimit, Severity: schema.Error, Location: "/", Reason: err.Error()}}
-			return rec, nil
-		}
-		return rec, fmt.Errorf("%w: %v", ErrUsage, err)
-	}
 	if t.Route != nil {
 		rec.Route = t.Route.String()
 		rec.Method = t.Route.Method
 	}
+	data, rest, err := fr.read(name, cfg.Limits)
+	if err != nil {
+		return rec, fmt.Errorf("%w: %v", ErrUsage, err)
+	}
+	if rest != nil {
+		defer rest.Close()
+	}
 	m := cfg.model()
 	var res schema.Result
-	switch rules.Sniff(data) {
-	case rules.JSON:
-		if t.Route == nil && t.Type == nil {
-			return rec, fmt.Errorf("%w: %s holds JSON; give --type or --route", ErrUsage, name)
+	switch rep := rules.Sniff(data); {
+	case rep == rules.XML && rest != nil:
+		// Larger than --max-body: not held, validated as it streams.
+		res, err = streamXML(m, t, cfg.Limits, data, rest)
+		if err != nil {
+			return rec, fmt.Errorf("%w: %v", ErrUsage, err)
 		}
-		res = m.ValidateJSON(data, t, cfg.Limits)
-	case rules.XML:
+	case rep == rules.XML:
 		res = m.ValidateXML(data, t, cfg.Limits)
-	case rules.HTML:
+	case rep == rules.JSON && t.Route == nil && t.Type == nil:
+		return rec, fmt.Errorf("%w: %s holds JSON; give --type or --route", ErrUsage, name)
+	case rep == rules.JSON && rest != nil:
+		rec.Violations = []schema.Violation{{Rule: schema.RuleLimit, Severity: schema.Error, Location: "/",
+			Reason: fmt.Sprintf("%s is a JSON body larger than the limit of %d bytes, which it must hold whole to validate (raise it with --max-body)", name, fr.max)}}
+		return rec, nil
+	case rep == rules.JSON:
+		res = m.ValidateJSON(data, t, cfg.Limits)
+	case rep == rules.HTML:
 		rec.Skipped = "HTML page, not an API document"
 		rec.OK = true
 		return rec, nil
@@ -212,52 +220,79 @@ func (cfg Config) bodyFile(fr *fileReader, name string, t schema.Target) (Record
 	return rec, nil
 }
 
+// streamXML validates an XML body too large to hold, head first, then the
+// rest as it is read.
+func streamXML(m *schema.Model, t schema.Target, lim schema.Limits, head []byte, rest io.Reader) (schema.Result, error) {
+	v := m.NewXMLStream(t, lim)
+	v.Write(head)
+	buf := make([]byte, 64<<10)
+	for !v.Failed() {
+		n, err := rest.Read(buf)
+		v.Write(buf[:n])
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			v.Close()
+			return schema.Result{}, err
+		}
+	}
+	return v.Close(), nil
+}
+
 // fileReader reads bodies into one buffer, reused from file to file: each
 // is validated and dropped before the next is read, so a run over
 // thousands of files allocates for the largest only.
-type fileReader struct{ buf []byte }
+type fileReader struct {
+	buf []byte
+	max int64
+}
 
-// read reads a file, refusing one larger than the body limit without
-// reading it.
-func (fr *fileReader) read(name string, lim schema.Limits) ([]byte, error) {
-	max := lim.MaxBytes
-	if max <= 0 {
-		max = schema.DefaultMaxBytes
+// read reads a file whole when it is within the body limit (rest nil);
+// beyond, it reads the first 4 KiB and returns the open file for the rest.
+func (fr *fileReader) read(name string, lim schema.Limits) (data []byte, rest io.ReadCloser, err error) {
+	fr.max = lim.MaxBytes
+	if fr.max <= 0 {
+		fr.max = schema.DefaultMaxBytes
 	}
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, err
+		f.Close()
+		return nil, nil, err
 	}
-	if st.Size() > max {
-		return nil, fmt.Errorf("%w: %s is %d bytes, the limit is %d (raise it with --max-body)", schema.ErrTooLarge, name, st.Size(), max)
+	size := st.Size()
+	if size > fr.max {
+		size = 4 << 10
+		rest = f
+	} else {
+		defer f.Close()
 	}
-	if need := int(st.Size()) + 1; cap(fr.buf) < need {
+	if need := int(size) + 1; cap(fr.buf) < need {
 		fr.buf = make([]byte, 0, need)
 	}
 	buf := fr.buf[:0]
 	for {
 		n, err := f.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
-		if err == io.EOF {
+		if err == io.EOF || rest != nil && int64(len(buf)) >= size {
 			break
 		}
 		if err != nil {
-			return nil, err
+			if rest != nil {
+				rest.Close()
+			}
+			return nil, nil, err
 		}
 		if len(buf) == cap(buf) {
-			if int64(len(buf)) > max {
-				return nil, fmt.Errorf("%w: %s grew past the limit of %d bytes as it was read", schema.ErrTooLarge, name, max)
-			}
-			buf = append(buf, 0)[:len(buf)]
+			return nil, nil, fmt.Errorf("%s changed as it was read", name)
 		}
 	}
 	fr.buf = buf
-	return buf, nil
+	return buf, rest, nil
 }
 
 func (cfg Config) harFile(ctx context.Context, name string, emit func(Record)) error {

@@ -154,15 +154,18 @@ func TestBareBodies(t *testing.T) {
 }
 
 // TestFilesReadIntoOneBuffer: bodies of different sizes, read one after
-// the other into the reused buffer, each get their own verdict; one over
-// the limit is refused without being read.
+// the other into the reused buffer, each get their own verdict. Over
+// --max-body, a JSON body (held whole to be validated) is reported as
+// schema.limit without being read, and an XML body is validated as it
+// streams, never held.
 func TestFilesReadIntoOneBuffer(t *testing.T) {
 	dir := t.TempDir()
 	bodies := map[string]string{
 		"a-large.xml": "<vm><name>web</name><memory>1024</memory><bogus/></vm>",
 		"b-small.xml": "<vm><name>x</name></vm>",
 		"c-large.xml": "<vm><name>db</name><description>" + string(slices.Repeat([]byte("d"), 5000)) + "</description><memory>lots</memory></vm>",
-		"d-huge.xml":  "<vm><name>" + string(slices.Repeat([]byte("n"), 20000)) + "</name></vm>",
+		"d-huge.json": `{"name":"` + string(slices.Repeat([]byte("n"), 20000)) + `"}`,
+		"e-huge.xml":  "<vm><name>" + string(slices.Repeat([]byte("n"), 20000)) + "</name><memory>x</memory></vm>",
 	}
 	for n, b := range bodies {
 		if err := os.WriteFile(filepath.Join(dir, n), []byte(b), 0o644); err != nil {
@@ -170,7 +173,7 @@ func TestFilesReadIntoOneBuffer(t *testing.T) {
 		}
 	}
 	var got []validate.Record
-	err := validate.Run(context.Background(), validate.Config{Paths: []string{dir}, Checker: checker(t), Limits: schema.Limits{MaxBytes: 10000}},
+	err := validate.Run(context.Background(), validate.Config{Paths: []string{dir}, Checker: checker(t), Limits: schema.Limits{MaxBytes: 10000}, Type: "Vm"},
 		func(r validate.Record) { got = append(got, r) })
 	if err != nil {
 		t.Fatal(err)
@@ -186,7 +189,11 @@ func TestFilesReadIntoOneBuffer(t *testing.T) {
 		{"schema.unknown-element /vm/bogus"},
 		nil,
 		{"schema.invalid-value /vm/memory"},
-		{"schema.limit /"},
+		{"schema.limit /"},                  // JSON must be held whole to be validated
+		{"schema.invalid-value /vm/memory"}, // XML is validated as it streams, whatever its size
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d records, want %d", len(got), len(want))
 	}
 	for i, r := range got {
 		if !slices.Equal(rulesOf(r), want[i]) {

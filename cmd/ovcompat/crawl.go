@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ovcompat/ovcompat/crawl"
-	"github.com/ovcompat/ovcompat/schema"
 )
 
 func newCrawlCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -59,7 +58,7 @@ point cannot be read (target down, credentials refused) or on usage errors.`,
 			if maxRequests < 1 || perCollection < 1 || rate <= 0 {
 				return usageError("--max-requests, --per-collection and --rate must be positive")
 			}
-			checker, err := rf.checker(cmd.Context(), &sf, schema.Limits{})
+			checker, err := rf.checker(cmd.Context(), &sf)
 			if err != nil {
 				return err
 			}
@@ -68,7 +67,7 @@ point cannot be read (target down, credentials refused) or on usage errors.`,
 				return err
 			}
 			pr := &crawlProgress{w: stderr, on: !noProgress, terminal: isTerminal(stderr)}
-			c, err := crawl.New(crawl.Options{Client: client, Target: target, Checker: checker, MaxRequests: maxRequests,
+			c, err := crawl.New(crawl.Options{Client: client, Target: target, Checker: checker, MaxRequests: maxRequests, MaxBody: rf.maxBody,
 				Rate: rate, PerCollection: perCollection, Filter: filter, ToolVersion: toolVersion(), Progress: pr.step})
 			if err != nil {
 				return usageError("%v", err)

@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ovcompat/ovcompat/proxy"
-	"github.com/ovcompat/ovcompat/schema"
 )
 
 // proxyFlags are the flags of `ovcompat proxy`.
@@ -26,7 +25,6 @@ type proxyFlags struct {
 	logLevel, logFormat           string
 	enforceResponses, rewriteHost bool
 	recordScenarios               bool
-	maxBody                       int64
 	upstreamTimeout, drainTimeout time.Duration
 	upstreamIdle                  time.Duration
 	validationShare               float64
@@ -82,7 +80,6 @@ SIGINT or SIGTERM drains requests in flight, then exits 0.`,
 	fs.BoolVar(&f.recordScenarios, "record-scenarios", true, "with --record, also write each HAR file as a scenario for ovcompat replay")
 	fs.StringVar(&f.tlsCert, "tls-cert", "", "PEM certificate `FILE` to serve HTTPS with (with --tls-key)")
 	fs.StringVar(&f.tlsKey, "tls-key", "", "PEM private key `FILE` of --tls-cert")
-	fs.Int64Var(&f.maxBody, "max-body", proxy.DefaultMaxBody, "largest body validated or recorded, in `BYTES`; larger ones pass untouched and are reported as schema.limit")
 	fs.BoolVar(&f.rewriteHost, "rewrite-host", false, "send the upstream's host in the Host header (default: the client's, so Location headers keep naming the proxy)")
 	fs.DurationVar(&f.upstreamTimeout, "upstream-timeout", proxy.DefaultUpstreamTimeout, "time the engine has to send its response headers (504 after it)")
 	fs.DurationVar(&f.upstreamIdle, "upstream-idle-timeout", proxy.DefaultUpstreamIdle, "time the engine may send nothing of a response body it started (the client's response is then aborted, or answered 504 if it was held whole)")
@@ -107,8 +104,6 @@ func runProxy(cmd *cobra.Command, f *proxyFlags, stdout, stderr io.Writer) error
 		return usageError("--insecure and --ca-file exclude each other")
 	case (f.tlsCert == "") != (f.tlsKey == ""):
 		return usageError("--tls-cert and --tls-key go together")
-	case f.maxBody <= 0:
-		return usageError("--max-body must be positive")
 	}
 	mode, err := proxy.ParseMode(f.mode)
 	if err != nil {
@@ -118,7 +113,7 @@ func runProxy(cmd *cobra.Command, f *proxyFlags, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	checker, err := f.rules.checker(cmd.Context(), &f.schema, schema.Limits{MaxBytes: f.maxBody})
+	checker, err := f.rules.checker(cmd.Context(), &f.schema)
 	if err != nil {
 		return err
 	}
@@ -136,7 +131,7 @@ func runProxy(cmd *cobra.Command, f *proxyFlags, stdout, stderr io.Writer) error
 		violations = vf
 	}
 	p, err := proxy.New(proxy.Config{Upstream: up, Mode: mode, EnforceResponses: f.enforceResponses, Checker: checker,
-		MaxBody: f.maxBody, CAFile: f.engine.caFile, Insecure: f.engine.insecure, UpstreamTimeout: f.upstreamTimeout,
+		MaxBody: f.rules.maxBody, CAFile: f.engine.caFile, Insecure: f.engine.insecure, UpstreamTimeout: f.upstreamTimeout,
 		UpstreamIdleTimeout: f.upstreamIdle, RewriteHost: f.rewriteHost, DrainTimeout: f.drainTimeout, ValidationShare: f.validationShare,
 		Violations: violations, RecordDir: f.record, RecordScenarios: f.recordScenarios, Logger: logger,
 		ToolVersion: toolVersion(), ModelVersion: modelVersion()})

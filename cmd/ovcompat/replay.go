@@ -16,7 +16,6 @@ import (
 	"github.com/ovcompat/ovcompat/replay"
 	"github.com/ovcompat/ovcompat/reports"
 	"github.com/ovcompat/ovcompat/scenario"
-	"github.com/ovcompat/ovcompat/schema"
 )
 
 func newReplayCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -68,7 +67,7 @@ errors.`,
 			if err != nil {
 				return usageError("--labels: %v", err)
 			}
-			checker, err := rf.checker(cmd.Context(), &sf, schema.Limits{})
+			checker, err := rf.checker(cmd.Context(), &sf)
 			if err != nil {
 				return err
 			}
@@ -87,7 +86,7 @@ errors.`,
 			bar := newProgressBar(stderr, countSteps(loaded, sel), !noProgress && isTerminal(stderr))
 			// Target goes into the results as it is: ef.sender refused a URL
 			// holding credentials.
-			runner, err := replay.New(replay.Options{Sender: sender, Target: target, Checker: checker, ReadOnly: readOnly,
+			runner, err := replay.New(replay.Options{Sender: sender, Target: target, Checker: checker, ReadOnly: readOnly, MaxBody: rf.maxBody,
 				Filter: filter, LeaveOutRecorded: sel.LeaveOutRecorded, Parallel: parallel, PollInterval: pollInterval,
 				ToolVersion: toolVersion(), Product: client.ProductVersion, Ping: client.Ping, Progress: bar.step})
 			if err != nil {

@@ -43,6 +43,7 @@ type simFlags struct {
 	tokenTTL      time.Duration
 	settle        time.Duration
 	imageLimit    byteSize
+	maxBody       int64
 	verbose       bool
 }
 
@@ -109,6 +110,7 @@ The URL and the accepted credentials are printed at start; Ctrl-C stops.`,
 	fl.DurationVar(&f.tokenTTL, "token-ttl", sim.DefaultTokenTTL, "lifetime of SSO tokens and sessions")
 	fl.DurationVar(&f.settle, "settle", sim.DefaultSettle, "how long intermediate states last (0: none)")
 	f.imageLimit = byteSize(sim.DefaultImageLimit)
+	addMaxBody(fl, &f.maxBody)
 	fl.Var(&f.imageLimit, "image-limit", "most image data that image transfers store at once (1GiB, 512MiB, ...; 413 beyond it)")
 	fl.BoolVar(&f.verbose, "verbose", false, "log every request to stderr")
 	return cmd
@@ -118,6 +120,9 @@ The URL and the accepted credentials are printed at start; Ctrl-C stops.`,
 func runSim(ctx context.Context, f simFlags, stdout, stderr io.Writer) error {
 	if (f.tlsCert == "") != (f.tlsKey == "") {
 		return usageError("--tls-cert and --tls-key go together")
+	}
+	if err := checkMaxBody(f.maxBody); err != nil {
+		return err
 	}
 	if f.tlsSelfSigned && f.tlsCert != "" {
 		return usageError("--tls-self-signed and --tls-cert exclude each other")
@@ -142,7 +147,7 @@ func runSim(ctx context.Context, f simFlags, stdout, stderr io.Writer) error {
 	}
 	eng, err := sim.New(sim.Options{
 		Seed: f.seed, AdminPassword: f.adminPassword, Users: users, Faults: faults, InjectSeed: f.injectSeed,
-		Latency: f.latency, TokenTTL: f.tokenTTL, Settle: settle, ImageLimit: int64(f.imageLimit),
+		Latency: f.latency, TokenTTL: f.tokenTTL, Settle: settle, ImageLimit: int64(f.imageLimit), MaxBody: f.maxBody,
 		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	})
 	if err != nil {

@@ -16,12 +16,11 @@ import (
 
 func newValidateCmd(stdout, _ io.Writer) *cobra.Command {
 	var (
-		cfg     validate.Config
-		format  string
-		maxBody int64
-		rf      ruleFlags
-		ef      engineFlags
-		sf      schemaFlags
+		cfg    validate.Config
+		format string
+		rf     ruleFlags
+		ef     engineFlags
+		sf     schemaFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "validate [flags] PATH...",
@@ -55,8 +54,8 @@ Exit code 0 when no error-severity violation was found, 1 when some was,
 			if format != "text" && format != "json" {
 				return usageError("--format %q: want text or json", format)
 			}
-			cfg.Limits.MaxBytes = maxBody
-			checker, err := rf.checker(cmd.Context(), &sf, cfg.Limits)
+			checker, err := rf.checker(cmd.Context(), &sf)
+			cfg.Limits.MaxBytes = rf.maxBody
 			if err != nil {
 				return err
 			}
@@ -81,7 +80,6 @@ Exit code 0 when no error-severity violation was found, 1 when some was,
 	cmd.Flags().BoolVar(&cfg.Request, "request", false, "validate bare bodies as the route's request body (default: response)")
 	cmd.Flags().IntVar(&cfg.Status, "status", 0, "response status bare bodies were answered with (an error status expects a <fault>)")
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text (for people) or json (one object per line)")
-	cmd.Flags().Int64Var(&maxBody, "max-body", schema.DefaultMaxBytes, "largest body validated, in bytes")
 	rf.add(cmd)
 	sf.add(cmd, &ef)
 	ef.add(cmd)
