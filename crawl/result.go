@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ovcompat/ovcompat/internal/media"
 	"github.com/ovcompat/ovcompat/internal/verdict"
 	"github.com/ovcompat/ovcompat/reports"
 	"github.com/ovcompat/ovcompat/rules"
@@ -48,7 +49,7 @@ func (c *Crawler) judge(it *item, ans answer) reports.Step {
 	res := c.o.Checker.Check(ans.ex)
 	st.Status = ans.ex.Status
 	st.Violations = verdict.Violations(res.Violations)
-	if ans.ex.Status < 400 && (rules.Sniff(ans.ex.ResponseBody) == rules.HTML || rules.Declared(ans.ex.ResponseHeader.Get("Content-Type")) == rules.HTML) {
+	if ans.ex.Status < 400 && (media.Sniff(ans.ex.ResponseBody) == rules.HTML || media.Declared(ans.ex.ResponseHeader.Get("Content-Type")) == rules.HTML) {
 		st.Error = fmt.Sprintf("the engine answered an HTML page (status %d) instead of an API document", ans.ex.Status)
 	}
 	st.Outcome = reports.Judge(st.Violations, nil, st.Error)

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ovcompat/ovcompat/internal/media"
 	"github.com/ovcompat/ovcompat/rules"
 	"github.com/ovcompat/ovcompat/schema"
 )
@@ -24,7 +25,7 @@ func wantsJSON(h http.Header) bool {
 			return j
 		}
 	}
-	return rules.Declared(h.Get("Content-Type")) == rules.JSON
+	return media.Declared(h.Get("Content-Type")) == rules.JSON
 }
 
 // faultBody renders an oVirt fault in the client's representation.

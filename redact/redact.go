@@ -28,10 +28,7 @@
 // reports included, may use it.
 package redact
 
-import (
-	"bytes"
-	"strings"
-)
+import "github.com/ovcompat/ovcompat/internal/media"
 
 // Mask replaces every secret value.
 const Mask = "REDACTED"
@@ -72,48 +69,18 @@ const (
 	FormBody
 )
 
-// KindOf decides how to read a body: from its Content-Type, else from its
-// first bytes.
+// KindOf decides how to read a body, as package media decides it for
+// every package that reads bodies (a page is redacted as XML).
 func KindOf(contentType string, body []byte) Kind {
-	mt, _, _ := strings.Cut(strings.ToLower(contentType), ";")
-	mt = strings.TrimSpace(mt)
-	switch {
-	case mt == "application/x-www-form-urlencoded":
+	switch media.Of(contentType, body) {
+	case media.XML, media.HTML:
+		return XMLBody
+	case media.JSON:
+		return JSONBody
+	case media.Form:
 		return FormBody
-	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
-		return JSONBody
-	case strings.HasSuffix(mt, "/xml") || strings.HasSuffix(mt, "+xml") || mt == "text/html":
-		return XMLBody
-	}
-	b := trimSpace(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
-	switch {
-	case len(b) == 0:
-	case b[0] == '<':
-		return XMLBody
-	case b[0] == '{' || b[0] == '[' && jsonArray(trimSpace(b[1:])):
-		return JSONBody
 	}
 	return Unknown
-}
-
-func trimSpace(b []byte) []byte { return bytes.TrimLeft(b, " \t\r\n") }
-
-// jsonArray reports whether what follows a '[' starts a JSON array's first
-// item, rather than an INI section's name ([virt-viewer]).
-func jsonArray(b []byte) bool {
-	if len(b) == 0 || bytes.IndexByte([]byte(`{["]-0123456789`), b[0]) >= 0 {
-		return true
-	}
-	for _, lit := range [...]string{"true", "false", "null"} {
-		if rest, ok := bytes.CutPrefix(b, []byte(lit)); ok && (len(rest) == 0 || !isNameByte(rest[0])) {
-			return true
-		}
-	}
-	return false
-}
-
-func isNameByte(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.'
 }
 
 // Body redacts a body of the given Content-Type (which may be empty: the

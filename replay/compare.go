@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ovcompat/ovcompat/internal/media"
 	"github.com/ovcompat/ovcompat/reports"
 	"github.com/ovcompat/ovcompat/rules"
 	"github.com/ovcompat/ovcompat/scenario"
@@ -128,8 +129,8 @@ type live struct {
 func (c *comparison) compareResponse(rec *scenario.Response, recRoot *scenario.Node, got *live, route *schema.Route) {
 	c.compareStatus(rec.Status, got.status)
 	recCT, gotCT := scenario.Get(rec.Header, "Content-Type"), got.header.Get("Content-Type")
-	recRep, gotRep := rules.Sniff([]byte(rec.Body)), rules.Sniff(got.body)
-	if rm, gm := rules.MediaType(recCT), rules.MediaType(gotCT); rm != "" && rm != gm {
+	recRep, gotRep := media.Sniff([]byte(rec.Body)), media.Sniff(got.body)
+	if rm, gm := media.Type(recCT), media.Type(gotCT); rm != "" && rm != gm {
 		c.diff(KindMediaTypeChanged, reports.Breaking, "header:Content-Type", "the media type changed (parameters such as charset aside)", rm, orNone(gm))
 	}
 	c.compareHeaders(rec.Header, got.header)

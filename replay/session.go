@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ovcompat/ovcompat/internal/media"
 	"github.com/ovcompat/ovcompat/internal/verdict"
 	"github.com/ovcompat/ovcompat/reports"
 	"github.com/ovcompat/ovcompat/rules"
@@ -369,11 +370,11 @@ func (s *Session) sendOnce(ctx context.Context, st *scenario.Step, req *scenario
 // recording (or, without one, a success status) promised an API document:
 // usually --target is not the engine's API.
 func htmlInstead(st *scenario.Step, got *live) string {
-	if rules.Sniff(got.body) != rules.HTML && rules.Declared(got.header.Get("Content-Type")) != rules.HTML {
+	if media.Sniff(got.body) != rules.HTML && media.Declared(got.header.Get("Content-Type")) != rules.HTML {
 		return ""
 	}
 	if st.Response != nil {
-		rec := rules.Sniff([]byte(st.Response.Body))
+		rec := media.Sniff([]byte(st.Response.Body))
 		if rec == rules.HTML || rec == rules.None && st.Response.Status >= 400 {
 			return ""
 		}

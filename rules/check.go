@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ovcompat/ovcompat/internal/media"
 	"github.com/ovcompat/ovcompat/schema"
 )
 
@@ -213,7 +214,7 @@ func (c *Checker) body(x *Context, dir schema.Direction) string {
 	if dir == schema.Response {
 		data, ctype, truncated, prefix = ex.ResponseBody, ex.ResponseHeader.Get("Content-Type"), ex.ResponseTruncated, ""
 	}
-	declared, sniffed := Declared(ctype), Sniff(data)
+	declared, sniffed := media.Declared(ctype), media.Sniff(data)
 	seen := &x.Resp
 	if dir == schema.Request {
 		seen = &x.Req

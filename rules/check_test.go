@@ -35,18 +35,6 @@ func TestLocate(t *testing.T) {
 	}
 }
 
-func TestSniffAndDeclared(t *testing.T) {
-	if Sniff([]byte("\xef\xbb\xbf  <vm/>")) != XML || Sniff([]byte(` {"a":1}`)) != JSON || Sniff([]byte("<!DOCTYPE html><html>")) != HTML || Sniff(nil) != None || Sniff([]byte("hi")) != Other {
-		t.Error("Sniff")
-	}
-	if Declared("application/xml;charset=UTF-8") != XML || Declared("application/json") != JSON || Declared("text/html; charset=utf-8") != HTML || Declared("") != None {
-		t.Error("Declared")
-	}
-	if MediaType("Application/XML ; charset=UTF-8") != "application/xml" {
-		t.Error("MediaType")
-	}
-}
-
 func exchange(method, path string, status int, ctype string, body []byte) *Exchange {
 	return &Exchange{Method: method, Path: path, RequestHeader: http.Header{"Version": {"4"}}, Status: status,
 		ResponseHeader: http.Header{"Content-Type": {ctype}}, ResponseBody: body}

@@ -6,10 +6,9 @@
 package rules
 
 import (
-	"bytes"
-	"mime"
 	"net/http"
-	"strings"
+
+	"github.com/ovcompat/ovcompat/internal/media"
 )
 
 // Exchange is one request and its response, as the proxy saw it, as a
@@ -33,67 +32,16 @@ type Exchange struct {
 	NoResponse bool
 }
 
-// Representation is how a body is written.
-type Representation uint8
+// Representation is how a body is written, as package media decides it
+// for every package that reads bodies.
+type Representation = media.Rep
 
 // Representations.
 const (
-	None Representation = iota
-	XML
-	JSON
-	HTML
-	Other
+	None  = media.None
+	XML   = media.XML
+	JSON  = media.JSON
+	HTML  = media.HTML
+	Form  = media.Form
+	Other = media.Other
 )
-
-func (r Representation) String() string {
-	return [...]string{"none", "XML", "JSON", "HTML", "other"}[r]
-}
-
-// MediaType returns the media type of a Content-Type or Accept value,
-// lower-cased and without parameters such as charset.
-func MediaType(v string) string {
-	if v == "" {
-		return ""
-	}
-	mt, _, err := mime.ParseMediaType(v)
-	if err != nil {
-		mt, _, _ = strings.Cut(v, ";")
-		mt = strings.ToLower(strings.TrimSpace(mt))
-	}
-	return mt
-}
-
-// Declared returns the representation a Content-Type names.
-func Declared(contentType string) Representation {
-	switch mt := MediaType(contentType); {
-	case mt == "":
-		return None
-	case mt == "application/xml" || mt == "text/xml" || strings.HasSuffix(mt, "+xml"):
-		return XML
-	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
-		return JSON
-	case mt == "text/html" || mt == "application/xhtml+xml":
-		return HTML
-	}
-	return Other
-}
-
-// Sniff guesses the representation of a body from its first bytes.
-func Sniff(body []byte) Representation {
-	b := bytes.TrimLeft(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")), " \t\r\n")
-	if len(b) == 0 {
-		return None
-	}
-	switch b[0] {
-	case '{', '[':
-		return JSON
-	case '<':
-		head := b[:min(len(b), 256)]
-		lower := bytes.ToLower(head)
-		if bytes.HasPrefix(lower, []byte("<!doctype html")) || bytes.HasPrefix(lower, []byte("<html")) {
-			return HTML
-		}
-		return XML
-	}
-	return Other
-}

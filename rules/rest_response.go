@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/ovcompat/ovcompat/internal/media"
 	"github.com/ovcompat/ovcompat/schema"
 )
 
@@ -123,7 +124,7 @@ func checkAccept(x *Context) {
 	if !responded(x) || strings.TrimSpace(accept) == "" || ctype == "" || len(ex.ResponseBody) == 0 || webServerPage(x) {
 		return
 	}
-	mt := MediaType(ctype)
+	mt := media.Type(ctype)
 	if !Accepts(accept, mt) {
 		x.Report(RuleAccept, "header:Content-Type", fmt.Sprintf("the response is %s, which the request's Accept does not include",
 			schema.ASCIISafe(mt, 64)))

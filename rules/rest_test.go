@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"github.com/ovcompat/ovcompat/internal/media"
 	"net/http"
 	"strings"
 	"testing"
@@ -26,7 +27,7 @@ func rx(method, path string, status int, reqBody, respBody string, headers ...st
 	ex := Exchange{Method: method, Path: path, Status: status, RequestHeader: http.Header{}, ResponseHeader: http.Header{},
 		RequestBody: []byte(reqBody), ResponseBody: []byte(respBody)}
 	if respBody != "" {
-		switch Sniff(ex.ResponseBody) {
+		switch media.Sniff(ex.ResponseBody) {
 		case XML:
 			ex.ResponseHeader.Set("Content-Type", "application/xml;charset=UTF-8")
 		case JSON:

@@ -10,6 +10,7 @@ import (
 
 	"github.com/beevik/etree"
 
+	"github.com/ovcompat/ovcompat/internal/media"
 	"github.com/ovcompat/ovcompat/schema"
 )
 
@@ -61,17 +62,14 @@ var ErrNotDocument = errors.New("the body is neither XML nor JSON")
 // describe the syntax error; they never echo the body.
 func ParseBody(body []byte) (*Node, error) {
 	b := bytes.TrimLeft(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")), " \t\r\n")
-	if len(b) == 0 {
+	switch media.Sniff(b) {
+	case media.None:
 		return nil, fmt.Errorf("%w: it is empty", ErrNotDocument)
-	}
-	switch b[0] {
-	case '{', '[':
+	case media.JSON:
 		return parseJSONBody(b)
-	case '<':
-		head := bytes.ToLower(b[:min(len(b), 64)])
-		if bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html")) {
-			return nil, fmt.Errorf("%w: it is an HTML page", ErrNotDocument)
-		}
+	case media.HTML:
+		return nil, fmt.Errorf("%w: it is an HTML page", ErrNotDocument)
+	case media.XML:
 		doc, err := schema.ParseXML(b, schema.Limits{})
 		if err != nil {
 			return nil, fmt.Errorf("xml body: %w", err)

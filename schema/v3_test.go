@@ -11,6 +11,7 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/ovcompat/ovcompat/har"
+	"github.com/ovcompat/ovcompat/internal/media"
 	"github.com/ovcompat/ovcompat/internal/sharedtest"
 	"github.com/ovcompat/ovcompat/rules"
 	"github.com/ovcompat/ovcompat/schema"
@@ -55,7 +56,7 @@ func v3Bodies(t *testing.T, m *schema.Model) []v3Body {
 			}
 			api, _, rel, ok := rules.Locate(path, har.Get(e.Request.Headers, "Version"))
 			body, _ := e.Response.Content.Body()
-			if !ok || api != 3 || rules.Sniff(body) != rules.XML {
+			if !ok || api != 3 || media.Sniff(body) != rules.XML {
 				continue
 			}
 			r := m.Routes().Lookup(e.Request.Method, rel).Route

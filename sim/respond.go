@@ -12,6 +12,7 @@ import (
 
 	"github.com/beevik/etree"
 
+	"github.com/ovcompat/ovcompat/internal/media"
 	"github.com/ovcompat/ovcompat/schema"
 )
 
@@ -53,15 +54,13 @@ func negotiate(r *http.Request) (out, in rep) {
 // names neither) and whether it names one; an absent one (ct "") counts as
 // XML.
 func mediaRep(ct string) (r rep, known bool) {
-	mt, _, _ := strings.Cut(ct, ";")
-	mt = strings.ToLower(strings.TrimSpace(mt))
-	switch {
-	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
+	switch media.Declared(ct) {
+	case media.JSON:
 		return repJSON, true
-	case mt == "application/xml" || mt == "text/xml" || strings.HasSuffix(mt, "+xml"):
+	case media.XML, media.None:
 		return repXML, true
 	}
-	return repXML, ct == ""
+	return repXML, false
 }
 
 // faultReply builds an error answer with a <fault> body.

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/ovcompat/ovcompat/har"
+	"github.com/ovcompat/ovcompat/internal/media"
 	"github.com/ovcompat/ovcompat/rules"
 	"github.com/ovcompat/ovcompat/schema"
 )
@@ -190,7 +191,7 @@ func (cfg Config) bodyFile(fr *fileReader, name string, t schema.Target) (Record
 	}
 	m := cfg.model()
 	var res schema.Result
-	switch rep := rules.Sniff(data); {
+	switch rep := media.Sniff(data); {
 	case rep == rules.XML && rest != nil:
 		// Larger than --max-body: not held, validated as it streams.
 		res, err = streamXML(m, t, cfg.Limits, data, rest)
