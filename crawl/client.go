@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/ovcompat/ovcompat/rules"
+	"github.com/ovcompat/ovcompat/har"
 )
 
 // Client is what the crawler needs of an engine client (engine.Client
@@ -49,7 +49,7 @@ type reader struct {
 // answer is one exchange as the rules check it, or the error that kept it
 // from completing.
 type answer struct {
-	ex   *rules.Exchange
+	ex   *har.Exchange
 	err  error
 	took time.Duration
 }
@@ -78,7 +78,7 @@ func (r *reader) send(ctx context.Context, v verb, ref string) answer {
 	if err != nil {
 		return answer{err: fmt.Errorf("crawl: reading the answer to %s %s: %w", v, req.URL.Path, err), took: time.Since(began)}
 	}
-	ex := &rules.Exchange{Method: v.String(), Path: req.URL.EscapedPath(), RawQuery: req.URL.RawQuery,
+	ex := &har.Exchange{Method: v.String(), Path: req.URL.EscapedPath(), RawQuery: req.URL.RawQuery,
 		RequestHeader: req.Header, Status: resp.StatusCode, ResponseHeader: resp.Header, ResponseBody: body}
 	return answer{ex: ex, took: time.Since(began)}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ovcompat/ovcompat/har"
 	"github.com/ovcompat/ovcompat/internal/media"
 	"github.com/ovcompat/ovcompat/internal/verdict"
 	"github.com/ovcompat/ovcompat/reports"
@@ -223,13 +224,13 @@ func (c *Crawler) onlyFromModel(r *schema.Route) bool {
 func (r *Result) Scenarios() ([]*scenario.Scenario, error) {
 	var out []*scenario.Scenario
 	for _, g := range r.groups {
-		var exs []scenario.Exchange
+		var exs []har.Exchange
 		for _, v := range g.visits {
 			ex := v.ans.ex
 			if ex == nil {
 				continue
 			}
-			exs = append(exs, scenario.Exchange{Method: ex.Method, Path: ex.Path, RawQuery: ex.RawQuery, RequestHeader: ex.RequestHeader,
+			exs = append(exs, har.Exchange{Method: ex.Method, Path: ex.Path, RawQuery: ex.RawQuery, RequestHeader: ex.RequestHeader,
 				Status: ex.Status, ResponseHeader: ex.ResponseHeader, ResponseBody: ex.ResponseBody})
 		}
 		if len(exs) == 0 {

@@ -94,3 +94,40 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestEntryExchange: the one place HAR entries become exchanges: path and
+// query as sent, base64 bodies decoded, a Content-Type taken from the
+// entry's mimeType when the headers lack one and there is a body, and the
+// two ways an entry can be broken told apart.
+func TestEntryExchange(t *testing.T) {
+	e := Entry{
+		Request: Request{Method: "POST", URL: "https://engine.example.com/ovirt-engine/api/vms;max=1?search=name%3Dx",
+			Headers: []Header{{Name: "Version", Value: "4"}}, PostData: &PostData{MimeType: "application/xml", Text: "<vm/>"}},
+		Response: Response{Status: 201, Content: Content{MimeType: "application/json", Text: "eyJpZCI6IjEifQ==", Encoding: "base64"}},
+	}
+	ex, err := e.Exchange()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ex.Method != "POST" || ex.Path != "/ovirt-engine/api/vms;max=1" || ex.RawQuery != "search=name%3Dx" || ex.Status != 201 {
+		t.Errorf("request line: %+v", ex)
+	}
+	if string(ex.RequestBody) != "<vm/>" || string(ex.ResponseBody) != `{"id":"1"}` {
+		t.Errorf("bodies: %q %q", ex.RequestBody, ex.ResponseBody)
+	}
+	if ex.RequestHeader.Get("Content-Type") != "application/xml" || ex.ResponseHeader.Get("Content-Type") != "application/json" || ex.RequestHeader.Get("Version") != "4" {
+		t.Errorf("headers: %v %v", ex.RequestHeader, ex.ResponseHeader)
+	}
+	e.Response.Content = Content{MimeType: "application/json"} // no body: no Content-Type made up
+	if ex, _ := e.Exchange(); ex.ResponseHeader.Get("Content-Type") != "" {
+		t.Errorf("a body-less response got a Content-Type: %v", ex.ResponseHeader)
+	}
+	e.Response.Content = Content{Text: "%%%", Encoding: "base64"}
+	if _, err := e.Exchange(); !errors.Is(err, ErrBody) {
+		t.Errorf("bad base64: %v", err)
+	}
+	e.Request.URL = "http://[::1"
+	if _, err := e.Exchange(); !errors.Is(err, ErrURL) {
+		t.Errorf("bad URL: %v", err)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ovcompat/ovcompat/har"
 	"github.com/ovcompat/ovcompat/rules"
 )
 
@@ -111,8 +112,8 @@ func (p *Proxy) check(x *exchange) rules.Result {
 
 // rulesExchange turns what the proxy saw into the checker's exchange,
 // decompressing the response copy when the engine compressed it.
-func (p *Proxy) rulesExchange(x *exchange) *rules.Exchange {
-	ex := &rules.Exchange{Method: x.method, Path: x.path, RawQuery: x.rawQuery,
+func (p *Proxy) rulesExchange(x *exchange) *har.Exchange {
+	ex := &har.Exchange{Method: x.method, Path: x.path, RawQuery: x.rawQuery,
 		RequestHeader: x.reqHeader, Status: x.status, ResponseHeader: x.respHeader}
 	// finish submits only copies that are whole or cut at the limit.
 	ex.RequestBody, _, ex.RequestTruncated = x.requestBody()

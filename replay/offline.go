@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"github.com/ovcompat/ovcompat/har"
 	"github.com/ovcompat/ovcompat/internal/verdict"
 	"github.com/ovcompat/ovcompat/reports"
 	"github.com/ovcompat/ovcompat/rules"
@@ -38,7 +39,7 @@ func CheckRecorded(c *rules.Checker, sc *scenario.Scenario) reports.Scenario {
 			out.Steps = append(out.Steps, rs)
 			continue
 		}
-		ex := &rules.Exchange{Method: req.Method, Path: req.Path, RawQuery: queryString(req.Query),
+		ex := &har.Exchange{Method: req.Method, Path: req.Path, RawQuery: queryString(req.Query),
 			RequestHeader: scenario.HTTPHeader(req.Header), RequestBody: []byte(req.Body),
 			Status: resp.Status, ResponseHeader: header, ResponseBody: []byte(resp.Body)}
 		res := c.Check(ex)

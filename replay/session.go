@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ovcompat/ovcompat/har"
 	"github.com/ovcompat/ovcompat/internal/media"
 	"github.com/ovcompat/ovcompat/internal/verdict"
 	"github.com/ovcompat/ovcompat/reports"
@@ -283,7 +284,7 @@ func (s *Session) liveIDs() map[string]string {
 
 // send sends the request, polling when the step says so, and returns the
 // last response.
-func (s *Session) send(ctx context.Context, st *scenario.Step, req *scenario.Request, out *reports.Step) (*live, *rules.Exchange, error) {
+func (s *Session) send(ctx context.Context, st *scenario.Step, req *scenario.Request, out *reports.Step) (*live, *har.Exchange, error) {
 	if st.Poll == nil {
 		return s.sendOnce(ctx, st, req)
 	}
@@ -333,7 +334,7 @@ const KindCaptureFailed = "capture-failed"
 // held: the recording reached the state, the target did not.
 const KindPollTimeout = "poll-timeout"
 
-func (s *Session) sendOnce(ctx context.Context, st *scenario.Step, req *scenario.Request) (*live, *rules.Exchange, error) {
+func (s *Session) sendOnce(ctx context.Context, st *scenario.Step, req *scenario.Request) (*live, *har.Exchange, error) {
 	target := req.Path
 	if len(req.Query) > 0 {
 		target += "?" + queryString(req.Query)
@@ -361,7 +362,7 @@ func (s *Session) sendOnce(ctx context.Context, st *scenario.Step, req *scenario
 	}
 	got := &live{status: resp.StatusCode, header: resp.Header, body: data}
 	got.root, _ = scenario.ParseBody(data)
-	ex := &rules.Exchange{Method: req.Method, Path: hreq.URL.EscapedPath(), RawQuery: hreq.URL.RawQuery,
+	ex := &har.Exchange{Method: req.Method, Path: hreq.URL.EscapedPath(), RawQuery: hreq.URL.RawQuery,
 		RequestHeader: hreq.Header, RequestBody: []byte(req.Body), Status: resp.StatusCode, ResponseHeader: resp.Header, ResponseBody: data}
 	return got, ex, nil
 }
@@ -387,7 +388,7 @@ func htmlInstead(st *scenario.Step, got *live) string {
 // violations converts the findings on an exchange. Those about the request
 // alone are the scenario's, not the engine's (a scenario may send a bad
 // request on purpose, to see the engine's fault): they are kept as info.
-func (s *Session) violations(ex *rules.Exchange, vs []schema.Violation) []reports.Violation {
+func (s *Session) violations(ex *har.Exchange, vs []schema.Violation) []reports.Violation {
 	if len(vs) == 0 {
 		return nil
 	}

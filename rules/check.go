@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ovcompat/ovcompat/har"
 	"github.com/ovcompat/ovcompat/internal/media"
 	"github.com/ovcompat/ovcompat/schema"
 )
@@ -86,7 +87,7 @@ func (r Result) RouteName() string {
 // Context is what a rule's Check sees: the exchange and what the checker
 // learned of it.
 type Context struct {
-	Ex    *Exchange
+	Ex    *har.Exchange
 	API   int
 	Base  string // the base path the request used
 	Rel   string // the path below it
@@ -132,13 +133,13 @@ func (x *Context) Report(id, location, reason string) {
 }
 
 // Check checks a whole exchange: the request, then the response.
-func (c *Checker) Check(ex *Exchange) Result { return c.check(ex, false) }
+func (c *Checker) Check(ex *har.Exchange) Result { return c.check(ex, false) }
 
 // CheckRequest checks the request alone, as enforce mode does before the
 // engine sees it.
-func (c *Checker) CheckRequest(ex *Exchange) Result { return c.check(ex, true) }
+func (c *Checker) CheckRequest(ex *har.Exchange) Result { return c.check(ex, true) }
 
-func (c *Checker) check(ex *Exchange, requestOnly bool) Result {
+func (c *Checker) check(ex *har.Exchange, requestOnly bool) Result {
 	api, base, rel, ok := Locate(ex.Path, ex.RequestHeader.Get("Version"))
 	if !ok {
 		return Result{Skipped: "path outside the oVirt API"}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/ovcompat/ovcompat/har"
 	"github.com/ovcompat/ovcompat/schema"
 )
 
@@ -35,8 +36,8 @@ func TestLocate(t *testing.T) {
 	}
 }
 
-func exchange(method, path string, status int, ctype string, body []byte) *Exchange {
-	return &Exchange{Method: method, Path: path, RequestHeader: http.Header{"Version": {"4"}}, Status: status,
+func exchange(method, path string, status int, ctype string, body []byte) *har.Exchange {
+	return &har.Exchange{Method: method, Path: path, RequestHeader: http.Header{"Version": {"4"}}, Status: status,
 		ResponseHeader: http.Header{"Content-Type": {ctype}}, ResponseBody: body}
 }
 
@@ -72,7 +73,7 @@ func TestCheck(t *testing.T) {
 	if r := c.Check(ex); r.Skipped == "" || r.API != 3 {
 		t.Errorf("v3 without a model: %+v", r)
 	}
-	req := &Exchange{Method: "POST", Path: "/ovirt-engine/api/vms/1/start", RequestHeader: http.Header{"Content-Type": {"application/xml"}},
+	req := &har.Exchange{Method: "POST", Path: "/ovirt-engine/api/vms/1/start", RequestHeader: http.Header{"Content-Type": {"application/xml"}},
 		RequestBody: []byte(`<action><force>true</force></action>`), NoResponse: true}
 	if r := c.CheckRequest(req); !has(r, schema.RuleUnknownParameter) || r.Violations[0].Location[:8] != "request:" {
 		t.Errorf("request check: %v", r.Violations)
@@ -115,11 +116,11 @@ func TestLimitWithoutBytes(t *testing.T) {
 		ctype string
 		want  bool
 	}{{"application/xml", true}, {"application/json", true}, {"", true}, {"text/html", false}, {"application/octet-stream", false}} {
-		req := &Exchange{Method: "POST", Path: "/ovirt-engine/api/vms", RequestHeader: http.Header{"Content-Type": {tc.ctype}},
+		req := &har.Exchange{Method: "POST", Path: "/ovirt-engine/api/vms", RequestHeader: http.Header{"Content-Type": {tc.ctype}},
 			RequestTruncated: true, NoResponse: true}
 		resp := exchange("GET", "/ovirt-engine/api/vms", 200, tc.ctype, nil)
 		resp.ResponseTruncated = true
-		for _, ex := range []*Exchange{req, resp} {
+		for _, ex := range []*har.Exchange{req, resp} {
 			var found []string
 			for _, v := range c.Check(ex).Violations {
 				if v.Rule == schema.RuleLimit {

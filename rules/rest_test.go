@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"github.com/ovcompat/ovcompat/har"
 	"github.com/ovcompat/ovcompat/internal/media"
 	"net/http"
 	"strings"
@@ -18,13 +19,13 @@ type restCase struct {
 	name string
 	rule string
 	fire bool
-	ex   Exchange
+	ex   har.Exchange
 }
 
 // rx builds an exchange; headers are "Name: value" strings, request
 // headers prefixed with '>' .
-func rx(method, path string, status int, reqBody, respBody string, headers ...string) Exchange {
-	ex := Exchange{Method: method, Path: path, Status: status, RequestHeader: http.Header{}, ResponseHeader: http.Header{},
+func rx(method, path string, status int, reqBody, respBody string, headers ...string) har.Exchange {
+	ex := har.Exchange{Method: method, Path: path, Status: status, RequestHeader: http.Header{}, ResponseHeader: http.Header{},
 		RequestBody: []byte(reqBody), ResponseBody: []byte(respBody)}
 	if respBody != "" {
 		switch media.Sniff(ex.ResponseBody) {
@@ -56,7 +57,7 @@ func rx(method, path string, status int, reqBody, respBody string, headers ...st
 }
 
 func restCases() []restCase {
-	add := func(status int, resp string, h ...string) Exchange {
+	add := func(status int, resp string, h ...string) har.Exchange {
 		return rx("POST", "/ovirt-engine/api/vms", status, `<vm><name>a</name><cluster id="1"/><template id="2"/></vm>`, resp, h...)
 	}
 	return []restCase{

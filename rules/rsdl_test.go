@@ -103,7 +103,7 @@ func TestRSDLRules(t *testing.T) {
 			if h == nil {
 				h = http.Header{}
 			}
-			ex := &rules.Exchange{Method: tc.method, Path: "/ovirt-engine/api" + tc.path, RawQuery: tc.query,
+			ex := &har.Exchange{Method: tc.method, Path: "/ovirt-engine/api" + tc.path, RawQuery: tc.query,
 				RequestHeader: h, RequestBody: []byte(tc.body), NoResponse: true}
 			res := c.CheckRequest(ex)
 			var got []string
@@ -142,7 +142,7 @@ func TestRSDLRulesInCatalogue(t *testing.T) {
 // any real exchange, v3 or v4.
 type namedExchange struct {
 	name string
-	ex   *rules.Exchange
+	ex   *har.Exchange
 }
 
 // trafficExchanges reads every exchange of the recorded traffic.
@@ -164,7 +164,7 @@ func trafficExchanges(t *testing.T, dir string) []namedExchange {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ex := &rules.Exchange{Method: e.Request.Method, Path: path, RawQuery: query, RequestHeader: header(e.Request.Headers),
+			ex := &har.Exchange{Method: e.Request.Method, Path: path, RawQuery: query, RequestHeader: header(e.Request.Headers),
 				Status: e.Response.Status, ResponseHeader: header(e.Response.Headers), ResponseBody: body}
 			if e.Request.PostData != nil {
 				ex.RequestBody = []byte(e.Request.PostData.Text)

@@ -8,28 +8,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ovcompat/ovcompat/har"
 	"github.com/ovcompat/ovcompat/schema"
 )
-
-// Exchange is one recorded request and its response, as the proxy's
-// recorder and the HAR importer hand them to Build. Build redacts them
-// (package redact) whatever the caller did, and drops credential headers
-// and the SSO exchanges in any case.
-type Exchange struct {
-	Method string
-	// Path is the URL path as sent (escaped), matrix parameters included.
-	Path string
-	// RawQuery is the query string without '?'.
-	RawQuery       string
-	RequestHeader  http.Header
-	RequestBody    []byte
-	Status         int
-	ResponseHeader http.Header
-	ResponseBody   []byte
-	// Role is the scenario role the request ran as, when the recorder
-	// knows it ("" for admin).
-	Role string
-}
 
 // BuildOptions describe the scenario Build makes.
 type BuildOptions struct {
@@ -54,7 +35,7 @@ type BuildOptions struct {
 // removes it (the replayer skips it when a step already did). Consecutive identical GETs of a resource
 // with a status collapse into one step that polls until the last status. SSO token and logout exchanges are
 // left out: credentials are the replayer's business.
-func Build(exs []Exchange, o BuildOptions) (*Scenario, error) {
+func Build(exs []har.Exchange, o BuildOptions) (*Scenario, error) {
 	if o.Name == "" {
 		return nil, fmt.Errorf("scenario: build: a scenario needs a name")
 	}
@@ -67,7 +48,7 @@ func Build(exs []Exchange, o BuildOptions) (*Scenario, error) {
 	}
 	b := &builder{model: m, vars: map[string]string{}, byValue: map[string]string{}}
 	for i := range exs {
-		if exs[i].IsAuth() {
+		if IsAuth(&exs[i]) {
 			continue
 		}
 		b.add(redacted(&exs[i]))
@@ -93,7 +74,7 @@ func Build(exs []Exchange, o BuildOptions) (*Scenario, error) {
 
 // IsAuth reports whether the exchange is no API call but the engine's
 // SSO (a token) or a logout, which Build leaves out.
-func (ex *Exchange) IsAuth() bool {
+func IsAuth(ex *har.Exchange) bool {
 	return strings.HasPrefix(ex.Path, "/ovirt-engine/sso/") || strings.HasPrefix(ex.Path, "/ovirt-engine/services/")
 }
 
@@ -146,7 +127,7 @@ func locate(p, versionHeader string) (api int, rel string, ok bool) {
 	return api, rel, true
 }
 
-func (b *builder) add(ex *Exchange) {
+func (b *builder) add(ex *har.Exchange) {
 	st := &built{Step: Step{Request: Request{Method: strings.ToUpper(ex.Method), Path: ex.Path, Body: string(ex.RequestBody)}}}
 	st.Request.Header = keepHeaders(ex.RequestHeader, requestKeep())
 	st.Request.Query = splitQuery(ex.RawQuery)
@@ -414,7 +395,7 @@ func unique(n *Node, elem string, key Path, v string) bool {
 }
 
 // captureCreated binds the id of what an Add created.
-func (b *builder) captureCreated(st *built, ex *Exchange) {
+func (b *builder) captureCreated(st *built, ex *har.Exchange) {
 	id, from := "", From(0)
 	if st.root != nil {
 		if v, ok := st.root.Attr("id"); ok && v != "" {
@@ -478,7 +459,7 @@ func (b *builder) cleanup() []Step {
 // authOf says how a recorded request authenticated. Recordings keep the
 // scheme of a redacted Authorization header; a request without one that
 // got 401 ran without credentials on purpose.
-func authOf(ex *Exchange) string {
+func authOf(ex *har.Exchange) string {
 	scheme, _, _ := strings.Cut(ex.RequestHeader.Get("Authorization"), " ")
 	switch {
 	case strings.EqualFold(scheme, "basic"):

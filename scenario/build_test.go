@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"github.com/ovcompat/ovcompat/har"
 	"net/http"
 	"strings"
 	"testing"
@@ -24,9 +25,9 @@ func vmBody(id, status string) []byte {
 	return []byte(`<vm href="/ovirt-engine/api/vms/` + id + `" id="` + id + `"><name>lc</name><status>` + status + `</status></vm>`)
 }
 
-func lifecycleExchanges() []Exchange {
+func lifecycleExchanges() []har.Exchange {
 	api := "/ovirt-engine/api"
-	return []Exchange{
+	return []har.Exchange{
 		{Method: "POST", Path: "/ovirt-engine/sso/oauth/token", RequestBody: []byte("grant_type=password&password=REDACTED"), Status: 200},
 		{Method: "GET", Path: api + "/vms", RawQuery: "search=name%3Dweb%2A", RequestHeader: http.Header{"Authorization": {"Bearer REDACTED"}, "Accept": {"application/xml"}},
 			Status: 200, ResponseHeader: xmlHeader(), ResponseBody: []byte(`<vms><vm id="` + seedID + `"><name>web1</name></vm><vm id="x"><name>web2</name></vm></vms>`)},
@@ -142,7 +143,7 @@ func TestBuildEmpty(t *testing.T) {
 func TestBuildCapturesIDsInBodies(t *testing.T) {
 	api := "/ovirt-engine/api"
 	att := "4c9e0b33-0000-4000-8000-000000000004"
-	exs := []Exchange{
+	exs := []har.Exchange{
 		{Method: "GET", Path: api + "/hosts/" + seedID + "/networkattachments", Status: 200, ResponseHeader: xmlHeader(),
 			ResponseBody: []byte(`<network_attachments><network_attachment id="m"><network id="mgmt"/></network_attachment><network_attachment id="` + att + `"><network id="vmnet"/></network_attachment></network_attachments>`)},
 		{Method: "POST", Path: api + "/hosts/" + seedID + "/setupnetworks", Status: 200, ResponseHeader: xmlHeader(),
@@ -167,7 +168,7 @@ func TestBuildCapturesIDsInBodies(t *testing.T) {
 // session id in the path, credentials in headers.
 func TestBuildRedacts(t *testing.T) {
 	api := "/ovirt-engine/api"
-	exs := []Exchange{
+	exs := []har.Exchange{
 		{Method: "GET", Path: api + ";jsessionid=SECRET-1/imagetransfers/t1", RequestHeader: http.Header{"Authorization": {"Bearer SECRET-2"}},
 			Status: 200, ResponseHeader: xmlHeader(), ResponseBody: []byte(`<image_transfer id="t1"><phase>transferring</phase>` +
 				`<proxy_url>https://engine:54323/images/SECRET-3</proxy_url></image_transfer>`)},

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ovcompat/ovcompat/har"
 	"github.com/ovcompat/ovcompat/rules"
 )
 
@@ -54,7 +55,7 @@ func TestFaults(t *testing.T) {
 			if got := resp.Header.Get("X-Ovcompat-Fault"); got != k.Name {
 				t.Fatalf("X-Ovcompat-Fault %q", got)
 			}
-			ex := &rules.Exchange{Method: method, Path: BasePath + path,
+			ex := &har.Exchange{Method: method, Path: BasePath + path,
 				RequestHeader: http.Header{"Accept": {"application/xml"}, "Content-Type": {"application/xml"}},
 				RequestBody:   []byte(body), Status: resp.StatusCode, ResponseHeader: resp.Header, ResponseBody: data}
 			found := map[string]string{}

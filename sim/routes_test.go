@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ovcompat/ovcompat/har"
 	"github.com/ovcompat/ovcompat/rules"
 	"github.com/ovcompat/ovcompat/schema"
 )
@@ -120,7 +121,7 @@ func checkExchange(t *testing.T, m *schema.Model, checker *rules.Checker, r *sch
 		reqHeader.Set("Content-Type", reqHeader.Get("Accept"))
 	}
 	u := strings.SplitN(path, "?", 2)
-	ex := &rules.Exchange{Method: r.Method, Path: BasePath + u[0], RequestHeader: reqHeader, RequestBody: []byte(req),
+	ex := &har.Exchange{Method: r.Method, Path: BasePath + u[0], RequestHeader: reqHeader, RequestBody: []byte(req),
 		Status: resp.StatusCode, ResponseHeader: resp.Header, ResponseBody: data}
 	if len(u) > 1 {
 		ex.RawQuery = u[1]

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -321,41 +320,20 @@ func (cfg Config) harFile(ctx context.Context, name string, emit func(Record)) e
 func (cfg Config) harEntry(name string, i int, e har.Entry) Record {
 	idx := i
 	rec := Record{File: name, Entry: &idx, Method: e.Request.Method}
-	path, query, err := e.Request.Path()
-	if err != nil {
-		rec.Violations = []schema.Violation{{Rule: schema.RuleMalformed, Severity: schema.Error, Location: "request:url", Reason: "the request URL does not parse"}}
+	ex, err := e.Exchange()
+	switch {
+	case errors.Is(err, har.ErrURL):
+		rec.Violations = []schema.Violation{{Rule: schema.RuleMalformed, Severity: schema.Error, Location: "request:url", Reason: har.ErrURL.Error()}}
+		return rec
+	case err != nil:
+		rec.Violations = []schema.Violation{{Rule: schema.RuleMalformed, Severity: schema.Error, Location: "/", Reason: har.ErrBody.Error()}}
 		return rec
 	}
-	rec.Path = path
-	body, err := e.Response.Content.Body()
-	if err != nil {
-		rec.Violations = []schema.Violation{{Rule: schema.RuleMalformed, Severity: schema.Error, Location: "/", Reason: "the response body's base64 does not decode"}}
-		return rec
-	}
-	ex := &rules.Exchange{Method: e.Request.Method, Path: path, RawQuery: query,
-		RequestHeader: toHeader(e.Request.Headers), Status: e.Response.Status,
-		ResponseHeader: toHeader(e.Response.Headers), ResponseBody: body}
-	if e.Request.PostData != nil {
-		ex.RequestBody = []byte(e.Request.PostData.Text)
-		if ex.RequestHeader.Get("Content-Type") == "" && e.Request.PostData.MimeType != "" {
-			ex.RequestHeader.Set("Content-Type", e.Request.PostData.MimeType)
-		}
-	}
-	if ex.ResponseHeader.Get("Content-Type") == "" && e.Response.Content.MimeType != "" {
-		ex.ResponseHeader.Set("Content-Type", e.Response.Content.MimeType)
-	}
-	res := cfg.Checker.Check(ex)
+	rec.Path = ex.Path
+	res := cfg.Checker.Check(&ex)
 	rec.Route = res.RouteName()
 	rec.Skipped = res.Skipped
 	rec.Violations = res.Violations
 	rec.OK = res.OK()
 	return rec
-}
-
-func toHeader(hs []har.Header) http.Header {
-	h := http.Header{}
-	for _, x := range hs {
-		h.Add(x.Name, x.Value)
-	}
-	return h
 }

@@ -10,8 +10,8 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/ovcompat/ovcompat/har"
 	"github.com/ovcompat/ovcompat/reports"
-	"github.com/ovcompat/ovcompat/rules"
 	"github.com/ovcompat/ovcompat/schema"
 )
 
@@ -38,7 +38,7 @@ const MaxTranscript = 64 << 10
 
 // Transcript is the exchange as a report shows it: headers sorted, bodies
 // cut at MaxTranscript. The renderers redact it before showing it.
-func Transcript(ex *rules.Exchange) *reports.Transcript {
+func Transcript(ex *har.Exchange) *reports.Transcript {
 	if ex == nil {
 		return nil
 	}

@@ -7,16 +7,14 @@ package harimport
 
 import (
 	"fmt"
-	"net/http"
 	"os"
 
 	"github.com/ovcompat/ovcompat/har"
 	"github.com/ovcompat/ovcompat/redact"
-	"github.com/ovcompat/ovcompat/scenario"
 )
 
 // ReadFile reads a HAR file's exchanges.
-func ReadFile(path string) ([]scenario.Exchange, error) {
+func ReadFile(path string) ([]har.Exchange, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("harimport: %w", err)
@@ -34,8 +32,8 @@ func ReadFile(path string) ([]scenario.Exchange, error) {
 }
 
 // Exchanges converts the entries of a HAR log, in order, redacted.
-func Exchanges(h *har.File) ([]scenario.Exchange, error) {
-	out := make([]scenario.Exchange, 0, len(h.Log.Entries))
+func Exchanges(h *har.File) ([]har.Exchange, error) {
+	out := make([]har.Exchange, 0, len(h.Log.Entries))
 	for i := range h.Log.Entries {
 		ex, err := exchange(&h.Log.Entries[i])
 		if err != nil {
@@ -46,37 +44,14 @@ func Exchanges(h *har.File) ([]scenario.Exchange, error) {
 	return out, nil
 }
 
-func exchange(e *har.Entry) (scenario.Exchange, error) {
-	p, q, err := e.Request.Path()
+func exchange(e *har.Entry) (har.Exchange, error) {
+	ex, err := e.Exchange()
 	if err != nil {
-		return scenario.Exchange{}, err
+		return har.Exchange{}, err
 	}
-	reqH, respH := header(e.Request.Headers), header(e.Response.Headers)
-	if respH.Get("Content-Type") == "" && e.Response.Content.MimeType != "" && e.Response.Content.Text != "" {
-		respH.Set("Content-Type", e.Response.Content.MimeType)
-	}
-	var reqBody []byte
-	if pd := e.Request.PostData; pd != nil {
-		reqBody = []byte(pd.Text)
-		if reqH.Get("Content-Type") == "" && pd.MimeType != "" {
-			reqH.Set("Content-Type", pd.MimeType)
-		}
-	}
-	respBody, err := e.Response.Content.Body()
-	if err != nil {
-		return scenario.Exchange{}, err
-	}
-	return scenario.Exchange{
-		Method: e.Request.Method, Path: redact.Path(p), RawQuery: redact.Query(q),
-		RequestHeader: redact.Header(reqH), RequestBody: redact.Body(reqH.Get("Content-Type"), reqBody),
-		Status: e.Response.Status, ResponseHeader: redact.Header(respH), ResponseBody: redact.Body(respH.Get("Content-Type"), respBody),
-	}, nil
-}
-
-func header(hs []har.Header) http.Header {
-	h := http.Header{}
-	for _, x := range hs {
-		h.Add(x.Name, x.Value)
-	}
-	return h
+	ex.Path, ex.RawQuery = redact.Path(ex.Path), redact.Query(ex.RawQuery)
+	ex.RequestBody = redact.Body(ex.RequestHeader.Get("Content-Type"), ex.RequestBody)
+	ex.ResponseBody = redact.Body(ex.ResponseHeader.Get("Content-Type"), ex.ResponseBody)
+	ex.RequestHeader, ex.ResponseHeader = redact.Header(ex.RequestHeader), redact.Header(ex.ResponseHeader)
+	return ex, nil
 }

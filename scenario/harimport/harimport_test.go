@@ -66,7 +66,7 @@ func secretHAR() *har.File {
 }
 
 // dump is every byte an exchange carries, for searching.
-func dump(exs []scenario.Exchange) string {
+func dump(exs []har.Exchange) string {
 	var b strings.Builder
 	for _, ex := range exs {
 		b.WriteString(ex.Method + " " + ex.Path + "?" + ex.RawQuery + "\n")
@@ -171,7 +171,7 @@ func TestReadFile(t *testing.T) {
 
 // toHAR writes exchanges back as HAR entries, as a recorder would: the
 // way back of the round trip.
-func toHAR(exs []scenario.Exchange) *har.File {
+func toHAR(exs []har.Exchange) *har.File {
 	f := &har.File{Log: har.Log{Version: "1.2", Entries: []har.Entry{}}}
 	headers := func(h http.Header) []har.Header {
 		out := []har.Header{}
@@ -210,7 +210,7 @@ func toHAR(exs []scenario.Exchange) *har.File {
 }
 
 // reimport writes f as a HAR file and imports it.
-func reimport(t *testing.T, f *har.File) ([]scenario.Exchange, error) {
+func reimport(t *testing.T, f *har.File) ([]har.Exchange, error) {
 	var b bytes.Buffer
 	if err := har.Write(&b, f); err != nil {
 		t.Fatal(err)
@@ -276,7 +276,7 @@ func FuzzExchanges(f *testing.F) {
 }
 
 // roundTrip checks that exchanges written back as HAR import as they are.
-func roundTrip(t *testing.T, exs []scenario.Exchange) {
+func roundTrip(t *testing.T, exs []har.Exchange) {
 	t.Helper()
 	again, err := reimport(t, toHAR(exs))
 	if err != nil {
@@ -288,7 +288,7 @@ func roundTrip(t *testing.T, exs []scenario.Exchange) {
 }
 
 // norm makes empty and nil bodies alike, as HAR does.
-func norm(exs []scenario.Exchange) []scenario.Exchange {
+func norm(exs []har.Exchange) []har.Exchange {
 	out := slices.Clone(exs)
 	for i := range out {
 		if len(out[i].RequestBody) == 0 {
