@@ -69,7 +69,8 @@ FUZZ_TARGETS := schema:FuzzValidateXML schema:FuzzScan schema:FuzzStreamValidate
 	har:FuzzParse scenario:FuzzParse scenario:FuzzPath redact:FuzzBody sim:FuzzServe \
 	reports:FuzzRead reports:FuzzParseBaseline rules:FuzzRESTHeaders sim/imageio:FuzzParseRange sim/imageio:FuzzParseContentRange \
 	sim/imageio:FuzzExtentMap sim/imageio:FuzzServe cmd/ovcompat:FuzzParseSize scenario/harimport:FuzzExchanges \
-	crawl:FuzzHarvest replay:FuzzParseFilter
+	crawl:FuzzHarvest replay:FuzzParseFilter \
+	internal/expect:FuzzListener
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; fn=$${t#*:}; echo "fuzz ./$$pkg $$fn"; \

@@ -42,6 +42,11 @@ func answerAtOnce(h http.Handler) http.Handler {
 // request body before it writes the response headers.
 func TestDeclaredBodyNeverSent(t *testing.T) {
 	up := httptest.NewServer(answerAtOnce(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Test-Read-Body") != "" {
+			// An engine that reads the body first: whether the proxy
+			// has the whole body when it answers no longer races.
+			_, _ = io.Copy(io.Discard, r.Body)
+		}
 		const api = `<api><product_info><name>oVirt Engine</name></product_info></api>`
 		w.Header().Set("Content-Type", "application/xml")
 		w.Header().Set("Content-Length", strconv.Itoa(len(api)))
@@ -72,7 +77,7 @@ func TestDeclaredBodyNeverSent(t *testing.T) {
 		t.Errorf("after the answer: %v, want the connection closed", err)
 	}
 	// The proxy keeps serving, a body sent whole keeps the connection.
-	resp2, _ := get(t, rawClient(), "GET", px.url+"/ovirt-engine/api", "<action></action>", "Content-Type: application/xml")
+	resp2, _ := get(t, rawClient(), "GET", px.url+"/ovirt-engine/api", "<action></action>", "Content-Type: application/xml", "X-Test-Read-Body: 1")
 	if resp2.StatusCode != http.StatusOK || resp2.Close {
 		t.Errorf("a GET with its body: status %d, close %v", resp2.StatusCode, resp2.Close)
 	}

@@ -3,14 +3,10 @@ package proxy
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
-	"encoding/pem"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -38,18 +34,7 @@ func TestExpect201Created(t *testing.T) {
 	up.Start()
 	defer up.Close()
 
-	dir := t.TempDir()
-	tlsUp := httptest.NewUnstartedServer(nil)
-	tlsUp.StartTLS() // only for its certificate
-	tc := tlsUp.TLS.Certificates[0]
-	tlsUp.Close()
-	key, _ := x509.MarshalPKCS8PrivateKey(tc.PrivateKey)
-	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tc.Certificate[0]})
-	certFile, keyFile := filepath.Join(dir, "c.pem"), filepath.Join(dir, "k.pem")
-	os.WriteFile(certFile, certPEM, 0o600)
-	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: key}), 0o600)
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(certPEM)
+	certFile, keyFile, pool := throwawayCert(t)
 
 	u, _ := url.Parse(up.URL)
 	for _, tc := range []struct {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 )
@@ -55,14 +56,26 @@ func TestListener(t *testing.T) {
 	}
 }
 
-// trickleConn hands out its data a few bytes per Read.
+// trickleConn hands out its data a few bytes per Read, and a timeout on
+// every timeoutEvery-th Read when that is not 0 (and gate, if set, allows
+// it).
 type trickleConn struct {
 	net.Conn
-	data []byte
-	step int
+	data         []byte
+	step         int
+	timeoutEvery int
+	gate         func() bool
+	reads        int
 }
 
+// errDeadline is a timeout that a connection survives.
+var errDeadline = &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}
+
 func (c *trickleConn) Read(p []byte) (int, error) {
+	c.reads++
+	if c.timeoutEvery > 0 && c.reads%c.timeoutEvery == 0 && (c.gate == nil || c.gate()) {
+		return 0, errDeadline
+	}
 	if len(c.data) == 0 {
 		return 0, io.EOF
 	}
@@ -79,7 +92,7 @@ func TestLargeHeaders(t *testing.T) {
 		"GET /b HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n" +
 		"PUT /c HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nX-Big: " + big + big + "\r\nEXPECT:  201-created\r\n\r\nabc"
 	for _, step := range []int{1, 7, 1000, 5000, 1 << 20} {
-		br := bufio.NewReader(&expectConn{Conn: &trickleConn{data: []byte(raw), step: step}})
+		br := bufio.NewReader(newConn(&trickleConn{data: []byte(raw), step: step}))
 		var got []string
 		for range 3 {
 			r, err := http.ReadRequest(br)
