@@ -21,6 +21,8 @@ type jsonScan struct {
 	// key is the member whose value comes next, if any.
 	key    []byte
 	hasKey bool
+	// pairs are the open name-value pair objects whose name is secret.
+	pairs pairs
 }
 
 // JSON redacts a JSON body: the value of every secret member, whatever it
@@ -31,14 +33,14 @@ type jsonScan struct {
 // member secret in any context is secret. A body cut short inside a
 // secret is masked to its end.
 func JSON(body []byte) []byte {
-	s := &jsonScan{rewriter: rewriter{src: body}}
+	s := &jsonScan{rewriter: rewriter{src: body}, pairs: newPairs()}
 	s.names = s.first[:0]
 	for i := 0; i < len(body); {
 		switch body[i] {
 		case '"':
 			i = s.str(i)
 		case '{', '[':
-			s.open()
+			s.open(i)
 			i++
 		case '}', ']':
 			s.close()
@@ -64,7 +66,7 @@ func (s *jsonScan) str(i int) int {
 		return end
 	}
 	name := jsonKey(body[i:end])
-	if !isSecret(s.parent(), name) {
+	if !isSecret(s.parent(), name) && !s.pairs.valueSecret(s.depth(), name) {
 		s.key, s.hasKey = name, true
 		return k + 1
 	}
@@ -86,12 +88,24 @@ func (s *jsonScan) parent() []byte {
 	return s.names[len(s.names)-1]
 }
 
-func (s *jsonScan) open() {
+// depth is the number of open objects and arrays.
+func (s *jsonScan) depth() int { return len(s.names) + s.deep }
+
+// open opens the object or array at i.
+func (s *jsonScan) open(i int) {
 	name := s.parent()
 	if s.hasKey {
 		name = s.key
 	}
 	s.hasKey = false
+	if s.src[i] == '{' && pairElement(name) && s.pairs.mayLook(i) {
+		// A name-value pair (see pairs): {"name": "passwd", "value": ...}.
+		end := jsonValueEnd(s.src, i)
+		s.pairs.lookedTo = end
+		if secretWordOf(jsonPairName(s.src, i, end)) {
+			s.pairs.at = s.depth()
+		}
+	}
 	if len(s.names) >= maxDepth {
 		s.deep++
 		return
@@ -107,6 +121,7 @@ func (s *jsonScan) close() {
 	case len(s.names) > 0:
 		s.names = s.names[:len(s.names)-1]
 	}
+	s.pairs.closedTo(s.depth())
 }
 
 // jsonStringEnd returns the index after the string starting at body[i]

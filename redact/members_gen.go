@@ -57,3 +57,14 @@ func contextual(parent, name []byte) (secret, known bool) {
 	}
 	return false, false
 }
+
+// pairElement reports whether an element holds a name and its value (the
+// model's types with simple name and value members): its value is as
+// secret as its name says.
+func pairElement(name []byte) bool {
+	switch string(name) {
+	case "bookmark", "custom_property", "header", "network_filter_parameter", "openstack_volume_authentication_key", "option", "parameter", "property":
+		return true
+	}
+	return false
+}

@@ -27,6 +27,11 @@ type xmlScan struct {
 	// cannot close: they were open before it started.
 	base   int
 	nested bool
+	// pairs are the open name-value pairs whose name is secret; valueAttr
+	// is true while the start tag of one is read (its value attribute is
+	// secret).
+	pairs     pairs
+	valueAttr bool
 }
 
 // XML redacts an XML body: the content of every secret element (its
@@ -36,7 +41,7 @@ type xmlScan struct {
 // comments and CDATA sections is redacted too. An element that is never
 // closed is masked to the end of the body.
 func XML(body []byte) []byte {
-	s := &xmlScan{rewriter: rewriter{src: body}}
+	s := &xmlScan{rewriter: rewriter{src: body}, pairs: newPairs()}
 	s.open = s.first[:0]
 	s.region(0, len(body))
 	return s.result()
@@ -54,6 +59,9 @@ func (s *xmlScan) parent() []byte {
 	return s.open[len(s.open)-1]
 }
 
+// depth is the number of open elements.
+func (s *xmlScan) depth() int { return len(s.open) + s.deep }
+
 func (s *xmlScan) push(name []byte) {
 	if len(s.open) >= maxDepth {
 		s.deep++
@@ -65,6 +73,7 @@ func (s *xmlScan) push(name []byte) {
 // pop closes the innermost open element named name (those inside it were
 // never closed), if any above base is.
 func (s *xmlScan) pop(name []byte) {
+	defer func() { s.pairs.closedTo(s.depth()) }()
 	if s.deep > 0 {
 		s.deep--
 		return
@@ -116,6 +125,7 @@ func (s *xmlScan) inner(i, end int, closer string) int {
 	s.base, s.nested = open, true
 	s.region(i, e)
 	s.open, s.base, s.deep, s.nested = s.open[:open], base, deep, false
+	s.pairs.closedTo(s.depth())
 	return min(e+len(closer), end)
 }
 
@@ -146,7 +156,8 @@ func (s *xmlScan) startTag(k, end int) int {
 	if len(name) == 0 {
 		return k
 	}
-	secret := isSecret(s.parent(), name)
+	secret := isSecret(s.parent(), name) || s.pairs.valueSecret(s.depth(), name)
+	pair := !secret && s.secretPair(body, name, ne)
 	if secret {
 		if _, closed, _ := s.attrs(nil, false, body, ne); !closed {
 			// A secret start tag that never ends: mask all that follows.
@@ -156,12 +167,17 @@ func (s *xmlScan) startTag(k, end int) int {
 			return end
 		}
 	}
+	s.valueAttr = pair
 	stop, closed, selfClosing := s.attrs(name, secret, body, ne)
+	s.valueAttr = false
 	switch {
 	case !closed:
 		return stop // at the '<' that broke the tag, or the end
 	case selfClosing:
 		return stop + 1
+	}
+	if pair {
+		s.pairs.at = s.depth()
 	}
 	s.push(name)
 	if !secret {
@@ -172,6 +188,26 @@ func (s *xmlScan) startTag(k, end int) int {
 		s.replace(stop+1, closeAt, Mask)
 	}
 	return closeAt
+}
+
+// secretPair reports whether the element whose name ends at ne is a
+// name-value pair whose name is secret, looking ahead into it (see
+// pairs).
+func (s *xmlScan) secretPair(body, name []byte, ne int) bool {
+	if !pairElement(localName(name)) || !s.pairs.mayLook(ne) {
+		return false
+	}
+	gt := bytes.IndexByte(body[ne:], '>')
+	if gt < 0 {
+		s.pairs.lookedTo = len(body)
+		return secretWordOf(xmlPairName(body[ne:], nil))
+	}
+	tag, closeAt := body[ne:ne+gt], ne+gt
+	if gt == 0 || body[ne+gt-1] != '/' {
+		closeAt = xmlClose(body, name, ne+gt+1)
+	}
+	s.pairs.lookedTo = closeAt
+	return secretWordOf(xmlPairName(tag, body[min(ne+gt+1, closeAt):closeAt]))
 }
 
 // attrs scans a start tag's attributes from the end of its name, masking
@@ -228,7 +264,7 @@ func (s *xmlScan) attrs(element []byte, secret bool, body []byte, k int) (stop i
 			}
 			vEnd = k
 		}
-		if element != nil && (secret || isSecret(element, attr)) && string(body[vStart:vEnd]) != Mask {
+		if element != nil && (secret || isSecret(element, attr) || s.valueAttr && bytes.Equal(attr, []byte("value"))) && string(body[vStart:vEnd]) != Mask {
 			s.replace(vStart, vEnd, Mask)
 		}
 	}

@@ -32,13 +32,17 @@ type found struct {
 	// parent element -> secret. "" stands for an unknown parent (a JSON
 	// document's root), where a member secret in any context is secret.
 	verdicts map[string]map[string]bool
+	// pairs are the elements that hold a type made of a name and its
+	// value (Option, Property, CustomProperty, ...): the value is as
+	// secret as the name says.
+	pairs map[string]bool
 }
 
 // find applies r to every member of every type of the models. A member
 // secret in any model is secret; an exception the models do not have is an
 // error.
 func find(models []*schema.Model, r rule) (*found, error) {
-	f := &found{members: map[memberKey]map[string]bool{}, verdicts: map[string]map[string]bool{}}
+	f := &found{members: map[memberKey]map[string]bool{}, verdicts: map[string]map[string]bool{}, pairs: map[string]bool{}}
 	exceptions := map[memberKey]redact.Exception{}
 	for _, ex := range r.exceptions {
 		exceptions[memberKey{ex.Type, ex.Member}] = ex
@@ -47,6 +51,11 @@ func find(models []*schema.Model, r rule) (*found, error) {
 	for _, m := range models {
 		holders := holdersOf(m)
 		for _, t := range m.Types() {
+			if isPair(t) {
+				for _, h := range holders[t] {
+					f.pairs[h] = true
+				}
+			}
 			for _, name := range declared(t) {
 				k := memberKey{t.Name, name}
 				ex, isEx := exceptions[k]
@@ -116,6 +125,18 @@ func (f *found) secretWins() {
 	}
 }
 
+// isPair reports whether t holds a name and its value, both simple
+// members (elements or attributes), its own or inherited.
+func isPair(t *schema.Type) bool {
+	simple := func(n string) bool {
+		if e := t.Elem(n); e != nil {
+			return e.Type == nil || e.Type.Simple
+		}
+		return t.Attr(n) != nil
+	}
+	return simple("name") && simple("value")
+}
+
 // declared lists the members (elements and attributes) t declares itself,
 // not those it inherits.
 func declared(t *schema.Type) []string {
@@ -183,6 +204,7 @@ func (f *found) lines(r rule) []string {
 			out = append(out, fmt.Sprintf("never secret: %s.%s: %s", ex.Type, ex.Member, ex.Reason))
 		}
 	}
+	out = append(out, "value secret when the name is, in: "+strings.Join(slices.Sorted(maps.Keys(f.pairs)), ", "))
 	return out
 }
 

@@ -58,7 +58,11 @@ func (f *found) source(models []*schema.Model) ([]byte, error) {
 		}
 		b.WriteString("\t}\n")
 	}
-	b.WriteString("\treturn false, false\n}\n")
+	b.WriteString("\treturn false, false\n}\n\n")
+	b.WriteString("// pairElement reports whether an element holds a name and its value (the\n" +
+		"// model's types with simple name and value members): its value is as\n// secret as its name says.\n")
+	fmt.Fprintf(&b, "func pairElement(name []byte) bool {\n\tswitch string(name) {\n\tcase %s:\n\t\treturn true\n\t}\n\treturn false\n}\n",
+		strings.Join(quoteAll(slices.Sorted(maps.Keys(f.pairs))), ", "))
 	src, err := format.Source(b.Bytes())
 	if err != nil {
 		return nil, fmt.Errorf("format: %w", err)
@@ -67,9 +71,13 @@ func (f *found) source(models []*schema.Model) ([]byte, error) {
 }
 
 func quoted(xs []string) string {
+	return "[]string{" + strings.Join(quoteAll(xs), ", ") + "}"
+}
+
+func quoteAll(xs []string) []string {
 	q := make([]string, len(xs))
 	for i, x := range xs {
 		q[i] = fmt.Sprintf("%q", x)
 	}
-	return "[]string{" + strings.Join(q, ", ") + "}"
+	return q
 }
