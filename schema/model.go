@@ -154,7 +154,7 @@ type Attr struct {
 
 // Elem returns the element particle named name, or nil.
 func (t *Type) Elem(name string) *Elem {
-	if i := t.elemIndex.find(name, t.Elems); i >= 0 {
+	if i := t.elemIndex.find(name); i >= 0 {
 		return t.Elems[i]
 	}
 	return nil

@@ -2,10 +2,16 @@ package schema
 
 // nameTable finds an element of a type by the bytes of its name, without
 // allocating and faster than a map: an open-addressed table, at most half
-// full, keyed by a hash of the name's length and three of its bytes.
+// full, keyed by a hash of the name's length and three of its bytes, that
+// holds the names themselves so a lookup touches no Elem.
 type nameTable struct {
-	slots []int32 // index into the type's Elems, plus one; 0 is empty
+	slots []nameSlot
 	mask  uint32
+}
+
+type nameSlot struct {
+	name string
+	idx  int32 // index into the type's Elems; -1 empty
 }
 
 func nameHash(n string) uint32 {
@@ -22,32 +28,32 @@ func newNameTable(elems []*Elem) nameTable {
 	for size < 2*len(elems) {
 		size *= 2
 	}
-	nt := nameTable{slots: make([]int32, size), mask: uint32(size - 1)}
+	nt := nameTable{slots: make([]nameSlot, size), mask: uint32(size - 1)}
+	for i := range nt.slots {
+		nt.slots[i].idx = -1
+	}
 	for i, e := range elems {
-		if nt.find(e.Name, elems) >= 0 {
+		if nt.find(e.Name) >= 0 {
 			continue
 		}
 		h := nameHash(e.Name) & nt.mask
-		for nt.slots[h] != 0 {
+		for nt.slots[h].idx >= 0 {
 			h = (h + 1) & nt.mask
 		}
-		nt.slots[h] = int32(i + 1)
+		nt.slots[h] = nameSlot{name: e.Name, idx: int32(i)}
 	}
 	return nt
 }
 
-// find returns the index in elems of the element named n, or -1.
-func (nt nameTable) find(n string, elems []*Elem) int {
+// find returns the index of the element named n, or -1.
+func (nt nameTable) find(n string) int {
 	if len(nt.slots) == 0 {
 		return -1
 	}
 	for h := nameHash(n) & nt.mask; ; h = (h + 1) & nt.mask {
-		s := nt.slots[h]
-		if s == 0 {
-			return -1
-		}
-		if elems[s-1].Name == n {
-			return int(s - 1)
+		s := &nt.slots[h]
+		if s.idx < 0 || s.name == n {
+			return int(s.idx)
 		}
 	}
 }

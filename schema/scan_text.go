@@ -147,7 +147,7 @@ func (s *scanner) chars() bool {
 				return s.content(b[start:i], nonSpace != 0, start) && s.charError(i)
 			}
 		}
-		if !s.content(b[start:i], nonSpace != 0, start) {
+		if (s.wantText || s.depth() == 0) && !s.content(b[start:i], nonSpace != 0, start) {
 			return false
 		}
 		s.pos = i
@@ -291,8 +291,9 @@ var nameBytes = func() (t [256]bool) {
 // one colon.
 func (s *scanner) name(i int, qualified bool) (int, bool) {
 	b := s.buf
-	j := i
+	j, colon := i, false
 	for j < len(b) && nameBytes[b[j]] {
+		colon = colon || b[j] == ':'
 		j++
 	}
 	high := j < len(b) && b[j] >= utf8Self
@@ -308,7 +309,7 @@ func (s *scanner) name(i int, qualified bool) (int, bool) {
 	if j == i {
 		return i, true
 	}
-	if !validName(b[i:j], high) || qualified && twoColons(b[i:j]) {
+	if !validName(b[i:j], high) || qualified && (colon || high) && twoColons(b[i:j]) {
 		return 0, s.syntax(i, "invalid name")
 	}
 	return j, true

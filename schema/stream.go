@@ -137,7 +137,7 @@ func (x *xmlStream) start(st *startTag) {
 	pt := p.t
 	i := int(p.prev) // elements repeat: try the last one first
 	if i < 0 || pt.Elems[i].Name != bstr(st.name) {
-		i = pt.elemIndex.find(bstr(st.name), pt.Elems)
+		i = pt.elemIndex.find(bstr(st.name))
 	}
 	if i < 0 {
 		f.idx = x.nextUnknown(p, st.name)
