@@ -106,31 +106,28 @@ func (x *xmlStream) start(st *startTag) {
 		x.startRoot(st)
 		return
 	}
-	pi := len(x.frames) - 1
-	p := &x.frames[pi]
+	pi, ci := len(x.frames)-1, len(x.frames)
 	if pi == 0 && !x.facts.Fault {
 		_, local := splitName(st.name)
 		x.facts.Fault = string(local) == "fault"
 	}
-	if p.refs >= 0 {
-		x.countSibling(p, st.name)
+	if x.frames[pi].refs >= 0 {
+		x.countSibling(&x.frames[pi], st.name)
 	}
-	f := frame{kind: skipFrame, prev: -1, refs: -1, off: st.off, defers: int32(len(x.deferred))}
+	f := x.push(st.off) // a skip frame until the child is known
+	p := &x.frames[pi]
 	switch p.kind {
 	case skipFrame:
-		x.push(f)
 		return
 	case simpleFrame:
 		if p.broken {
-			x.push(f)
 			return
 		}
 		p.broken = true
 		x.deferred = x.deferred[:p.defers]
 		x.value = x.value[:0]
 		f.idx = 1
-		x.push(f)
-		x.add(pi+1, "", RuleUnknownElement, Error, fmt.Sprintf("<%s> holds element <%s>, but its type %s is a simple value",
+		x.add(ci, "", RuleUnknownElement, Error, fmt.Sprintf("<%s> holds element <%s>, but its type %s is a simple value",
 			safeName(p.tag), safeName(string(st.name)), p.t.Name))
 		return
 	}
@@ -141,11 +138,10 @@ func (x *xmlStream) start(st *startTag) {
 	}
 	if i < 0 {
 		f.idx = x.nextUnknown(p, st.name)
-		x.push(f)
 		if pt.Item != nil {
-			x.add(pi+1, "", RuleWrongItem, Error, fmt.Sprintf("<%s> holds <%s>, but its items are <%s>", safeName(p.tag), safeName(string(st.name)), pt.Item.Name))
+			x.add(ci, "", RuleWrongItem, Error, fmt.Sprintf("<%s> holds <%s>, but its items are <%s>", safeName(p.tag), safeName(string(st.name)), pt.Item.Name))
 		} else {
-			x.add(pi+1, "", RuleUnknownElement, Error, fmt.Sprintf("<%s> is not an element of %s", safeName(string(st.name)), pt.Name))
+			x.add(ci, "", RuleUnknownElement, Error, fmt.Sprintf("<%s> is not an element of %s", safeName(string(st.name)), pt.Name))
 		}
 		return
 	}
@@ -154,8 +150,7 @@ func (x *xmlStream) start(st *startTag) {
 	*n++
 	f.idx = *n
 	if p.body != nil && !p.body.HasParam(e.Name) {
-		x.push(f)
-		x.add(pi+1, "", RuleUnknownParameter, Error, fmt.Sprintf("<%s> is not a parameter of this action (it takes: %s)", e.Name, paramList(p.body.Params)))
+		x.add(ci, "", RuleUnknownParameter, Error, fmt.Sprintf("<%s> is not a parameter of this action (it takes: %s)", e.Name, paramList(p.body.Params)))
 		return
 	}
 	again := *n > 1
@@ -176,10 +171,8 @@ func (x *xmlStream) start(st *startTag) {
 		f.actions = pt
 	}
 	f.t, f.tag = e.Type, e.Name
-	x.push(f)
-	ci := pi + 1
 	if again && e.Max == 1 {
-		x.add(ci, "", RuleRepeatedElement, Error, fmt.Sprintf("<%s> appears more than once in <%s>, where it is single", e.Name, safeName(x.frames[pi].tag)))
+		x.add(ci, "", RuleRepeatedElement, Error, fmt.Sprintf("<%s> appears more than once in <%s>, where it is single", e.Name, safeName(p.tag)))
 	}
 	if outOfOrder {
 		x.add(ci, "", RuleElementOrder, Warning, fmt.Sprintf("<%s> comes after <%s>, but %s's sequence puts it before", e.Name, pt.Elems[prev].Name, pt.Name))
@@ -200,7 +193,7 @@ func (x *xmlStream) startRoot(st *startTag) {
 	if i := findAttr(st.attrs, "href"); i >= 0 {
 		x.facts.Href, x.facts.HasHref = string(x.attrValue(&st.attrs[i], 0)), true
 	}
-	x.push(frame{kind: skipFrame, prev: -1, refs: -1, off: st.off, tag: x.root})
+	x.push(st.off).tag = x.root
 	typ, body := x.m.expectRoot(x.root, space != nil, x.target, func(reason string) { x.add(0, "", RuleWrongRoot, Error, reason) })
 	x.rootType = typ
 	if typ == nil {
@@ -211,9 +204,12 @@ func (x *xmlStream) startRoot(st *startTag) {
 	x.enter(0, st)
 }
 
-func (x *xmlStream) push(f frame) {
-	x.frames = append(x.frames, f)
+// push opens a frame for the element starting at off, not validated until
+// its type is set, and returns it.
+func (x *xmlStream) push(off int64) *frame {
+	x.frames = append(x.frames, frame{kind: skipFrame, prev: -1, refs: -1, off: off, defers: int32(len(x.deferred))})
 	x.wantText = false
+	return &x.frames[len(x.frames)-1]
 }
 
 // enter starts validating element fi, whose type is set, with its
