@@ -4,9 +4,10 @@ SHARED    ?= ../shared/ovirt
 BIN       ?= bin/ovcompat
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -X main.version=$(VERSION)
+IMAGE     ?= registry.example.com/ovcompat
 PKGS      := ./...
 
-.PHONY: all build test test-short lint vet fmt-check bench schema fuzz clean demo demo-broken demo-check
+.PHONY: all build test test-short lint vet fmt-check bench schema fuzz clean demo demo-broken demo-check image sidecar-manifest
 
 all: build
 
@@ -28,9 +29,11 @@ demo-broken:
 demo-check:
 	$(GO) run ./scripts/demo-check ovcompat-out
 
-## test: formatting, vet, then every test with the race detector
+## test: formatting, vet, then every test with the race detector, and the
+## deployment recipes' own module (deploy/kubernetes/psacheck)
 test: lint
 	$(GO) test -race -count=1 $(PKGS)
+	cd deploy/kubernetes/psacheck && $(GO) test -count=1 ./...
 
 ## test-short: the tests without the race detector, for a quick loop
 test-short:
@@ -45,6 +48,18 @@ fmt-check:
 
 vet:
 	$(GO) vet $(PKGS)
+	cd deploy/kubernetes/psacheck && $(GO) vet ./...
+
+## image: the container image of deploy/Dockerfile, tagged $(VERSION)
+image:
+	docker build -f deploy/Dockerfile --build-arg VERSION=$(VERSION) -t $(IMAGE):$(VERSION) .
+
+## sidecar-manifest: deploy/kubernetes/ovcompat-sidecar.yaml naming the image
+## $(IMAGE):$(VERSION), written to $(OUT)/ovcompat-sidecar.yaml
+sidecar-manifest:
+	mkdir -p $(OUT)
+	sed 's|image: registry.example.com/ovcompat:[^ ]*|image: $(IMAGE):$(VERSION)|' \
+	  deploy/kubernetes/ovcompat-sidecar.yaml > $(OUT)/ovcompat-sidecar.yaml
 
 ## bench: every benchmark, 6 runs each, summarised with benchstat
 bench:

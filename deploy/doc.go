@@ -1,0 +1,6 @@
+// Package deploy holds the deployment recipes (a Kubernetes sidecar, a
+// systemd unit, a GitHub Actions workflow, a Dockerfile) and, in its tests,
+// the checks that they pass their platform's own rules. The Kubernetes
+// checks live in the module deploy/kubernetes/psacheck, which carries the
+// admission controller's policy code and its dependencies.
+package deploy
