@@ -41,6 +41,15 @@ const (
 	KindValueChanged   = "value-changed"
 )
 
+// DifferenceKinds lists every kind of difference a replay reports, for
+// the checks of a diff's baseline.
+func DifferenceKinds() []string {
+	return []string{KindStatusChanged, KindMediaTypeChanged, KindHeaderRemoved, KindBodyRemoved, KindElementRemoved,
+		KindAttributeRemoved, KindLinkRemoved, KindActionRemoved, KindTypeChanged, KindEnumChanged,
+		KindEnumValueChanged, KindOrderChanged, KindElementAdded, KindAttributeAdded, KindLinkAdded,
+		KindActionAdded, KindHeaderAdded, KindBodyAdded, KindValueChanged, KindCaptureFailed, KindPollTimeout}
+}
+
 // Why a comparison was skipped: the value varies by nature.
 const (
 	whyID        = "id: varies from engine to engine and run to run"

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -132,7 +133,7 @@ func (b Baseline) apply(cs []Change) []Accepted {
 	for i := range cs {
 		for j := range b {
 			if b[j].Matches(&cs[i]) {
-				cs[i].Accepted, cs[i].AcceptedReason = true, b[j].Reason
+				cs[i].Accepted, cs[i].AcceptedReason, cs[i].AcceptedLine, cs[i].acceptedBy = true, b[j].Reason, b[j].Line, &b[j]
 				used[j] = true
 				break
 			}
@@ -145,4 +146,61 @@ func (b Baseline) apply(cs []Change) []Accepted {
 		}
 	}
 	return unused
+}
+
+// Check makes sure every entry names a known kind and rule: kinds lists
+// every kind a change may have (ChangeKinds and the replay's difference
+// kinds), rules every rule ID. An unknown one is an error that names the
+// entry's line and the nearest known name, since an entry that can never
+// match would silently accept nothing.
+func (b Baseline) Check(kinds, rules []string) error {
+	for _, a := range b {
+		if a.Kind != "" && !slices.Contains(kinds, a.Kind) {
+			return fmt.Errorf("reports: %w: line %d: %s", ErrBaseline, a.Line, unknownName("kind", a.Kind, kinds))
+		}
+		if a.Rule != "" && !slices.Contains(rules, a.Rule) {
+			return fmt.Errorf("reports: %w: line %d: %s", ErrBaseline, a.Line, unknownName("rule", a.Rule, rules))
+		}
+	}
+	return nil
+}
+
+func unknownName(what, name string, known []string) string {
+	if near := Nearest(name, known); near != "" {
+		return fmt.Sprintf("unknown %s %q (did you mean %q?)", what, name, near)
+	}
+	return fmt.Sprintf("unknown %s %q", what, name)
+}
+
+// Nearest returns the name of known closest to name by edit distance, or ""
+// when none is close (more than half of name would have to change).
+func Nearest(name string, known []string) string {
+	best, bestD := "", len(name)/2+1
+	for _, k := range known {
+		if d := editDistance(name, k); d < bestD || (d == bestD && best != "" && k < best) {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

@@ -28,6 +28,14 @@ const (
 	KindEngineChanged      = "engine-changed"      // info
 )
 
+// ChangeKinds lists the kinds of change Compare finds itself; a difference
+// from the recording keeps its own kind (the replay's DifferenceKinds).
+func ChangeKinds() []string {
+	return []string{KindViolationAdded, KindViolationRemoved, KindDifferenceResolved, KindOutcomeWorse, KindOutcomeBetter,
+		KindStatusChanged, KindHarnessError, KindScenarioMissing, KindScenarioAdded, KindStepMissing, KindStepAdded,
+		KindComparisonSkipped, KindComparisonResumed, KindRouteUncovered, KindEngineChanged}
+}
+
 // Change is one graded change from the base run to the new one.
 type Change struct {
 	Kind  string `json:"kind"`
@@ -50,6 +58,9 @@ type Change struct {
 	// entry's reason. Accepted changes never fail a gate.
 	Accepted       bool   `json:"accepted,omitempty"`
 	AcceptedReason string `json:"accepted_reason,omitempty"`
+	// AcceptedLine is the accepting entry's line in the baseline file.
+	AcceptedLine int `json:"accepted_line,omitempty"`
+	acceptedBy   *Accepted
 }
 
 // Diff is the comparison of two runs.
@@ -454,15 +465,21 @@ func (d *Diff) ByKind() []KindCount {
 	}
 	sort.Slice(out, func(a, b int) bool {
 		x, y := out[a], out[b]
-		switch {
-		case x.Grade.rank() != y.Grade.rank():
-			return x.Grade.rank() > y.Grade.rank()
-		case x.Count != y.Count:
-			return x.Count > y.Count
-		case x.Kind != y.Kind:
-			return x.Kind < y.Kind
-		}
-		return x.Rule < y.Rule
+		return worseFirst(x.Grade, x.Count, x.Kind, x.Rule, y.Grade, y.Count, y.Kind, y.Rule)
 	})
 	return out
+}
+
+// worseFirst orders counts of findings: worst grade first, then the most
+// frequent, then by kind and rule.
+func worseFirst(g1 Grade, n1 int, kind1, rule1 string, g2 Grade, n2 int, kind2, rule2 string) bool {
+	switch {
+	case g1.rank() != g2.rank():
+		return g1.rank() > g2.rank()
+	case n1 != n2:
+		return n1 > n2
+	case kind1 != kind2:
+		return kind1 < kind2
+	}
+	return rule1 < rule2
 }

@@ -172,9 +172,9 @@ func TestDiffRenderersGolden(t *testing.T) {
 	next.Scenarios[1].Steps[0].Status = 203
 	d := Compare(simRun(), next, bl)
 	for name, render := range map[string]func(*bytes.Buffer) error{
-		"diff.txt":  func(b *bytes.Buffer) error { return WriteDiffText(b, d, Breaking) },
-		"diff.md":   func(b *bytes.Buffer) error { return WriteDiffMarkdown(b, d, Breaking) },
-		"diff.json": func(b *bytes.Buffer) error { return WriteDiffJSON(b, d, Breaking) },
+		"diff.txt":  func(b *bytes.Buffer) error { return WriteDiffText(b, d, DiffOptions{All: true}) },
+		"diff.md":   func(b *bytes.Buffer) error { return WriteDiffMarkdown(b, d, DiffOptions{All: true}) },
+		"diff.json": func(b *bytes.Buffer) error { return WriteDiffJSON(b, d, DiffOptions{}) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
@@ -258,13 +258,13 @@ func TestDiffMarkdownCaps(t *testing.T) {
 	}
 	d := Compare(base, next, nil)
 	var buf bytes.Buffer
-	if err := WriteDiffMarkdown(&buf, d, Breaking); err != nil {
+	if err := WriteDiffMarkdown(&buf, d, DiffOptions{All: true}); err != nil {
 		t.Fatal(err)
 	}
 	if buf.Len() > 65536 {
 		t.Errorf("diff.md of %d bytes does not fit a pull-request comment", buf.Len())
 	}
-	if !strings.Contains(buf.String(), "| breaking | `action-removed` | 1000 | 0 |") || !strings.Contains(buf.String(), "… and 900 more") {
+	if !strings.Contains(buf.String(), "| breaking | **`action-removed`** | 56 routes | **1000** | 1000 | |") || !strings.Contains(buf.String(), "… and 900 more") {
 		t.Errorf("the Markdown diff does not count every change or say what it left out:\n%.2000s", buf.String())
 	}
 }

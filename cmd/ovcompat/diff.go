@@ -6,12 +6,15 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ovcompat/ovcompat/replay"
 	"github.com/ovcompat/ovcompat/reports"
+	"github.com/ovcompat/ovcompat/rules"
 )
 
 func newDiffCmd(stdout, _ io.Writer) *cobra.Command {
 	var (
 		failOn, baseline, format string
+		all                      bool
 	)
 	cmd := &cobra.Command{
 		Use:   "diff BASE.json NEW.json [--fail-on breaking|warning] [--baseline FILE]",
@@ -41,7 +44,13 @@ prefix), and the reason it is accepted:
     reason: engine 4.5 adds elements the model does not know yet
 
 Accepted changes never fail the gate and are listed as accepted; entries that
-matched nothing are listed too. Nothing is ever hidden.
+matched nothing are listed too. An unknown kind or rule in the baseline is an
+error that names the nearest known one.
+
+Changes are shown grouped by kind, route and location pattern (list positions
+and predicates as [*]), worst first, with counts; accepted changes are
+summarised by the baseline entry that accepted them. --all lists every
+change one by one as well; --format json always does.
 
 Exit code 0 when no change at or above --fail-on is left unaccepted, 1
 otherwise, 2 on bad input.`,
@@ -59,7 +68,7 @@ otherwise, 2 on bad input.`,
 			if err != nil || threshold == reports.GradeInfo {
 				return usageError("--fail-on %q: want breaking or warning", failOn)
 			}
-			var write func(io.Writer, *reports.Diff, reports.Grade) error
+			var write func(io.Writer, *reports.Diff, reports.DiffOptions) error
 			switch format {
 			case "text":
 				write = reports.WriteDiffText
@@ -78,6 +87,9 @@ otherwise, 2 on bad input.`,
 				}
 				bl, err = reports.ParseBaseline(f)
 				f.Close()
+				if err == nil {
+					err = bl.Check(changeKinds(), ruleIDs())
+				}
 				if err != nil {
 					return usageError("--baseline %s: %v", baseline, err)
 				}
@@ -91,7 +103,7 @@ otherwise, 2 on bad input.`,
 				return err
 			}
 			d := reports.Compare(base, next, bl)
-			if err := write(stdout, d, threshold); err != nil {
+			if err := write(stdout, d, reports.DiffOptions{FailOn: threshold, All: all}); err != nil {
 				return &exitError{code: exitUsage, err: err}
 			}
 			if len(d.Failing(threshold)) > 0 {
@@ -102,6 +114,22 @@ otherwise, 2 on bad input.`,
 	}
 	cmd.Flags().StringVar(&failOn, "fail-on", "breaking", "lowest grade that fails: breaking or warning")
 	cmd.Flags().StringVar(&baseline, "baseline", "", "YAML `FILE` of accepted findings")
+	cmd.Flags().BoolVar(&all, "all", false, "list every change, accepted ones too, after the groups")
 	cmd.Flags().StringVar(&format, "format", "text", "output: text, md (for CI summaries and pull requests) or json")
 	return cmd
+}
+
+// changeKinds lists every kind a change of a diff may have: the diff's own
+// and the replay's differences from the recording.
+func changeKinds() []string {
+	return append(reports.ChangeKinds(), replay.DifferenceKinds()...)
+}
+
+// ruleIDs lists the rule IDs of the catalogue.
+func ruleIDs() []string {
+	var ids []string
+	for _, r := range rules.Default().Rules() {
+		ids = append(ids, r.ID)
+	}
+	return ids
 }

@@ -111,6 +111,10 @@ func TestDiffGate(t *testing.T) {
 `), 0o644)
 	badBaseline := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(badBaseline, []byte("- kind: element-removed\n  route: GET /vms\n"), 0o644)
+	unknownKind := filepath.Join(dir, "unknown-kind.yaml")
+	os.WriteFile(unknownKind, []byte("- kind: element-removd\n  route: GET /vms\n  reason: r\n"), 0o644)
+	unknownRule := filepath.Join(dir, "unknown-rule.yaml")
+	os.WriteFile(unknownRule, []byte("- rule: schema.unknown-elemnt\n  route: GET /vms\n  reason: r\n"), 0o644)
 
 	code, out, stderr := ovcompat(t, "diff", simBase, simFault, "--fail-on", "breaking")
 	if code != 1 {
@@ -124,7 +128,7 @@ func TestDiffGate(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("diff with the finding in the baseline: exit %d, want 0\n%s%s", code, out, stderr)
 	}
-	if !strings.Contains(out, "accepted (baseline):") || !strings.Contains(out, "accepted: the fault is injected on purpose") {
+	if !strings.Contains(out, "accepted by the baseline:\n  line 1: kind element-removed, route GET /vms/{vm_id}, location /vm/memory: accepted 1") || !strings.Contains(out, "the fault is injected on purpose") {
 		t.Errorf("the accepted finding is not listed as accepted:\n%s", out)
 	}
 
@@ -144,6 +148,8 @@ func TestDiffGate(t *testing.T) {
 		{"not results", []string{"diff", simBase, baseline}, "not a results file"},
 		{"bad threshold", []string{"diff", "--fail-on", "info", simBase, simFault}, "breaking or warning"},
 		{"bad baseline", []string{"diff", "--baseline", badBaseline, simBase, simFault}, "line 1"},
+		{"unknown kind", []string{"diff", "--baseline", unknownKind, simBase, simFault}, `line 1: unknown kind "element-removd" (did you mean "element-removed"?)`},
+		{"unknown rule", []string{"diff", "--baseline", unknownRule, simBase, simFault}, `line 1: unknown rule "schema.unknown-elemnt" (did you mean "schema.unknown-element"?)`},
 		{"bad format", []string{"diff", "--format", "html", simBase, simFault}, "text, md or json"},
 	})
 }
