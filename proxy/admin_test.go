@@ -47,7 +47,7 @@ func TestAdminEndpoints(t *testing.T) {
 	for _, want := range []string{
 		`ovcompat_proxy_requests_total{method="GET",route="/vms/{vm_id}",status="200"} 2`,
 		`ovcompat_proxy_violations_total{rule="schema.unknown-element",severity="error"} 1`,
-		"ovcompat_proxy_validation_seconds_count",
+		"ovcompat_proxy_validation_duration_seconds_count",
 		"ovcompat_proxy_validation_queue_depth",
 		`ovcompat_proxy_validation_shed_total{reason="queue-full"} 0`,
 	} {

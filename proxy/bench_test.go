@@ -243,7 +243,7 @@ func BenchmarkFixedLoad(b *testing.B) {
 		}
 		p.val.drain()
 		validated0, shed0 = counter(p, "ovcompat_proxy_validated_total"), counter(p, "ovcompat_proxy_validation_shed_total")
-		secs0 = counter(p, "ovcompat_proxy_validation_seconds")
+		secs0 = counter(p, "ovcompat_proxy_validation_duration_seconds")
 		for r := range rounds {
 			for i := range vs {
 				v := vs[(i+r)%len(vs)]
@@ -266,7 +266,7 @@ func BenchmarkFixedLoad(b *testing.B) {
 	validated := counter(p, "ovcompat_proxy_validated_total") - validated0
 	shed := counter(p, "ovcompat_proxy_validation_shed_total") - shed0
 	b.ReportMetric(validated/(validated+shed), "validated-share")
-	secs := counter(p, "ovcompat_proxy_validation_seconds") - secs0
+	secs := counter(p, "ovcompat_proxy_validation_duration_seconds") - secs0
 	b.ReportMetric(secs/validated/(float64(len(body))/1024)*1e6, "validation-us/KB")
 }
 

@@ -152,7 +152,8 @@ type Config struct {
 	Logger *slog.Logger
 	// Registry receives the proxy's Prometheus metrics; default a new one.
 	Registry *prometheus.Registry
-	// ToolVersion and ModelVersion are shown on /report.
+	// ToolVersion and ModelVersion are shown on /report and are the labels
+	// of ovcompat_build_info.
 	ToolVersion, ModelVersion string
 	// Now is the clock; default time.Now.
 	Now func() time.Time

@@ -1,8 +1,16 @@
 package proxy
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"runtime"
+	"time"
 
-// metrics are the proxy's Prometheus series, all named ovcompat_proxy_*.
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// metrics are the proxy's Prometheus series, all named ovcompat_proxy_*,
+// beside ovcompat_build_info and the Go runtime's and the process's own
+// (go_*, process_*), as operators expect of any Go service.
 type metrics struct {
 	reg            *prometheus.Registry
 	requests       *prometheus.CounterVec
@@ -18,7 +26,7 @@ type metrics struct {
 	recordDropped  prometheus.Counter
 }
 
-func newMetrics(reg *prometheus.Registry) *metrics {
+func newMetrics(reg *prometheus.Registry, toolVersion, modelVersion string) *metrics {
 	m := &metrics{
 		reg: reg,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ovcompat_proxy_requests_total",
@@ -27,8 +35,8 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Help: "Time from a request's arrival to the end of its response.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16)}),
 		violations: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ovcompat_proxy_violations_total",
 			Help: "Violations found, by rule and severity."}, []string{"rule", "severity"}),
-		validation: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ovcompat_proxy_validation_seconds",
-			Help: "Time to validate one exchange.", Buckets: prometheus.ExponentialBuckets(0.00005, 2, 16)}),
+		validation: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ovcompat_proxy_validation_duration_seconds",
+			Help: "Time to validate one exchange, or in enforce mode a request before it is passed on.", Buckets: prometheus.ExponentialBuckets(0.00005, 2, 16)}),
 		validated: prometheus.NewCounter(prometheus.CounterOpts{Name: "ovcompat_proxy_validated_total",
 			Help: "Exchanges validated."}),
 		shed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ovcompat_proxy_validation_shed_total",
@@ -46,15 +54,42 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Help: "Exchanges not recorded because the recorder could not keep up."}),
 	}
 	reg.MustRegister(m.requests, m.duration, m.violations, m.validation, m.validated, m.shed,
-		m.rejected, m.refused, m.upstreamErrors, m.recorded, m.recordDropped)
+		m.rejected, m.refused, m.upstreamErrors, m.recorded, m.recordDropped, buildInfo(toolVersion, modelVersion))
+	// A registry given by the embedder may collect the runtime already
+	// (it then refuses these as registered twice): its own stay.
+	_ = reg.Register(collectors.NewGoCollector())
+	_ = reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, r := range []string{"queue-full", "memory", "incomplete"} {
 		m.shed.WithLabelValues(r)
 	}
 	return m
 }
 
+// timeValidation starts timing one validation; the function it returns
+// ends it.
+func (m *metrics) timeValidation() func() {
+	start := time.Now()
+	return func() { m.validation.Observe(time.Since(start).Seconds()) }
+}
+
 // queueDepth exports the validation queue's length.
 func (m *metrics) queueDepth(f func() float64) {
 	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ovcompat_proxy_validation_queue_depth",
 		Help: "Exchanges waiting for validation."}, f))
+}
+
+// buildInfo is ovcompat_build_info: always 1, its labels say what runs, so
+// a dashboard can join them onto any series (the Prometheus convention).
+func buildInfo(toolVersion, modelVersion string) prometheus.Collector {
+	if toolVersion == "" {
+		toolVersion = "unknown"
+	}
+	if modelVersion == "" {
+		modelVersion = "unknown"
+	}
+	g := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "ovcompat_build_info",
+		Help: "The running ovcompat: its version, the API model it checks with, the Go release it was built with."},
+		[]string{"version", "model", "goversion"})
+	g.WithLabelValues(toolVersion, modelVersion, runtime.Version()).Set(1)
+	return g
 }

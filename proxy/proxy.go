@@ -69,7 +69,7 @@ func New(cfg Config) (*Proxy, error) {
 		}
 	}
 	p.mem = &memBudget{limit: cfg.BufferBytes}
-	p.met = newMetrics(cfg.Registry)
+	p.met = newMetrics(cfg.Registry, cfg.ToolVersion, cfg.ModelVersion)
 	p.live = newLiveReport(cfg.ReportKeep)
 	p.sink = newViolationSink(cfg.Violations)
 	p.val = newValidator(p, cfg.QueueSize, cfg.Workers, newBudget(cfg.ValidationShare, processCPU, systemCPU))
@@ -295,13 +295,16 @@ func (p *Proxy) enforceRequest(x *exchange, req *http.Request) *http.Response {
 	}
 	ex := p.rulesExchange(x)
 	ex.NoResponse = true
+	stop := p.met.timeValidation()
 	res := p.checker.CheckRequest(ex)
+	stop()
 	if res.OK() {
 		return nil
 	}
 	x.checked, x.result = true, res
 	x.own, x.status, x.ownReason = true, http.StatusBadRequest, "request rejected"
 	p.met.rejected.WithLabelValues("request").Inc()
+	p.logRejection(x, "request", http.StatusBadRequest, res, res.Violations)
 	reason, detail := violationFault("request", res.Violations)
 	return faultResponse(req, http.StatusBadRequest, reason, detail)
 }
@@ -396,6 +399,7 @@ func (p *Proxy) enforceResponse(x *exchange, req *http.Request, resp *http.Respo
 	resp.Body.Close()
 	x.own, x.status, x.ownReason = true, http.StatusBadGateway, "response rejected"
 	p.met.rejected.WithLabelValues("response").Inc()
+	p.logRejection(x, "response", http.StatusBadGateway, res, vs)
 	reason, detail := violationFault("engine's response", vs)
 	return faultResponse(req, http.StatusBadGateway, reason, detail)
 }

@@ -78,12 +78,14 @@ func (p *Proxy) Serve(ctx context.Context, l Listeners) error {
 	}
 	go func() { errc <- srv.Serve(ln) }()
 	var admin *http.Server
+	adminAddr := "none"
 	if l.Admin != nil {
 		admin = &http.Server{Handler: p.AdminHandler(), ReadHeaderTimeout: 10 * time.Second}
 		go func() { errc <- admin.Serve(l.Admin) }()
+		adminAddr = l.Admin.Addr().String()
 	}
-	p.log.Info("proxy listening", "listen", l.Proxy.Addr().String(), "upstream", p.up.String(), "mode", p.cfg.Mode.String(),
-		"enforce_responses", p.cfg.EnforceResponses)
+	p.log.Info("proxy listening", "listen", l.Proxy.Addr().String(), "admin", adminAddr, "upstream", p.up.String(),
+		"mode", p.cfg.Mode.String(), "enforce_responses", p.cfg.EnforceResponses)
 	var serveErr error
 	select {
 	case <-ctx.Done():

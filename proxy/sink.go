@@ -13,9 +13,13 @@ import (
 )
 
 // Line is one violation as the proxy logs it: the shared violation shape
-// with its exchange. Violations are written one JSON object per line.
+// with its exchange. Violations are written one JSON object per line, with
+// the level and msg every slog line of the proxy has (level from the
+// severity: ERROR, WARN, INFO; msg "violation").
 type Line struct {
 	Time          time.Time `json:"time"`
+	Level         string    `json:"level"`
+	Msg           string    `json:"msg"`
 	CorrelationID string    `json:"correlation_id"`
 	Method        string    `json:"method"`
 	Path          string    `json:"path"`
@@ -74,12 +78,12 @@ func (p *Proxy) emit(x *exchange, res rules.Result) {
 		return
 	}
 	// The exchange's part of every line.
-	head := Line{Time: x.end.UTC(), CorrelationID: schema.ASCIISafe(x.id, 128), Method: schema.ASCIISafe(x.method, 16),
+	head := Line{Time: x.end.UTC(), Msg: violationMsg, CorrelationID: schema.ASCIISafe(x.id, 128), Method: schema.ASCIISafe(x.method, 16),
 		Path: schema.ASCIISafe(redact.Path(x.path), 512), Route: res.RouteName()}
 	lines := make([]Line, 0, len(res.Violations))
 	for _, v := range res.Violations {
 		l := head
-		l.Rule, l.Severity = v.Rule, v.Severity.String()
+		l.Rule, l.Severity, l.Level = v.Rule, v.Severity.String(), levelOf(v.Severity)
 		l.Location, l.Reason = schema.ASCIISafe(v.Location, 512), schema.ASCIISafe(v.Reason, 512)
 		p.met.violations.WithLabelValues(l.Rule, l.Severity).Inc()
 		lines = append(lines, l)

@@ -81,7 +81,6 @@ func (v *validator) run() {
 		res := v.p.check(x)
 		d := time.Since(start)
 		v.budget.spend(d)
-		v.p.met.validation.Observe(d.Seconds())
 		v.p.met.validated.Inc()
 		v.p.emit(x, res)
 		x.done()
@@ -107,6 +106,7 @@ func (v *validator) close() {
 
 // check runs the checker on an exchange.
 func (p *Proxy) check(x *exchange) rules.Result {
+	defer p.met.timeValidation()()
 	return p.checker.Check(p.rulesExchange(x))
 }
 
