@@ -30,26 +30,14 @@ func (r Rule) Area() string {
 	return a
 }
 
-// schemaRules are reported by the XML and JSON validators.
-var schemaRules = []Rule{
-	{ID: schema.RuleMalformed, Severity: schema.Error, Rationale: "a body that is not well-formed XML or JSON cannot be read by any client"},
-	{ID: schema.RuleDoctype, Severity: schema.Error, Rationale: "DOCTYPE and entity declarations enable entity-expansion attacks; engines never send them"},
-	{ID: schema.RuleLimit, Severity: schema.Error, Rationale: "bodies beyond the size or depth limit are not validated, so a hostile body costs bounded memory"},
-	{ID: schema.RuleWrongRoot, Severity: schema.Error, Rationale: "the root element must be what the route returns (or a <fault> on errors), or clients bind it to the wrong type"},
-	{ID: schema.RuleUnknownElement, Severity: schema.Error, Rationale: "an element the model does not define breaks clients generated from the schema"},
-	{ID: schema.RuleUnknownAttribute, Severity: schema.Error, Rationale: "only id, href and rel are attributes in the oVirt API"},
-	{ID: schema.RuleMissingElement, Severity: schema.Error, Rationale: "the schema requires the element or attribute"},
-	{ID: schema.RuleInvalidValue, Severity: schema.Error, Rationale: "values must have the lexical form of their XSD type (int and long ranges, boolean, dateTime, decimal)"},
-	{ID: schema.RuleUnknownEnum, Severity: schema.Error, Rationale: "an enum value outside the model fails the engine's own XSD; a newer engine adding values is the usual cause"},
-	{ID: schema.RuleRepeatedElement, Severity: schema.Error, Rationale: "a single-valued element appears once; repeating it makes clients keep one value at random"},
-	{ID: schema.RuleWrongItem, Severity: schema.Error, Rationale: "a list wrapper holds only its item element"},
-	{ID: schema.RuleUnexpectedText, Severity: schema.Error, Rationale: "structured elements hold elements, not text"},
-	{ID: schema.RuleElementOrder, Severity: schema.Warning, Rationale: "engines write elements in XSD sequence order; strict XSD validators reject other orders"},
-	{ID: schema.RuleLinkHref, Severity: schema.Error, Rationale: "hypermedia: every link and action carries a well-formed href that clients can follow"},
-	{ID: schema.RuleUnknownRel, Severity: schema.Error, Rationale: "hypermedia: a resource's link rels are those the model defines for it"},
-	{ID: schema.RuleUnknownAction, Severity: schema.Error, Rationale: "hypermedia: a resource's actions are those its service defines"},
-	{ID: schema.RuleHrefID, Severity: schema.Error, Rationale: "a resource's href ends with its id, so clients can build and compare references"},
-	{ID: schema.RuleUnknownParameter, Severity: schema.Error, Rationale: "an action body holds only the parameters of that action"},
+// schemaRules are reported by the XML and JSON validators; their severity
+// and rationale are written once, in schema's rule table.
+func schemaRules() []Rule {
+	var out []Rule
+	for _, r := range schema.Rules() {
+		out = append(out, Rule{ID: r.ID, Severity: r.Severity, Rationale: r.Rationale})
+	}
+	return out
 }
 
 // Catalogue is an ordered, immutable set of rules.
@@ -79,7 +67,7 @@ func NewCatalogue(rs ...[]Rule) (*Catalogue, error) {
 
 // Default returns the full catalogue: schema rules and REST rules.
 func Default() *Catalogue {
-	c, err := NewCatalogue(schemaRules, restRules(), rsdlRules())
+	c, err := NewCatalogue(schemaRules(), restRules(), rsdlRules())
 	if err != nil {
 		panic(err) // the built-in catalogue is fixed at compile time; a test builds it
 	}

@@ -64,7 +64,7 @@ func (jc *jsonCheck) report(s jsonSpot) func(rule, attr, reason string) {
 		if attr != "" {
 			path += "/@" + attr
 		}
-		jc.add(rule, Error, path, reason)
+		jc.add(rule, path, reason)
 	}
 }
 

@@ -36,7 +36,7 @@ type jsonSpot struct {
 	name, parent string // element (or attribute) name and enclosing element's
 }
 
-func (jc *jsonCheck) add(rule string, sev Severity, path, reason string) {
+func (jc *jsonCheck) add(rule, path, reason string) {
 	key := rule + "\x00" + path
 	if jc.seen[key] {
 		return
@@ -45,7 +45,7 @@ func (jc *jsonCheck) add(rule string, sev Severity, path, reason string) {
 		jc.seen = map[string]bool{}
 	}
 	jc.seen[key] = true
-	jc.vs = append(jc.vs, Violation{Rule: rule, Severity: sev, Location: path, Reason: reason})
+	jc.vs = append(jc.vs, Violation{Rule: rule, Severity: SeverityOf(rule), Location: path, Reason: reason})
 }
 
 // child returns the spot of property k of the object at s.
@@ -121,7 +121,7 @@ func (jc *jsonCheck) rootShape(v any, root *jsonSpot, t Target) bool {
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		jc.add(RuleWrongRoot, Error, "/", fmt.Sprintf("the body is a JSON %s, but %s expects <%s>, an object", jsonKind(v), what, safeName(root.name)))
+		jc.add(RuleWrongRoot, "/", fmt.Sprintf("the body is a JSON %s, but %s expects <%s>, an object", jsonKind(v), what, safeName(root.name)))
 		return false
 	}
 	if len(obj) == 0 {
@@ -135,7 +135,7 @@ func (jc *jsonCheck) rootShape(v any, root *jsonSpot, t Target) bool {
 	if !jc.otherRoot(obj, root.t) {
 		return true // nothing else either: its properties are reported one by one
 	}
-	jc.add(RuleWrongRoot, Error, "/", fmt.Sprintf("none of the body's properties belongs to <%s>, which %s expects", safeName(root.name), what))
+	jc.add(RuleWrongRoot, "/", fmt.Sprintf("none of the body's properties belongs to <%s>, which %s expects", safeName(root.name), what))
 	return false
 }
 
@@ -203,7 +203,7 @@ func (jc *jsonCheck) actionParams(v any, root jsonSpot) any {
 	}
 	for _, k := range drop {
 		delete(out, k)
-		jc.add(RuleUnknownParameter, Error, root.path+"/"+safeName(k),
+		jc.add(RuleUnknownParameter, root.path+"/"+safeName(k),
 			fmt.Sprintf("<%s> is not a parameter of this action (it takes: %s)", k, paramList(jc.action.Params)))
 	}
 	return out
@@ -263,7 +263,7 @@ func (jc *jsonCheck) hugeNumbers(v any, root jsonSpot) any {
 		switch x := v.(type) {
 		case json.Number:
 			if hugeNumber(x) {
-				jc.add(RuleInvalidValue, Error, s.path, s.what()+" is a number too large to check")
+				jc.add(RuleInvalidValue, s.path, s.what()+" is a number too large to check")
 				return json.Number("0"), true
 			}
 		case map[string]any:
@@ -309,7 +309,7 @@ func (jc *jsonCheck) hugeNumbers(v any, root jsonSpot) any {
 func (jc *jsonCheck) check(v any, t *Type, s jsonSpot) {
 	sch, err := jc.c.schemaFor(t)
 	if err != nil {
-		jc.add(RuleLimit, Error, s.path, "the model's JSON Schema has no entry for "+t.Name+", so this was not checked")
+		jc.add(RuleLimit, s.path, "the model's JSON Schema has no entry for "+t.Name+", so this was not checked")
 		return
 	}
 	err = sch.Validate(v)
@@ -318,7 +318,7 @@ func (jc *jsonCheck) check(v any, t *Type, s jsonSpot) {
 	}
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
-		jc.add(RuleMalformed, Error, s.path, s.what()+" holds a value that is not JSON")
+		jc.add(RuleMalformed, s.path, s.what()+" holds a value that is not JSON")
 		return
 	}
 	var leaves []*jsonschema.ValidationError
@@ -364,14 +364,14 @@ func (jc *jsonCheck) leaf(s jsonSpot, dt *Type, kw string) {
 		jc.wrongType(s)
 	default:
 		if dt == nil || !dt.Simple {
-			jc.add(RuleInvalidValue, Error, s.path, s.what()+" is not valid")
+			jc.add(RuleInvalidValue, s.path, s.what()+" is not valid")
 			return
 		}
 		if str, ok := s.v.(string); ok && xmlValueOK(dt, str, jc.lenient) {
 			return // the XML verdict decides the string form (and its leniency for requests)
 		}
 		rule, reason := badValue(dt, s.what())
-		jc.add(rule, Error, s.path, reason)
+		jc.add(rule, s.path, reason)
 	}
 }
 
@@ -389,9 +389,9 @@ func (jc *jsonCheck) unknownProperties(s jsonSpot, dt *Type) {
 	sort.Strings(unknown)
 	for _, k := range unknown {
 		if dt.Item != nil {
-			jc.add(RuleWrongItem, Error, s.path+"/"+safeName(k), fmt.Sprintf("<%s> holds <%s>, but its items are <%s>", safeName(s.name), safeName(k), dt.Item.Name))
+			jc.add(RuleWrongItem, s.path+"/"+safeName(k), fmt.Sprintf("<%s> holds <%s>, but its items are <%s>", safeName(s.name), safeName(k), dt.Item.Name))
 		} else {
-			jc.add(RuleUnknownElement, Error, s.path+"/"+safeName(k), fmt.Sprintf("<%s> is not an element of %s", safeName(k), dt.Name))
+			jc.add(RuleUnknownElement, s.path+"/"+safeName(k), fmt.Sprintf("<%s> is not an element of %s", safeName(k), dt.Name))
 		}
 	}
 }
@@ -403,12 +403,12 @@ func (jc *jsonCheck) missing(s jsonSpot, dt *Type) {
 	}
 	for _, e := range dt.Elems {
 		if _, has := obj[e.Name]; e.Min > 0 && !has {
-			jc.add(RuleMissingElement, Error, s.path, fmt.Sprintf("<%s> lacks <%s>, which %s requires", safeName(s.name), e.Name, dt.Name))
+			jc.add(RuleMissingElement, s.path, fmt.Sprintf("<%s> lacks <%s>, which %s requires", safeName(s.name), e.Name, dt.Name))
 		}
 	}
 	for _, a := range dt.Attrs {
 		if _, has := obj[a.Name]; a.Required && !has {
-			jc.add(RuleMissingElement, Error, s.path, fmt.Sprintf("<%s> lacks attribute %s, which %s requires", safeName(s.name), a.Name, dt.Name))
+			jc.add(RuleMissingElement, s.path, fmt.Sprintf("<%s> lacks attribute %s, which %s requires", safeName(s.name), a.Name, dt.Name))
 		}
 	}
 }
@@ -424,24 +424,24 @@ func (jc *jsonCheck) wrongType(s jsonSpot) {
 		for i, x := range arr {
 			is := s.index(i, len(arr), x)
 			if i > 0 {
-				jc.add(RuleRepeatedElement, Error, is.path, fmt.Sprintf("<%s> appears more than once in <%s>, where it is single", safeName(s.name), safeName(s.parent)))
+				jc.add(RuleRepeatedElement, is.path, fmt.Sprintf("<%s> appears more than once in <%s>, where it is single", safeName(s.name), safeName(s.parent)))
 			}
 			if _, nested := x.([]any); nested {
-				jc.add(RuleInvalidValue, Error, is.path, is.what()+" is an array inside an array, which XML cannot hold")
+				jc.add(RuleInvalidValue, is.path, is.what()+" is an array inside an array, which XML cannot hold")
 				continue
 			}
 			jc.check(x, s.t, is)
 		}
 	case s.elem != nil && !s.item && s.elem.Max != 1:
-		jc.add(RuleInvalidValue, Error, s.path, fmt.Sprintf("%s may repeat, so its JSON value is an array, not a JSON %s", s.what(), jsonKind(s.v)))
+		jc.add(RuleInvalidValue, s.path, fmt.Sprintf("%s may repeat, so its JSON value is an array, not a JSON %s", s.what(), jsonKind(s.v)))
 	case isArr && s.item:
-		jc.add(RuleInvalidValue, Error, s.path, s.what()+" is an array inside an array, which XML cannot hold")
+		jc.add(RuleInvalidValue, s.path, s.what()+" is an array inside an array, which XML cannot hold")
 	default:
 		typ := "an unknown type"
 		if s.t != nil {
 			typ = s.t.Name
 		}
-		jc.add(RuleInvalidValue, Error, s.path, fmt.Sprintf("%s is a JSON %s, which is not a form of %s", s.what(), jsonKind(s.v), typ))
+		jc.add(RuleInvalidValue, s.path, fmt.Sprintf("%s is a JSON %s, which is not a form of %s", s.what(), jsonKind(s.v), typ))
 	}
 }
 

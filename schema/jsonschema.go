@@ -109,15 +109,15 @@ func (m *Model) validateJSON(v any, t Target, lim Limits) Result {
 	res := Result{Root: name, Type: typ, Facts: jsonFacts(v)}
 	if typ == nil {
 		if t.Route == nil && t.Type == nil && !(t.Status >= 400 && t.Direction == Response) {
-			res.Violations = []Violation{{Rule: RuleWrongRoot, Severity: Info, Location: "/",
-				Reason: "a JSON body does not name its type: it was not checked (give its route or its type)"}}
+			res.Violations = []Violation{Finding(RuleWrongRoot, "/",
+				"a JSON body does not name its type: it was not checked (give its route or its type)")}
 		}
 		return res
 	}
 	c, err := m.jsonSchemas()
 	if err != nil {
-		res.Violations = []Violation{{Rule: RuleLimit, Severity: Error, Location: "/",
-			Reason: "the model's JSON Schema could not be built, so the body was not checked"}}
+		res.Violations = []Violation{Finding(RuleLimit, "/",
+			"the model's JSON Schema could not be built, so the body was not checked")}
 		return res
 	}
 	jc := &jsonCheck{m: m, c: c, lenient: t.Direction == Request, action: body}

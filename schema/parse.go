@@ -63,7 +63,7 @@ func orDefault[T int | int64](p *T, d T) {
 
 // stoppedNote is the last violation of a body with more than the limit.
 func stoppedNote(max int) Violation {
-	return Violation{Rule: RuleLimit, Severity: Info, Location: "/", Reason: fmt.Sprintf("validation stopped after %d violations", max)}
+	return Finding(RuleLimit, "/", fmt.Sprintf("validation stopped after %d violations", max))
 }
 
 // Errors a body can fail to parse with. They are wrapped in *ParseError.

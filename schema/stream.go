@@ -67,7 +67,6 @@ type frame struct {
 // pending is a violation held until its element ends.
 type pending struct {
 	rule, attr, reason string
-	sev                Severity
 }
 
 // bstr views b as a string without copying. The view is used only during
@@ -127,7 +126,7 @@ func (x *xmlStream) start(st *startTag) {
 		x.deferred = x.deferred[:p.defers]
 		x.value = x.value[:0]
 		f.idx = 1
-		x.add(ci, "", RuleUnknownElement, Error, fmt.Sprintf("<%s> holds element <%s>, but its type %s is a simple value",
+		x.add(ci, "", RuleUnknownElement, fmt.Sprintf("<%s> holds element <%s>, but its type %s is a simple value",
 			safeName(p.tag), safeName(string(st.name)), p.t.Name))
 		return
 	}
@@ -139,9 +138,9 @@ func (x *xmlStream) start(st *startTag) {
 	if i < 0 {
 		f.idx = x.nextUnknown(p, st.name)
 		if pt.Item != nil {
-			x.add(ci, "", RuleWrongItem, Error, fmt.Sprintf("<%s> holds <%s>, but its items are <%s>", safeName(p.tag), safeName(string(st.name)), pt.Item.Name))
+			x.add(ci, "", RuleWrongItem, fmt.Sprintf("<%s> holds <%s>, but its items are <%s>", safeName(p.tag), safeName(string(st.name)), pt.Item.Name))
 		} else {
-			x.add(ci, "", RuleUnknownElement, Error, fmt.Sprintf("<%s> is not an element of %s", safeName(string(st.name)), pt.Name))
+			x.add(ci, "", RuleUnknownElement, fmt.Sprintf("<%s> is not an element of %s", safeName(string(st.name)), pt.Name))
 		}
 		return
 	}
@@ -150,7 +149,7 @@ func (x *xmlStream) start(st *startTag) {
 	*n++
 	f.idx = *n
 	if p.body != nil && !p.body.HasParam(e.Name) {
-		x.add(ci, "", RuleUnknownParameter, Error, fmt.Sprintf("<%s> is not a parameter of this action (it takes: %s)", e.Name, paramList(p.body.Params)))
+		x.add(ci, "", RuleUnknownParameter, fmt.Sprintf("<%s> is not a parameter of this action (it takes: %s)", e.Name, paramList(p.body.Params)))
 		return
 	}
 	again := *n > 1
@@ -172,10 +171,10 @@ func (x *xmlStream) start(st *startTag) {
 	}
 	f.t, f.tag = e.Type, e.Name
 	if again && e.Max == 1 {
-		x.add(ci, "", RuleRepeatedElement, Error, fmt.Sprintf("<%s> appears more than once in <%s>, where it is single", e.Name, safeName(p.tag)))
+		x.add(ci, "", RuleRepeatedElement, fmt.Sprintf("<%s> appears more than once in <%s>, where it is single", e.Name, safeName(p.tag)))
 	}
 	if outOfOrder {
-		x.add(ci, "", RuleElementOrder, Warning, fmt.Sprintf("<%s> comes after <%s>, but %s's sequence puts it before", e.Name, pt.Elems[prev].Name, pt.Name))
+		x.add(ci, "", RuleElementOrder, fmt.Sprintf("<%s> comes after <%s>, but %s's sequence puts it before", e.Name, pt.Elems[prev].Name, pt.Name))
 	}
 	if linkOf != nil {
 		x.link(ci, st, linkOf, action)
@@ -194,7 +193,7 @@ func (x *xmlStream) startRoot(st *startTag) {
 		x.facts.Href, x.facts.HasHref = string(x.attrValue(&st.attrs[i], 0)), true
 	}
 	x.push(st.off).tag = x.root
-	typ, body := x.m.expectRoot(x.root, space != nil, x.target, func(reason string) { x.add(0, "", RuleWrongRoot, Error, reason) })
+	typ, body := x.m.expectRoot(x.root, space != nil, x.target, func(reason string) { x.add(0, "", RuleWrongRoot, reason) })
 	x.rootType = typ
 	if typ == nil {
 		return
@@ -223,7 +222,7 @@ func (x *xmlStream) enter(fi int, st *startTag) {
 			if space, local := splitName(a.name); string(space) == "xmlns" || space == nil && string(local) == "xmlns" {
 				continue
 			}
-			x.hold(string(a.name), RuleUnknownAttribute, Error, fmt.Sprintf("attribute %s is not defined for a %s value", safeName(string(a.name)), t.Name))
+			x.hold(string(a.name), RuleUnknownAttribute, fmt.Sprintf("attribute %s is not defined for a %s value", safeName(string(a.name)), t.Name))
 		}
 		x.value = x.value[:0]
 		x.wantText = needsValue(t)
@@ -236,7 +235,7 @@ func (x *xmlStream) enter(fi int, st *startTag) {
 	f = &x.frames[fi]
 	for _, a := range t.Attrs {
 		if a.Required && findAttr(st.attrs, a.Name) < 0 {
-			x.hold("", RuleMissingElement, Error, fmt.Sprintf("<%s> lacks attribute %s, which %s requires", safeName(f.tag), a.Name, t.Name))
+			x.hold("", RuleMissingElement, fmt.Sprintf("<%s> lacks attribute %s, which %s requires", safeName(f.tag), a.Name, t.Name))
 		}
 	}
 	if t.Resource {
@@ -263,13 +262,13 @@ func (x *xmlStream) attrs(fi int, st *startTag) {
 			at = t.Attr(bstr(local))
 		}
 		if at == nil {
-			x.add(fi, string(a.name), RuleUnknownAttribute, Error, fmt.Sprintf("attribute %s is not defined for %s", safeName(string(a.name)), t.Name))
+			x.add(fi, string(a.name), RuleUnknownAttribute, fmt.Sprintf("attribute %s is not defined for %s", safeName(string(a.name)), t.Name))
 			continue
 		}
 		if at.Type.Simple && needsValue(at.Type) && !xmlValueOK(at.Type, bstr(x.attrValue(a, 0)), x.lenient) {
 			what := "attribute " + at.Name + " of <" + safeName(x.frames[fi].tag) + ">"
 			rule, reason := badValue(at.Type, what)
-			x.add(fi, at.Name, rule, Error, reason)
+			x.add(fi, at.Name, rule, reason)
 		}
 	}
 }
@@ -305,7 +304,7 @@ func (x *xmlStream) link(fi int, st *startTag, t *Type, action bool) {
 	if i := findAttr(st.attrs, "href"); i >= 0 {
 		href = x.attrValue(&st.attrs[i], 1)
 	}
-	report := func(rule, attr, reason string) { x.add(fi, attr, rule, Error, reason) }
+	report := func(rule, attr, reason string) { x.add(fi, attr, rule, reason) }
 	linkHrefVerdict(action, bstr(rel), bstr(href), report)
 	linkRelVerdict(t, action, bstr(rel), report)
 }
@@ -330,12 +329,12 @@ func (x *xmlStream) hrefID(fi int, st *startTag) {
 	if !hasID {
 		id = nil
 	}
-	resourceHrefVerdict(x.frames[fi].tag, bstr(id), bstr(href), func(rule, attr, reason string) { x.hold(attr, rule, Error, reason) })
+	resourceHrefVerdict(x.frames[fi].tag, bstr(id), bstr(href), func(rule, attr, reason string) { x.hold(attr, rule, reason) })
 }
 
 // hold defers a violation on the element on top until it ends.
-func (x *xmlStream) hold(attr, rule string, sev Severity, reason string) {
-	x.deferred = append(x.deferred, pending{rule: rule, attr: attr, reason: reason, sev: sev})
+func (x *xmlStream) hold(attr, rule string, reason string) {
+	x.deferred = append(x.deferred, pending{rule: rule, attr: attr, reason: reason})
 }
 
 // text handles character data of the element on top.
@@ -352,7 +351,7 @@ func (x *xmlStream) text(seg []byte, nonSpace bool) {
 		if nonSpace && !f.textWarned {
 			f.textWarned = true
 			x.wantText = false
-			x.add(len(x.frames)-1, "", RuleUnexpectedText, Error, fmt.Sprintf("<%s> holds text, but %s has element content only", safeName(f.tag), f.t.Name))
+			x.add(len(x.frames)-1, "", RuleUnexpectedText, fmt.Sprintf("<%s> holds text, but %s has element content only", safeName(f.tag), f.t.Name))
 		}
 	}
 }
@@ -367,7 +366,7 @@ func (x *xmlStream) end() {
 		if f.body == nil {
 			for _, i := range f.t.required {
 				if x.counts[int(f.cnt)+i] == 0 {
-					x.add(fi, "", RuleMissingElement, Error, fmt.Sprintf("<%s> lacks <%s>, which %s requires", safeName(f.tag), f.t.Elems[i].Name, f.t.Name))
+					x.add(fi, "", RuleMissingElement, fmt.Sprintf("<%s> lacks <%s>, which %s requires", safeName(f.tag), f.t.Elems[i].Name, f.t.Name))
 				}
 			}
 		}
@@ -378,7 +377,7 @@ func (x *xmlStream) end() {
 			x.flush(fi)
 			if t := x.frames[fi].t; needsValue(t) && !xmlValueOK(t, bstr(x.value), x.lenient) {
 				rule, reason := badValue(t, "<"+safeName(x.frames[fi].tag)+">")
-				x.add(fi, "", rule, Error, reason)
+				x.add(fi, "", rule, reason)
 			}
 		}
 		x.value = x.value[:0]
@@ -400,7 +399,7 @@ func (x *xmlStream) end() {
 func (x *xmlStream) flush(fi int) {
 	from := x.frames[fi].defers
 	for _, d := range x.deferred[from:] {
-		x.add(fi, d.attr, d.rule, d.sev, d.reason)
+		x.add(fi, d.attr, d.rule, d.reason)
 	}
 	x.deferred = x.deferred[:from]
 }

@@ -61,7 +61,7 @@ func (fd *found) reset(lim Limits) {
 }
 
 // add records a violation on element fi (on its attribute attr, when set).
-func (x *xmlStream) add(fi int, attr, rule string, sev Severity, reason string) {
+func (x *xmlStream) add(fi int, attr, rule, reason string) {
 	fd := &x.found
 	if fd.full {
 		return
@@ -85,7 +85,7 @@ func (x *xmlStream) add(fi int, attr, rule string, sev Severity, reason string) 
 		fd.comps = append(fd.comps, c)
 	}
 	p.to = int32(len(fd.comps))
-	fd.vs = append(fd.vs, Violation{Rule: rule, Severity: sev, Reason: reason})
+	fd.vs = append(fd.vs, Violation{Rule: rule, Severity: SeverityOf(rule), Reason: reason})
 	fd.places = append(fd.places, p)
 }
 

@@ -62,11 +62,12 @@ type Facts struct {
 func (r Result) OK() bool { return !HasErrors(r.Violations) }
 
 func parseViolation(err error) Violation {
-	v := Violation{Rule: RuleMalformed, Severity: Error, Location: "/", Reason: asciiSafe(err.Error(), 200)}
-	if pe, ok := err.(*ParseError); ok {
-		v.Rule, v.Line, v.Column = pe.Rule, pe.Line, pe.Column
-		v.Reason = asciiSafe(pe.Err.Error(), 200)
+	pe, ok := err.(*ParseError)
+	if !ok {
+		return Finding(RuleMalformed, "/", asciiSafe(err.Error(), 200))
 	}
+	v := Finding(pe.Rule, "/", asciiSafe(pe.Err.Error(), 200))
+	v.Line, v.Column = pe.Line, pe.Column
 	return v
 }
 
@@ -75,11 +76,11 @@ func parseViolation(err error) Violation {
 func (m *Model) ValidateDocument(doc *etree.Document, data []byte, t Target, lim Limits) Result {
 	root := doc.Root()
 	if root == nil {
-		return Result{Violations: []Violation{{Rule: RuleMalformed, Severity: Error, Location: "/", Reason: "document has no root element"}}}
+		return Result{Violations: []Violation{Finding(RuleMalformed, "/", "document has no root element")}}
 	}
 	w := &walker{m: m, lim: lim.withDefaults(), lenient: t.Direction == Request}
 	res := Result{Root: root.Tag, Facts: treeFacts(root)}
-	typ, body := m.expectRoot(root.Tag, root.Space != "", t, func(reason string) { w.add(root, "", RuleWrongRoot, Error, reason) })
+	typ, body := m.expectRoot(root.Tag, root.Space != "", t, func(reason string) { w.add(root, "", RuleWrongRoot, reason) })
 	res.Type = typ
 	if typ != nil {
 		w.element(root, typ, body, nil)
@@ -184,7 +185,7 @@ type vioAt struct {
 	attr string
 }
 
-func (w *walker) add(el *etree.Element, attr, rule string, sev Severity, reason string) {
+func (w *walker) add(el *etree.Element, attr, rule, reason string) {
 	if w.full {
 		return
 	}
@@ -194,7 +195,7 @@ func (w *walker) add(el *etree.Element, attr, rule string, sev Severity, reason 
 		w.at = append(w.at, vioAt{})
 		return
 	}
-	w.vs = append(w.vs, Violation{Rule: rule, Severity: sev, Reason: reason})
+	w.vs = append(w.vs, Violation{Rule: rule, Severity: SeverityOf(rule), Reason: reason})
 	w.at = append(w.at, vioAt{el: el, attr: attr})
 }
 
@@ -219,7 +220,7 @@ func (w *walker) element(el *etree.Element, t *Type, body *Body, actions *Type) 
 		case *etree.CharData:
 			if !textWarned && !t.Text && !c.IsWhitespace() && strings.TrimSpace(c.Data) != "" {
 				textWarned = true
-				w.add(el, "", RuleUnexpectedText, Error, fmt.Sprintf("<%s> holds text, but %s has element content only", safeName(el.Tag), t.Name))
+				w.add(el, "", RuleUnexpectedText, fmt.Sprintf("<%s> holds text, but %s has element content only", safeName(el.Tag), t.Name))
 			}
 		case *etree.Element:
 			var e *Elem
@@ -228,14 +229,14 @@ func (w *walker) element(el *etree.Element, t *Type, body *Body, actions *Type) 
 			}
 			if e == nil {
 				if t.Item != nil {
-					w.add(c, "", RuleWrongItem, Error, fmt.Sprintf("<%s> holds <%s>, but its items are <%s>", safeName(el.Tag), safeName(c.FullTag()), t.Item.Name))
+					w.add(c, "", RuleWrongItem, fmt.Sprintf("<%s> holds <%s>, but its items are <%s>", safeName(el.Tag), safeName(c.FullTag()), t.Item.Name))
 				} else {
-					w.add(c, "", RuleUnknownElement, Error, fmt.Sprintf("<%s> is not an element of %s", safeName(c.FullTag()), t.Name))
+					w.add(c, "", RuleUnknownElement, fmt.Sprintf("<%s> is not an element of %s", safeName(c.FullTag()), t.Name))
 				}
 				continue
 			}
 			if body != nil && !body.HasParam(c.Tag) {
-				w.add(c, "", RuleUnknownParameter, Error, fmt.Sprintf("<%s> is not a parameter of this action (it takes: %s)", c.Tag, paramList(body.Params)))
+				w.add(c, "", RuleUnknownParameter, fmt.Sprintf("<%s> is not a parameter of this action (it takes: %s)", c.Tag, paramList(body.Params)))
 				continue
 			}
 			var again bool
@@ -248,13 +249,13 @@ func (w *walker) element(el *etree.Element, t *Type, body *Body, actions *Type) 
 				seen[word] |= bit
 			}
 			if again && e.Max == 1 {
-				w.add(c, "", RuleRepeatedElement, Error, fmt.Sprintf("<%s> appears more than once in <%s>, where it is single", c.Tag, safeName(el.Tag)))
+				w.add(c, "", RuleRepeatedElement, fmt.Sprintf("<%s> appears more than once in <%s>, where it is single", c.Tag, safeName(el.Tag)))
 			}
 			// Only answers are held to the XSD's order: the engine reads
 			// requests with JAXB, which takes elements in any order.
 			if e.Index < prev && !orderWarned && !w.lenient {
 				orderWarned = true
-				w.add(c, "", RuleElementOrder, Warning, fmt.Sprintf("<%s> comes after <%s>, but %s's sequence puts it before", c.Tag, t.Elems[prev].Name, t.Name))
+				w.add(c, "", RuleElementOrder, fmt.Sprintf("<%s> comes after <%s>, but %s's sequence puts it before", c.Tag, t.Elems[prev].Name, t.Name))
 			}
 			prev = e.Index
 			var childActions *Type
@@ -277,12 +278,12 @@ func (w *walker) element(el *etree.Element, t *Type, body *Body, actions *Type) 
 			ok = seen[i>>6]&(uint64(1)<<(i&63)) != 0
 		}
 		if !ok && body == nil {
-			w.add(el, "", RuleMissingElement, Error, fmt.Sprintf("<%s> lacks <%s>, which %s requires", safeName(el.Tag), t.Elems[i].Name, t.Name))
+			w.add(el, "", RuleMissingElement, fmt.Sprintf("<%s> lacks <%s>, which %s requires", safeName(el.Tag), t.Elems[i].Name, t.Name))
 		}
 	}
 	for _, a := range t.Attrs {
 		if a.Required && el.SelectAttr(a.Name) == nil {
-			w.add(el, "", RuleMissingElement, Error, fmt.Sprintf("<%s> lacks attribute %s, which %s requires", safeName(el.Tag), a.Name, t.Name))
+			w.add(el, "", RuleMissingElement, fmt.Sprintf("<%s> lacks attribute %s, which %s requires", safeName(el.Tag), a.Name, t.Name))
 		}
 	}
 	if t.Resource {
@@ -311,7 +312,7 @@ func (w *walker) attrs(el *etree.Element, t *Type) {
 			at = t.Attr(a.Key)
 		}
 		if at == nil {
-			w.add(el, a.FullKey(), RuleUnknownAttribute, Error, fmt.Sprintf("attribute %s is not defined for %s", safeName(a.FullKey()), t.Name))
+			w.add(el, a.FullKey(), RuleUnknownAttribute, fmt.Sprintf("attribute %s is not defined for %s", safeName(a.FullKey()), t.Name))
 			continue
 		}
 		w.value(el, a.Key, at.Type, a.Value)
@@ -330,7 +331,7 @@ func (w *walker) simple(el *etree.Element, t *Type) {
 				text += c.Data
 			}
 		case *etree.Element:
-			w.add(c, "", RuleUnknownElement, Error, fmt.Sprintf("<%s> holds element <%s>, but its type %s is a simple value", safeName(el.Tag), safeName(c.FullTag()), t.Name))
+			w.add(c, "", RuleUnknownElement, fmt.Sprintf("<%s> holds element <%s>, but its type %s is a simple value", safeName(el.Tag), safeName(c.FullTag()), t.Name))
 			return
 		}
 	}
@@ -339,7 +340,7 @@ func (w *walker) simple(el *etree.Element, t *Type) {
 		if a.Space == "xmlns" || (a.Space == "" && a.Key == "xmlns") {
 			continue
 		}
-		w.add(el, a.FullKey(), RuleUnknownAttribute, Error, fmt.Sprintf("attribute %s is not defined for a %s value", safeName(a.FullKey()), t.Name))
+		w.add(el, a.FullKey(), RuleUnknownAttribute, fmt.Sprintf("attribute %s is not defined for a %s value", safeName(a.FullKey()), t.Name))
 	}
 	w.value(el, "", t, text)
 }
@@ -354,7 +355,7 @@ func (w *walker) value(el *etree.Element, attr string, t *Type, v string) {
 		what = "attribute " + attr + " of " + what
 	}
 	rule, reason := badValue(t, what)
-	w.add(el, attr, rule, Error, reason)
+	w.add(el, attr, rule, reason)
 }
 
 // xmlValueOK decides whether a simple value is valid, for XML and JSON
@@ -384,7 +385,7 @@ func badValue(t *Type, what string) (rule, reason string) {
 // link checks a <link> of resource type t, or (action) one in its
 // <actions>.
 func (w *walker) link(el *etree.Element, t *Type, action bool) {
-	report := func(rule, attr, reason string) { w.add(el, attr, rule, Error, reason) }
+	report := func(rule, attr, reason string) { w.add(el, attr, rule, reason) }
 	rel := el.SelectAttrValue("rel", "")
 	linkHrefVerdict(action, rel, el.SelectAttrValue("href", ""), report)
 	linkRelVerdict(t, action, rel, report)
@@ -408,7 +409,7 @@ func (w *walker) hrefID(el *etree.Element) {
 	if !hasID {
 		id = ""
 	}
-	resourceHrefVerdict(el.Tag, id, href, func(rule, attr, reason string) { w.add(el, attr, rule, Error, reason) })
+	resourceHrefVerdict(el.Tag, id, href, func(rule, attr, reason string) { w.add(el, attr, rule, reason) })
 }
 
 // The hypermedia verdicts, shared by the XML and the JSON validators: each

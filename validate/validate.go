@@ -202,8 +202,7 @@ func (cfg Config) bodyFile(fr *fileReader, name string, t schema.Target) (Record
 	case rep == rules.JSON && t.Route == nil && t.Type == nil:
 		return rec, fmt.Errorf("%w: %s holds JSON; give --type or --route", ErrUsage, name)
 	case rep == rules.JSON && rest != nil:
-		rec.Violations = []schema.Violation{{Rule: schema.RuleLimit, Severity: schema.Error, Location: "/",
-			Reason: fmt.Sprintf("%s is a JSON body larger than the limit of %d bytes, which it must hold whole to validate (raise it with --max-body)", name, fr.max)}}
+		rec.Violations = []schema.Violation{schema.Finding(schema.RuleLimit, "/", fmt.Sprintf("%s is a JSON body larger than the limit of %d bytes, which it must hold whole to validate (raise it with --max-body)", name, fr.max))}
 		return rec, nil
 	case rep == rules.JSON:
 		res = m.ValidateJSON(data, t, cfg.Limits)
@@ -212,8 +211,7 @@ func (cfg Config) bodyFile(fr *fileReader, name string, t schema.Target) (Record
 		rec.OK = true
 		return rec, nil
 	default:
-		res = schema.Result{Violations: []schema.Violation{{Rule: schema.RuleMalformed, Severity: schema.Error, Location: "/",
-			Reason: "the file is neither XML nor JSON (empty, binary or text)"}}}
+		res = schema.Result{Violations: []schema.Violation{schema.Finding(schema.RuleMalformed, "/", "the file is neither XML nor JSON (empty, binary or text)")}}
 	}
 	rec.Violations = cfg.Checker.Overrides().Apply(res.Violations)
 	rec.OK = !schema.HasErrors(rec.Violations)
@@ -304,8 +302,7 @@ func (cfg Config) harFile(ctx context.Context, name string, emit func(Record)) e
 	h, err := har.Read(f)
 	if err != nil {
 		zero := 0
-		emit(Record{File: name, Entry: &zero, Violations: []schema.Violation{{Rule: schema.RuleMalformed, Severity: schema.Error,
-			Location: "/", Reason: schema.ASCIISafe(err.Error(), 200)}}})
+		emit(Record{File: name, Entry: &zero, Violations: []schema.Violation{schema.Finding(schema.RuleMalformed, "/", schema.ASCIISafe(err.Error(), 200))}})
 		return nil
 	}
 	for i, e := range h.Log.Entries {
@@ -323,10 +320,10 @@ func (cfg Config) harEntry(name string, i int, e har.Entry) Record {
 	ex, err := e.Exchange()
 	switch {
 	case errors.Is(err, har.ErrURL):
-		rec.Violations = []schema.Violation{{Rule: schema.RuleMalformed, Severity: schema.Error, Location: "request:url", Reason: har.ErrURL.Error()}}
+		rec.Violations = []schema.Violation{schema.Finding(schema.RuleMalformed, "request:url", har.ErrURL.Error())}
 		return rec
 	case err != nil:
-		rec.Violations = []schema.Violation{{Rule: schema.RuleMalformed, Severity: schema.Error, Location: "/", Reason: har.ErrBody.Error()}}
+		rec.Violations = []schema.Violation{schema.Finding(schema.RuleMalformed, "/", har.ErrBody.Error())}
 		return rec
 	}
 	rec.Path = ex.Path
