@@ -2,6 +2,10 @@ package rules
 
 import (
 	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/ovcompat/ovcompat/har"
@@ -69,5 +73,38 @@ func TestJSONOffTheRoutes(t *testing.T) {
 	}
 	if len(rules) != 1 || rules[0] != RuleUnknownRoute {
 		t.Errorf("JSON off the routes: %v, want only %s", rules, RuleUnknownRoute)
+	}
+}
+
+// TestTreeXMLAgrees: the tree validator kept for benchmarks (TreeXML) and
+// the streaming one give an exchange the same findings, on the real engine
+// bodies of fixtures/bodies and on a broken one.
+func TestTreeXMLAgrees(t *testing.T) {
+	stream, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := New(Options{TreeXML: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob("../fixtures/bodies/v4/*.xml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixture bodies: %v", err)
+	}
+	bodies := map[string][]byte{"broken": []byte(`<vms><vm id="1"><nosuch/><name>a</name><name>b</name></vm>`)}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bodies["/"+strings.TrimSuffix(filepath.Base(f), ".xml")] = data
+	}
+	for path, data := range bodies {
+		ex := exchange("GET", "/ovirt-engine/api"+path, 200, "application/xml", data)
+		s, w := stream.Check(ex), tree.Check(ex)
+		if !reflect.DeepEqual(s.Violations, w.Violations) {
+			t.Errorf("%s: streaming %v, tree %v", path, s.Violations, w.Violations)
+		}
 	}
 }
