@@ -105,4 +105,4 @@ ARGS   ?=
 .PHONY: conformance
 conformance:
 	mkdir -p $(OUT)
-	$(GO) tool ginkgo -p --junit-report=junit.xml --output-dir=$(abspath $(OUT)) ./conformance -- -target=$(TARGET) -out=$(abspath $(OUT)) $(ARGS)
+	$(GO) tool ginkgo -p ./conformance -- -target=$(TARGET) -out=$(abspath $(OUT)) $(ARGS)

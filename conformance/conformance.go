@@ -6,7 +6,7 @@
 //
 //	go test ./conformance                                  # the bundled scenarios against an in-process simulator
 //	go test ./conformance -args -target=https://engine -ca-file=ca.pem
-//	go tool ginkgo -p --junit-report=junit.xml ./conformance -- -target=URL
+//	go tool ginkgo -p ./conformance -- -target=URL
 //	go tool ginkgo --label-filter='feature: containsAny crud' ./conformance
 //	go test ./conformance -args -labels=resource=vms -inject=drop-links
 //

@@ -1,6 +1,7 @@
 package conformance_test
 
 import (
+	"bytes"
 	"flag"
 	"os"
 	"os/exec"
@@ -47,6 +48,20 @@ func TestSuiteFaults(t *testing.T) {
 			}
 			if msg := tt.Check(res); msg != "" {
 				t.Error(msg)
+			}
+			// The suite writes every file of reports.Formats(), its JUnit
+			// in the shape ovcompat replay writes (one case per step).
+			for _, f := range reports.Formats() {
+				if st, err := os.Stat(filepath.Join(out, f.File)); err != nil || st.Size() == 0 {
+					t.Errorf("the suite did not write %s: %v", f.File, err)
+				}
+			}
+			var junit bytes.Buffer
+			if err := reports.WriteJUnit(&junit, res); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := os.ReadFile(filepath.Join(out, "junit.xml")); err != nil || !bytes.Equal(got, junit.Bytes()) {
+				t.Errorf("the suite's junit.xml is not reports.WriteJUnit of its results.json (%v)", err)
 			}
 			want := map[string]string{"fail": "the engine does not conform", "error": "harness error (not the engine)"}[tt.Outcome]
 			if want != "" && !strings.Contains(string(stdout), want) {

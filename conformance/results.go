@@ -19,8 +19,9 @@ import (
 )
 
 // writeResults rebuilds the run's results from every process's specs and
-// writes results.json, report.html and report.md into the output folder
-// (Ginkgo writes its own JUnit with --junit-report).
+// writes every file of reports.Formats() into the output folder: the same
+// results.json, report.html, report.md and junit.xml as ovcompat replay
+// (one JUnit shape; Ginkgo's own --junit-report is not needed).
 func (s *Suite) writeResults(rep ginkgo.Report) {
 	res := s.Results(rep)
 	if res == nil {
@@ -29,16 +30,9 @@ func (s *Suite) writeResults(rep ginkgo.Report) {
 	if err := os.MkdirAll(s.cfg.Out, 0o755); err != nil {
 		ginkgo.Fail("harness error: -out: " + err.Error())
 	}
-	outputs := []struct {
-		file  string
-		write func(io.Writer) error
-	}{
-		{"results.json", func(w io.Writer) error { return reports.Write(w, res) }},
-		{"report.html", func(w io.Writer) error { return reports.WriteHTML(w, res, reports.HTMLOptions{Now: res.Run.Finished}) }},
-		{"report.md", func(w io.Writer) error { return reports.WriteMarkdown(w, res, reports.MarkdownOptions{}) }},
-	}
-	for _, o := range outputs {
-		if err := writeFile(filepath.Join(s.cfg.Out, o.file), o.write); err != nil {
+	for _, f := range reports.Formats() {
+		write := func(w io.Writer) error { return f.Results(w, res, res.Run.Finished) }
+		if err := writeFile(filepath.Join(s.cfg.Out, f.File), write); err != nil {
 			ginkgo.Fail("harness error: " + err.Error())
 		}
 	}

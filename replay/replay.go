@@ -73,6 +73,10 @@ type Options struct {
 	// Progress, when set, is called after each step (from the goroutine
 	// running the scenario: with Parallel > 1, concurrently).
 	Progress func(Progress)
+	// ScenarioDone, when set, is called with each scenario's result as it
+	// finishes in Run (concurrently with Parallel > 1): CI logs show a line
+	// per scenario while the run goes on.
+	ScenarioDone func(reports.Scenario)
 	// ToolVersion is ovcompat's version, for the results.
 	ToolVersion string
 	// Product, when set, asks the target for its product version once per
@@ -155,6 +159,9 @@ func (r *Runner) Run(ctx context.Context, loaded *scenario.Loaded) *reports.Resu
 					continue
 				}
 				out[i] = r.Start(sc).Run(ctx)
+				if f := r.o.ScenarioDone; f != nil {
+					f(out[i])
+				}
 			}
 		}()
 	}

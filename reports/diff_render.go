@@ -203,7 +203,7 @@ func WriteDiffText(w io.Writer, d *Diff, opts DiffOptions) error {
 			p("  %-8s %s\n", g.Grade, groupLine(g))
 			for j, pl := range g.Places {
 				if j == opts.MaxPlaces {
-					p("           ... and %s more (--all lists every change)\n", plural(len(g.Places)-j, "place"))
+					p("           ... and %s (--all lists every change)\n", morePlaces(len(g.Places)-j))
 					break
 				}
 				p("    %6d  %s", pl.Count, pl.where())
@@ -308,7 +308,7 @@ func WriteDiffMarkdown(w io.Writer, d *Diff, opts DiffOptions) error {
 			p("| %s | **`%s`** | %s | **%d** | %d | |\n", g.Grade, mdCell(g.Title()), plural(g.Routes, "route"), g.Count, g.Steps)
 			for j, pl := range g.Places {
 				if j == opts.MaxPlaces {
-					p("| | | … %s more | | | |\n", plural(len(g.Places)-j, "place"))
+					p("| | | … and %s | | | |\n", morePlaces(len(g.Places)-j))
 					break
 				}
 				where := "`" + mdCell(pl.Route) + "`"

@@ -36,9 +36,12 @@ func dropLinks() (*Results, *Results) {
 			for j := range r.Scenarios[i].Steps {
 				st := &r.Scenarios[i].Steps[j]
 				st.Method, st.Route, st.Differences, st.Violations = "GET", routes[j], nil, nil
+				st.Outcome, st.Error, st.SkipReason = "", "", ""
 			}
+			r.Scenarios[i].Outcome, r.Scenarios[i].Error = "", ""
 		}
 	}
+	base.Settle()
 	for i := range next.Scenarios {
 		for j := range next.Scenarios[i].Steps {
 			st := &next.Scenarios[i].Steps[j]

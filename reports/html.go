@@ -37,6 +37,9 @@ const (
 //go:embed report.html.tmpl
 var htmlTemplateText string
 
+//go:embed diff.html.tmpl
+var diffTemplateText string
+
 // htmlView is what the template draws.
 type htmlView struct {
 	Title     string
@@ -91,12 +94,18 @@ func stepAnchor(sc, st int) string { return "s" + strconv.Itoa(sc) + "-" + strco
 // newTemplate parses the report template; the template is part of the
 // binary, so an error here is a bug caught by every test.
 func newTemplate() (*template.Template, error) {
-	return template.New("report").Funcs(template.FuncMap{
+	t, err := template.New("report").Funcs(template.FuncMap{
 		"status":  statusText,
 		"outcome": func(o Outcome) string { return "o-" + string(o) },
 		"join":    strings.Join,
 		"inc":     func(i int) int { return i + 1 },
+		"deref":   func(i *int) int { return *i },
+		"entry":   acceptedLine,
 	}).Parse(htmlTemplateText)
+	if err != nil {
+		return nil, err
+	}
+	return t.Parse(diffTemplateText)
 }
 
 // WriteHTML renders the full report: one self-contained HTML file, no
@@ -155,7 +164,7 @@ func baseView(r *Results, opts HTMLOptions, title string) *htmlView {
 	return v
 }
 
-func execute(w io.Writer, name string, v *htmlView) error {
+func execute(w io.Writer, name string, v any) error {
 	t, err := newTemplate()
 	if err != nil {
 		return fmt.Errorf("reports: html template: %w", err)

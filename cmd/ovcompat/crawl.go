@@ -5,16 +5,19 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ovcompat/ovcompat/crawl"
+	"github.com/ovcompat/ovcompat/reports"
 )
 
 func newCrawlCmd(stdout, stderr io.Writer) *cobra.Command {
 	var (
 		target, out   string
+		format        string
 		maxRequests   int
 		rate          float64
 		perCollection int
@@ -66,6 +69,10 @@ point cannot be read (target down, credentials refused) or on usage errors.`,
 			if err != nil {
 				return err
 			}
+			format, err := reports.CheckSummaryFormat(format)
+			if err != nil {
+				return usageError("%v", err)
+			}
 			pr := &crawlProgress{w: stderr, on: !noProgress, terminal: isTerminal(stderr)}
 			c, err := crawl.New(crawl.Options{Client: client, Target: target, Checker: checker, MaxRequests: maxRequests, MaxBody: rf.maxBody,
 				Rate: rate, PerCollection: perCollection, Filter: filter, ToolVersion: toolVersion(), Progress: pr.step})
@@ -87,7 +94,9 @@ point cannot be read (target down, credentials refused) or on usage errors.`,
 			}
 			reached, total := res.Results.Coverage.Reached()
 			fmt.Fprintf(stdout, "%d of %d GET routes reached; %d scenarios in %s\n", reached, total, len(files), dir)
-			summarise(stdout, res.Results, out)
+			if err := summarise(stdout, res.Results, out, format); err != nil {
+				return usageError("%v", err)
+			}
 			if runErr != nil {
 				return usageError("%v", runErr)
 			}
@@ -97,6 +106,7 @@ point cannot be read (target down, credentials refused) or on usage errors.`,
 	f := cmd.Flags()
 	f.StringVar(&target, "target", "", "the engine's URL (https://engine.example.com or .../ovirt-engine/api)")
 	f.StringVar(&out, "out", defaultOutDir, "output folder for results.json, the reports and scenarios/")
+	f.StringVar(&format, "format", reports.SummaryText, "summary on standard output: "+strings.Join(reports.SummaryFormats(), ", "))
 	f.IntVar(&maxRequests, "max-requests", crawl.DefaultMaxRequests, "request budget of the crawl")
 	f.Float64Var(&rate, "rate", crawl.DefaultRate, "most requests a second")
 	f.IntVar(&perCollection, "per-collection", crawl.DefaultPerCollection, "items of each list to follow")

@@ -156,7 +156,7 @@ func (d *demo) replay(ctx context.Context, sim *target.Target, proxyURL string, 
 	if err := sel.Check(loaded); err != nil {
 		return nil, usageError("%v", err)
 	}
-	bar := newProgressBar(d.stderr, countSteps(loaded, sel), d.progress)
+	bar := newProgressBar(d.stderr, countSteps(loaded, sel), d.progress, true)
 	runner, err := replay.New(replay.Options{Sender: sender, Target: proxyURL + " (simulator behind the proxy)", Checker: checker,
 		Filter: d.filter, LeaveOutRecorded: true, ToolVersion: toolVersion(), Progress: bar.step})
 	if err != nil {
@@ -172,15 +172,9 @@ func (d *demo) replay(ctx context.Context, sim *target.Target, proxyURL string, 
 func (d *demo) summary(res *reports.Results, proxyLines *lineCounter) {
 	w := d.stdout
 	fmt.Fprintln(w)
-	for _, sc := range res.Scenarios {
-		if sc.LeftOut == "" {
-			fmt.Fprintf(w, "  %-5s %-34s %s\n", strings.ToUpper(string(sc.Outcome)), sc.Name, stepCounts(sc))
-		}
+	if err := reports.WriteText(w, res); err != nil {
+		return
 	}
-	for _, rc := range res.LeftOutReasons() {
-		fmt.Fprintf(w, "  left out: %d scenarios, %s\n", rc.Count, rc.Reason)
-	}
-	fmt.Fprintf(w, "\n%s\n", totalsLine(res))
 	fmt.Fprintf(w, "the proxy saw violations in engine responses: %s\n", proxyLines.describe(1))
 	fmt.Fprintf(w, "                         in client requests: %s\n", proxyLines.describe(0))
 	abs, err := filepath.Abs(filepath.Join(d.out, "report.html"))
@@ -189,20 +183,6 @@ func (d *demo) summary(res *reports.Results, proxyLines *lineCounter) {
 	}
 	fmt.Fprintf(w, "report: %s\n", abs)
 	fmt.Fprintf(w, "also: report.md, junit.xml, results.json, violations.jsonl in %s\n", d.out)
-}
-
-func stepCounts(sc reports.Scenario) string {
-	var n reports.OutcomeCounts
-	for _, st := range sc.Steps {
-		n.Add(st.Outcome)
-	}
-	var parts []string
-	for _, o := range reports.Outcomes() {
-		if k := n.Of(o); k > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", k, o))
-		}
-	}
-	return strings.Join(parts, ", ")
 }
 
 // lineCounter passes the proxy's violation lines on and counts them by

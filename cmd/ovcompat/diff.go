@@ -13,8 +13,8 @@ import (
 
 func newDiffCmd(stdout, _ io.Writer) *cobra.Command {
 	var (
-		failOn, baseline, format string
-		all                      bool
+		failOn, baseline, format, out string
+		all                           bool
 	)
 	cmd := &cobra.Command{
 		Use:   "diff BASE.json NEW.json [--fail-on breaking|warning] [--baseline FILE]",
@@ -52,11 +52,16 @@ and predicates as [*]), worst first, with counts; accepted changes are
 summarised by the baseline entry that accepted them. --all lists every
 change one by one as well; --format json always does.
 
+--out DIR writes the output folder every judging command writes, under the
+same fixed names: results.json (the diff as JSON, "kind": "diff"),
+report.html, report.md and junit.xml.
+
 Exit code 0 when no change at or above --fail-on is left unaccepted, 1
 otherwise, 2 on bad input.`,
 		Example: `  ovcompat diff before/results.json after/results.json
   ovcompat diff --fail-on warning --baseline accepted.yaml a.json b.json
-  ovcompat diff --format md a.json b.json >> "$GITHUB_STEP_SUMMARY"`,
+  ovcompat diff --format md a.json b.json >> "$GITHUB_STEP_SUMMARY"
+  ovcompat diff --format github --out diff-out a.json b.json`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 2 {
 				return usageError("diff takes two results files, BASE.json and NEW.json (got %d arguments)", len(args))
@@ -68,16 +73,9 @@ otherwise, 2 on bad input.`,
 			if err != nil || threshold == reports.GradeInfo {
 				return usageError("--fail-on %q: want breaking or warning", failOn)
 			}
-			var write func(io.Writer, *reports.Diff, reports.DiffOptions) error
-			switch format {
-			case "text":
-				write = reports.WriteDiffText
-			case "md", "markdown":
-				write = reports.WriteDiffMarkdown
-			case "json":
-				write = reports.WriteDiffJSON
-			default:
-				return usageError("--format %q: want text, md or json", format)
+			format, err := reports.CheckSummaryFormat(format)
+			if err != nil {
+				return usageError("%v", err)
 			}
 			var bl reports.Baseline
 			if baseline != "" {
@@ -103,7 +101,16 @@ otherwise, 2 on bad input.`,
 				return err
 			}
 			d := reports.Compare(base, next, bl)
-			if err := write(stdout, d, reports.DiffOptions{FailOn: threshold, All: all}); err != nil {
+			opts := reports.DiffOptions{FailOn: threshold, All: all}
+			if out != "" {
+				if err := os.MkdirAll(out, 0o755); err != nil {
+					return usageError("--out: %v", err)
+				}
+				if _, err := writeFormats(out, reports.Formats(), func(f reports.Format, w io.Writer) error { return f.Diff(w, d, opts) }); err != nil {
+					return usageError("%v", err)
+				}
+			}
+			if err := reports.WriteDiffSummary(stdout, d, format, opts); err != nil {
 				return &exitError{code: exitUsage, err: err}
 			}
 			if len(d.Failing(threshold)) > 0 {
@@ -115,7 +122,8 @@ otherwise, 2 on bad input.`,
 	cmd.Flags().StringVar(&failOn, "fail-on", "breaking", "lowest grade that fails: breaking or warning")
 	cmd.Flags().StringVar(&baseline, "baseline", "", "YAML `FILE` of accepted findings")
 	cmd.Flags().BoolVar(&all, "all", false, "list every change, accepted ones too, after the groups")
-	cmd.Flags().StringVar(&format, "format", "text", "output: text, md (for CI summaries and pull requests) or json")
+	cmd.Flags().StringVar(&format, "format", "text", "standard output: text, md (CI summaries, pull requests), json or github (Actions annotations)")
+	cmd.Flags().StringVar(&out, "out", "", "also write results.json (\"kind\": \"diff\"), report.html, report.md and junit.xml into `DIR`")
 	return cmd
 }
 

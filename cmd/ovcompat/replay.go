@@ -20,13 +20,13 @@ import (
 
 func newReplayCmd(stdout, stderr io.Writer) *cobra.Command {
 	var (
-		target, scenarios, out, labels string
-		readOnly, noProgress           bool
-		parallel                       int
-		pollInterval                   time.Duration
-		ef                             engineFlags
-		rf                             ruleFlags
-		sf                             schemaFlags
+		target, scenarios, out, labels, format string
+		readOnly, noProgress                   bool
+		parallel                               int
+		pollInterval                           time.Duration
+		ef                                     engineFlags
+		rf                                     ruleFlags
+		sf                                     schemaFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "replay --target URL [--scenarios DIR] [--out DIR]",
@@ -83,12 +83,15 @@ errors.`,
 			if err := sel.Check(loaded); err != nil {
 				return usageError("%v", err)
 			}
-			bar := newProgressBar(stderr, countSteps(loaded, sel), !noProgress && isTerminal(stderr))
+			if format, err = reports.CheckSummaryFormat(format); err != nil {
+				return usageError("%v", err)
+			}
+			bar := newProgressBar(stderr, countSteps(loaded, sel), !noProgress, isTerminal(stderr))
 			// Target goes into the results as it is: ef.sender refused a URL
 			// holding credentials.
 			runner, err := replay.New(replay.Options{Sender: sender, Target: target, Checker: checker, ReadOnly: readOnly, MaxBody: rf.maxBody,
 				Filter: filter, LeaveOutRecorded: sel.LeaveOutRecorded, Parallel: parallel, PollInterval: pollInterval,
-				ToolVersion: toolVersion(), Product: client.ProductVersion, Ping: client.Ping, Progress: bar.step})
+				ToolVersion: toolVersion(), Product: client.ProductVersion, Ping: client.Ping, Progress: bar.step, ScenarioDone: bar.scenario})
 			if err != nil {
 				return usageError("%v", err)
 			}
@@ -101,7 +104,7 @@ errors.`,
 			}
 			res := runner.Run(cmd.Context(), loaded)
 			bar.done()
-			return finishRun(stdout, out, res)
+			return finishRun(stdout, out, format, res)
 		},
 	}
 	f := cmd.Flags()
@@ -112,7 +115,8 @@ errors.`,
 	f.BoolVar(&readOnly, "read-only", false, "skip every step that writes (POST, PUT, DELETE): for production engines")
 	f.IntVar(&parallel, "parallel", 1, "scenarios run at once (the steps of one scenario always run in order)")
 	f.DurationVar(&pollInterval, "poll-interval", 0, "cap on the wait between attempts of polling steps (default: each step's own)")
-	f.BoolVar(&noProgress, "no-progress", false, "no progress bar")
+	f.BoolVar(&noProgress, "no-progress", false, "no progress on standard error (a bar on a terminal, a line per scenario elsewhere)")
+	f.StringVar(&format, "format", reports.SummaryText, "summary on standard output: "+strings.Join(reports.SummaryFormats(), ", "))
 	sf.add(cmd, &ef)
 	ef.add(cmd)
 	rf.add(cmd)
@@ -174,11 +178,13 @@ func countSteps(l *scenario.Loaded, sel replay.Selection) int {
 
 // finishRun writes a run's outputs, prints its summary and turns its
 // outcome into the exit code: a run that ran no step is exit 2, saying why.
-func finishRun(stdout io.Writer, out string, res *reports.Results) error {
+func finishRun(stdout io.Writer, out, format string, res *reports.Results) error {
 	if err := writeOutputs(out, res); err != nil {
 		return usageError("%v", err)
 	}
-	summarise(stdout, res, out)
+	if err := summarise(stdout, res, out, format); err != nil {
+		return usageError("%v", err)
+	}
 	if err := replay.Ran(res); err != nil {
 		return usageError("%v", err)
 	}
@@ -190,40 +196,26 @@ func writeOutputs(dir string, res *reports.Results) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("--out: %w", err)
 	}
-	_, err := writeReports(dir, res, res.Run.Finished, reportFormats())
+	_, err := writeReports(dir, res, res.Run.Finished, reports.Formats())
 	return err
 }
 
-// summarise prints the totals and every scenario or step that did not pass.
-func summarise(w io.Writer, res *reports.Results, dir string) {
-	for _, sc := range res.Scenarios {
-		if sc.Error != "" {
-			fmt.Fprintf(w, "%s  %s: %s\n", strings.ToUpper(string(sc.Outcome)), sc.Name, sc.Error)
-		}
-		for _, st := range sc.Steps {
-			switch {
-			case st.Error != "":
-				// The error names its step.
-				fmt.Fprintf(w, "ERROR  %s, %s\n", sc.Name, st.Error)
-			case st.Outcome == reports.Fail:
-				fmt.Fprintf(w, "FAIL  %s, step %d (%s): %s\n", sc.Name, st.Index+1, st.Name, stepWhy(&st))
-			}
-		}
+// summarise prints a run's summary on standard output in format (see
+// reports.SummaryFormats); as text, the scenarios, the totals and what
+// broke where, then the report's path.
+func summarise(w io.Writer, res *reports.Results, dir, format string) error {
+	if err := reports.WriteSummary(w, res, format); err != nil {
+		return err
 	}
-	fmt.Fprintf(w, "%s; results in %s\n", totalsLine(res), filepath.Join(dir, "results.json"))
-}
-
-// totalsLine counts the scenarios and steps of a run, the steps by
-// outcome, and the scenarios the selection left out.
-func totalsLine(res *reports.Results) string {
-	t := res.Count()
-	s := t.Steps
-	line := fmt.Sprintf("%d scenarios, %d steps: %d pass, %d warn, %d fail, %d error, %d skip",
-		t.Scenarios.Total(), s.Total(), s.Pass, s.Warn, s.Fail, s.Error, s.Skip)
-	if t.LeftOut > 0 {
-		line += fmt.Sprintf("; %d scenarios left out by the selection", t.LeftOut)
+	if format != reports.SummaryText {
+		return nil
 	}
-	return line
+	page := filepath.Join(dir, "report.html")
+	if abs, err := filepath.Abs(page); err == nil {
+		page = abs
+	}
+	fmt.Fprintf(w, "report: %s\nalso: report.md, junit.xml, results.json in %s\n", page, dir)
+	return nil
 }
 
 // stepWhy lists a failing step's error violations and breaking differences.
@@ -270,19 +262,21 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// progressBar draws "[#####-----] 12/40 steps  scenario" on a terminal, or
-// nothing elsewhere.
+// progressBar shows how a run stands on standard error: on a terminal
+// "[#####-----] 12/40 steps  scenario", redrawn after every step; elsewhere
+// (a CI log) one line per scenario as it finishes.
 type progressBar struct {
-	mu    sync.Mutex
-	w     io.Writer
-	total int
-	n     int
-	on    bool
-	bad   int
+	mu       sync.Mutex
+	w        io.Writer
+	total    int
+	n        int
+	on       bool
+	terminal bool
+	bad      int
 }
 
-func newProgressBar(w io.Writer, total int, on bool) *progressBar {
-	return &progressBar{w: w, total: total, on: on}
+func newProgressBar(w io.Writer, total int, on, terminal bool) *progressBar {
+	return &progressBar{w: w, total: total, on: on, terminal: terminal}
 }
 
 func (b *progressBar) step(p replay.Progress) {
@@ -292,7 +286,7 @@ func (b *progressBar) step(p replay.Progress) {
 	if p.Outcome == reports.Fail || p.Outcome == reports.Error {
 		b.bad++
 	}
-	if !b.on || b.total == 0 {
+	if !b.on || !b.terminal || b.total == 0 {
 		return
 	}
 	const width = 30
@@ -304,10 +298,19 @@ func (b *progressBar) step(p replay.Progress) {
 	fmt.Fprintf(b.w, "\r[%s%s] %d/%d steps, %d not passing  %-32s", strings.Repeat("#", done), strings.Repeat("-", width-done), b.n, b.total, b.bad, name)
 }
 
+// scenario prints a finished scenario's line where no bar is drawn.
+func (b *progressBar) scenario(sc reports.Scenario) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.on && !b.terminal {
+		fmt.Fprintln(b.w, reports.ScenarioLine(&sc))
+	}
+}
+
 func (b *progressBar) done() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.on && b.n > 0 {
+	if b.on && b.terminal && b.n > 0 {
 		fmt.Fprintln(b.w)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -59,7 +60,8 @@ func readResultsFile(t *testing.T, dir string) *reports.Results {
 
 func TestReplayCommand(t *testing.T) {
 	out := t.TempDir()
-	code, stdout, stderr := ovcompat(t, append(simFor(t, ""), "--out", out, "--parallel", "3")...)
+	args := slices.DeleteFunc(simFor(t, ""), func(a string) bool { return a == "--no-progress" })
+	code, stdout, stderr := ovcompat(t, append(args, "--out", out, "--parallel", "3")...)
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
@@ -67,8 +69,38 @@ func TestReplayCommand(t *testing.T) {
 	if r.Run.Kind != "replay" || r.Run.EngineVersion == "" || r.Totals.Steps.Pass < 50 || r.Totals.Outcome != reports.Pass {
 		t.Errorf("results: run %+v totals %+v", r.Run, r.Totals)
 	}
-	if !strings.Contains(stdout, "results in "+filepath.Join(out, "results.json")) {
+	// Standard output: the per-scenario table, the totals and the report's
+	// path, as demo prints them.
+	page, _ := filepath.Abs(filepath.Join(out, "report.html"))
+	if !strings.Contains(stdout, "  PASS  api-entry-point ") || !strings.Contains(stdout, "scenarios, ") || !strings.Contains(stdout, "report: "+page+"\n") {
 		t.Errorf("summary: %s", stdout)
+	}
+	// Standard error is no terminal here (a CI log): one line per scenario
+	// as it finishes, and no progress bar.
+	if strings.Contains(stderr, "\r") {
+		t.Errorf("a progress bar on a non-terminal:\n%q", stderr)
+	}
+	for _, sc := range r.Scenarios {
+		if line := "  " + strings.ToUpper(string(sc.Outcome)) + "  " + sc.Name + " "; sc.LeftOut == "" && !strings.Contains(stderr, line) {
+			t.Errorf("no progress line %q for scenario %s:\n%s", line, sc.Name, stderr)
+		}
+	}
+}
+
+// TestReplaySummaryFormats: --format chooses the summary on standard
+// output; the files of --out are the same whatever it says.
+func TestReplaySummaryFormats(t *testing.T) {
+	for format, want := range map[string]string{"md": "## ovcompat: PASS", "json": `"version": 1`, "github": "::notice title=ovcompat pass::"} {
+		out := t.TempDir()
+		code, stdout, stderr := ovcompat(t, append(simFor(t, ""), "--out", out, "--labels", "resource=vms", "--format", format)...)
+		if code != exitOK || !strings.Contains(stdout, want) {
+			t.Errorf("--format %s: exit %d, stdout lacks %q\n%s\n%s", format, code, want, stdout, stderr)
+		}
+		readOutputs(t, out)
+	}
+	code, _, stderr := ovcompat(t, append(simFor(t, ""), "--out", t.TempDir(), "--format", "githb")...)
+	if code != exitUsage || !strings.Contains(stderr, `unknown --format "githb" (did you mean "github"?)`) {
+		t.Errorf("--format githb: exit %d\n%s", code, stderr)
 	}
 }
 

@@ -16,28 +16,6 @@ import (
 // defaultOutDir is the shared output folder.
 const defaultOutDir = "ovcompat-out"
 
-// reportFormat is one output of ovcompat report: its --format names, its
-// fixed file name and its renderer.
-type reportFormat struct {
-	names []string
-	file  string
-	write func(w io.Writer, r *reports.Results, now time.Time) error
-}
-
-// reportFormats lists the outputs in the order they are written.
-func reportFormats() []reportFormat {
-	return []reportFormat{
-		{[]string{"html"}, "report.html", func(w io.Writer, r *reports.Results, now time.Time) error {
-			return reports.WriteHTML(w, r, reports.HTMLOptions{Now: now})
-		}},
-		{[]string{"md", "markdown"}, "report.md", func(w io.Writer, r *reports.Results, _ time.Time) error {
-			return reports.WriteMarkdown(w, r, reports.MarkdownOptions{})
-		}},
-		{[]string{"junit", "xml"}, "junit.xml", func(w io.Writer, r *reports.Results, _ time.Time) error { return reports.WriteJUnit(w, r) }},
-		{[]string{"json"}, "results.json", func(w io.Writer, r *reports.Results, _ time.Time) error { return reports.Write(w, r) }},
-	}
-}
-
 func newReportCmd(stdout, _ io.Writer) *cobra.Command {
 	var (
 		in, out string
@@ -65,9 +43,9 @@ reports were written, whatever the run's outcome, and 2 on bad input.`,
 			if in == "" {
 				return usageError("--in is required: the results.json of a run")
 			}
-			chosen, err := chooseFormats(formats)
+			chosen, err := reports.ChooseFormats(formats)
 			if err != nil {
-				return err
+				return usageError("--format: %v", err)
 			}
 			r, err := readResults(cmd, in)
 			if err != nil {
@@ -88,39 +66,8 @@ reports were written, whatever the run's outcome, and 2 on bad input.`,
 	}
 	cmd.Flags().StringVar(&in, "in", "", "results `FILE` to render (- for standard input)")
 	cmd.Flags().StringVar(&out, "out", defaultOutDir, "output `DIR`")
-	cmd.Flags().StringSliceVar(&formats, "format", []string{"html", "md", "junit", "json"}, "formats to write: html, md, junit, json (comma-separated)")
+	cmd.Flags().StringSliceVar(&formats, "format", reports.FormatNames(), "formats to write: "+strings.Join(reports.FormatNames(), ", ")+" (comma-separated)")
 	return cmd
-}
-
-// chooseFormats turns --format names into outputs, in reportFormats' order
-// and without repeats.
-func chooseFormats(names []string) ([]reportFormat, error) {
-	all := reportFormats()
-	want := map[int]bool{}
-	for _, n := range names {
-		n = strings.ToLower(strings.TrimSpace(n))
-		found := false
-		for i, f := range all {
-			for _, alias := range f.names {
-				if alias == n {
-					want[i], found = true, true
-				}
-			}
-		}
-		if !found {
-			return nil, usageError("--format %q: want html, md, junit or json", n)
-		}
-	}
-	var out []reportFormat
-	for i, f := range all {
-		if want[i] {
-			out = append(out, f)
-		}
-	}
-	if len(out) == 0 {
-		return nil, usageError("--format: name at least one of html, md, junit, json")
-	}
-	return out, nil
 }
 
 // readResults reads a results.json, or the command's standard input for
@@ -144,11 +91,17 @@ func readResults(cmd *cobra.Command, path string) (*reports.Results, error) {
 
 // writeReports writes r into the folder dir in each format, and returns
 // the paths of the files written (up to the first error).
-func writeReports(dir string, r *reports.Results, now time.Time, formats []reportFormat) ([]string, error) {
+func writeReports(dir string, r *reports.Results, now time.Time, formats []reports.Format) ([]string, error) {
+	return writeFormats(dir, formats, func(f reports.Format, w io.Writer) error { return f.Results(w, r, now) })
+}
+
+// writeFormats writes one file per format into dir with write, and
+// returns the paths of the files written (up to the first error).
+func writeFormats(dir string, formats []reports.Format, write func(reports.Format, io.Writer) error) ([]string, error) {
 	var written []string
 	for _, f := range formats {
-		path := filepath.Join(dir, f.file)
-		if err := writeFileAtomic(path, func(w io.Writer) error { return f.write(w, r, now) }); err != nil {
+		path := filepath.Join(dir, f.File)
+		if err := writeFileAtomic(path, func(w io.Writer) error { return write(f, w) }); err != nil {
 			return written, err
 		}
 		written = append(written, path)

@@ -132,6 +132,21 @@ func TestDiffGate(t *testing.T) {
 		t.Errorf("the accepted finding is not listed as accepted:\n%s", out)
 	}
 
+	// --out writes the output folder of every judging command.
+	outDir := filepath.Join(dir, "diff-out")
+	code, out, stderr = ovcompat(t, "diff", "--out", outDir, "--format", "github", simBase, simFault)
+	if code != 1 || !strings.HasPrefix(out, "::error title=ovcompat diff element-removed::") {
+		t.Errorf("--format github --out: exit %d\n%s%s", code, out, stderr)
+	}
+	for _, f := range reports.Formats() {
+		data, err := os.ReadFile(filepath.Join(outDir, f.File))
+		if err != nil || len(data) == 0 {
+			t.Errorf("diff --out lacks %s: %v", f.File, err)
+		}
+		if f.Name == "json" && !strings.Contains(string(data), `"kind": "diff"`) {
+			t.Errorf("diff's results.json has no kind:\n%.500s", data)
+		}
+	}
 	if code, out, _ := ovcompat(t, "diff", simBase, simBase); code != 0 || !strings.Contains(out, "PASS") {
 		t.Errorf("identical runs: exit %d\n%s", code, out)
 	}
@@ -150,7 +165,7 @@ func TestDiffGate(t *testing.T) {
 		{"bad baseline", []string{"diff", "--baseline", badBaseline, simBase, simFault}, "line 1"},
 		{"unknown kind", []string{"diff", "--baseline", unknownKind, simBase, simFault}, `line 1: unknown kind "element-removd" (did you mean "element-removed"?)`},
 		{"unknown rule", []string{"diff", "--baseline", unknownRule, simBase, simFault}, `line 1: unknown rule "schema.unknown-elemnt" (did you mean "schema.unknown-element"?)`},
-		{"bad format", []string{"diff", "--format", "html", simBase, simFault}, "text, md or json"},
+		{"bad format", []string{"diff", "--format", "html", simBase, simFault}, "text, md, json, github"},
 	})
 }
 
