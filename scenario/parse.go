@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ovcompat/ovcompat/internal/yamlline"
 )
 
 // MaxFileSize is the largest scenario file Parse accepts (32 MiB).
@@ -54,7 +56,7 @@ func Parse(name string, data []byte) (*Scenario, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlError(name, err)
+		return nil, yamlError(name, data, err)
 	}
 	p := &parser{file: name}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
@@ -71,22 +73,18 @@ func Parse(name string, data []byte) (*Scenario, error) {
 	return sc, nil
 }
 
-// yamlError turns a YAML syntax error into a ParseError with its line.
-func yamlError(file string, err error) error {
-	msg := err.Error()
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	line := 0
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		num, after, found := strings.Cut(rest, ":")
-		if n, convErr := strconv.Atoi(num); convErr == nil && found {
-			line, msg = n, strings.TrimSpace(after)
-		}
-	}
+// yamlError turns a YAML syntax error into a ParseError on the line it is
+// on (yaml.v3 itself names the line where the enclosing block began).
+func yamlError(file string, data []byte, err error) error {
 	var te *yaml.TypeError
 	if errors.As(err, &te) && len(te.Errors) > 0 {
-		msg = strings.Join(te.Errors, "; ")
+		return &ParseError{File: file, Err: fmt.Errorf("YAML syntax: %s", strings.Join(te.Errors, "; "))}
 	}
-	return &ParseError{File: file, Line: line, Err: fmt.Errorf("YAML syntax: %s", msg)}
+	var ye *yamlline.Error
+	if errors.As(yamlline.Syntax(data, err), &ye) {
+		return &ParseError{File: file, Line: ye.Line, Err: fmt.Errorf("YAML syntax: %s", ye.Msg)}
+	}
+	return &ParseError{File: file, Err: fmt.Errorf("YAML syntax: %w", err)}
 }
 
 type parser struct {

@@ -144,6 +144,9 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"syntax", "name: x\nsteps: [\n", 2, "", "YAML syntax"},
 		{"tab indentation", "name: x\n\tsteps: 1\n", 2, "", "YAML syntax"},
+		// yaml.v3 says line 3 (where the step's mapping begins); the stray
+		// list item is on line 9.
+		{"syntax error far from its block's start", "name: x\nsteps:\n  - request:\n      method: GET\n      path: /ovirt-engine/api\n    response:\n      status: 200\n      body: <api/>\n    - bad\n", 9, "", "YAML syntax"},
 		{"empty", "", 0, "", "empty"},
 		{"no name", step, 1, "name", "missing"},
 		{"no steps", "name: x\n", 1, "steps", "at least one step"},

@@ -2,12 +2,17 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ovcompat/ovcompat/internal/yamlline"
+	"github.com/ovcompat/ovcompat/reports"
 )
 
 // envPrefix starts the name of every environment variable ovcompat reads.
@@ -38,7 +43,7 @@ func applyConfig(cmd *cobra.Command) error {
 		for _, name := range []string{envName(cmd.Name() + "-" + f.Name), envName(f.Name)} {
 			if v, ok := os.LookupEnv(name); ok {
 				if err := f.Value.Set(v); err != nil {
-					firstErr = fmt.Errorf("%s=%q: %w", name, v, err)
+					firstErr = fmt.Errorf("%s=%q: %w", name, v, valueError(f, err))
 				}
 				f.Changed = true
 				return
@@ -46,7 +51,7 @@ func applyConfig(cmd *cobra.Command) error {
 		}
 		if v, ok := file[f.Name]; ok {
 			if err := setFromConfig(f, v); err != nil {
-				firstErr = fmt.Errorf("config file: %s: %w", f.Name, err)
+				firstErr = fmt.Errorf("config file: %s: %w", f.Name, valueError(f, err))
 			}
 			f.Changed = true
 		}
@@ -70,25 +75,86 @@ func loadConfigFile(cmd *cobra.Command) (map[string]any, error) {
 	}
 	var raw map[string]any
 	if err := yaml.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("config file %s: %w", path, err)
+		return nil, fmt.Errorf("config file %s: %w", path, yamlline.Syntax(data, err))
 	}
+	// One file serves every command: a top-level key applies to the
+	// commands that have such a flag and is ignored by the others; only a
+	// key no command has is an error (a typo). A section's keys are the
+	// flags of its command.
+	all := allFlags(cmd.Root())
 	out := map[string]any{}
-	for k, v := range raw {
-		if _, section := v.(map[string]any); !section {
+	for _, k := range slices.Sorted(maps.Keys(raw)) {
+		v := raw[k]
+		if _, section := v.(map[string]any); section {
+			if !all.commands[k] {
+				return nil, fmt.Errorf("config file %s: section %q is not a command of ovcompat%s", path, k, nearest(k, all.commandNames()))
+			}
+			continue
+		}
+		if !all.flags[k] {
+			return nil, fmt.Errorf("config file %s: %q is not a flag of any ovcompat command%s", path, k, nearest(k, all.flagNames()))
+		}
+		if cmd.Flags().Lookup(k) != nil {
 			out[k] = v
 		}
 	}
 	if sec, ok := raw[cmd.Name()].(map[string]any); ok {
-		for k, v := range sec {
-			out[k] = v
-		}
-	}
-	for k := range out {
-		if cmd.Flags().Lookup(k) == nil && k != "config" {
-			return nil, fmt.Errorf("config file %s: %q is not a flag of %s", path, k, cmd.CommandPath())
+		for _, k := range slices.Sorted(maps.Keys(sec)) {
+			if cmd.Flags().Lookup(k) == nil {
+				return nil, fmt.Errorf("config file %s: %s: %q is not a flag of %s%s", path, cmd.Name(), k, cmd.CommandPath(), nearest(k, flagNames(cmd)))
+			}
+			out[k] = sec[k]
 		}
 	}
 	return out, nil
+}
+
+// commandFlags are the names of every command and every flag of the tree.
+type commandFlags struct{ commands, flags map[string]bool }
+
+func allFlags(root *cobra.Command) commandFlags {
+	all := commandFlags{commands: map[string]bool{}, flags: map[string]bool{}}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		all.commands[c.Name()] = true
+		c.Flags().VisitAll(func(f *pflag.Flag) { all.flags[f.Name] = true })
+		c.PersistentFlags().VisitAll(func(f *pflag.Flag) { all.flags[f.Name] = true })
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+	return all
+}
+
+func (a commandFlags) commandNames() []string { return slices.Sorted(maps.Keys(a.commands)) }
+func (a commandFlags) flagNames() []string    { return slices.Sorted(maps.Keys(a.flags)) }
+
+func flagNames(cmd *cobra.Command) []string {
+	var out []string
+	cmd.Flags().VisitAll(func(f *pflag.Flag) { out = append(out, f.Name) })
+	return out
+}
+
+// nearest says "; did you mean X?" when one of names is a likely typo of s.
+func nearest(s string, names []string) string {
+	if n := reports.Nearest(s, names); n != "" {
+		return fmt.Sprintf("; did you mean %q?", n)
+	}
+	return ""
+}
+
+// valueError says what a flag's value must be, instead of the parser's
+// own words (strconv.ParseInt: parsing "abc": invalid syntax).
+func valueError(f *pflag.Flag, err error) error {
+	want := map[string]string{
+		"int": "a whole number", "int32": "a whole number", "int64": "a whole number", "uint": "a whole number",
+		"float64": "a number", "bool": "true or false", "duration": "a duration such as 30s or 1m30s",
+	}[f.Value.Type()]
+	if want == "" {
+		return err
+	}
+	return fmt.Errorf("want %s (--%s)", want, f.Name)
 }
 
 func setFromConfig(f *pflag.Flag, v any) error {

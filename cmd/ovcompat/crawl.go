@@ -53,7 +53,7 @@ point cannot be read (target down, credentials refused) or on usage errors.`,
 		Example: `  OVCOMPAT_PASSWORD=... ovcompat crawl --target https://engine.example.com --ca-file ca.pem
   ovcompat crawl --target https://engine.example.com --user alice@internal --filter --max-requests 500
   ovcompat replay --target https://engine.example.com --scenarios ovcompat-out/scenarios`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if target == "" {
 				return usageError("--target URL is required (the engine, such as https://engine.example.com)")
@@ -93,7 +93,7 @@ point cannot be read (target down, credentials refused) or on usage errors.`,
 				return usageError("%v", err)
 			}
 			reached, total := res.Results.Coverage.Reached()
-			fmt.Fprintf(stdout, "%d of %d GET routes reached; %d scenarios in %s\n", reached, total, len(files), dir)
+			fmt.Fprintf(stdout, "%d of %s reached; %s in %s\n", reached, plural(total, "GET route"), plural(len(files), "scenario"), dir)
 			if err := summarise(stdout, res.Results, out, format); err != nil {
 				return usageError("%v", err)
 			}

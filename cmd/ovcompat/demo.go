@@ -53,7 +53,7 @@ the harness fails.`,
 		Example: `  ovcompat demo
   ovcompat demo --inject broken
   ovcompat demo --inject drop-links --out /tmp/demo`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if inject == "broken" {
 				inject = brokenFaults

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -57,4 +59,26 @@ func loadResults(t *testing.T, path string) *reports.Results {
 		t.Fatal(err)
 	}
 	return res
+}
+
+// TestExpectFindings: `make demo-broken` passes on findings (exit 1) only;
+// a harness error keeps its own exit code, and no findings fails.
+func TestExpectFindings(t *testing.T) {
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("no sh")
+	}
+	for _, tc := range []struct {
+		exit, want int
+		says       string
+	}{
+		{1, 0, "findings, as intended"},
+		{2, 2, "harness error (exit 2), not findings"},
+		{0, 1, "no findings (exit 0)"},
+	} {
+		cmd := exec.Command("sh", "../../scripts/expect-findings.sh", "sh", "-c", fmt.Sprintf("exit %d", tc.exit))
+		out, _ := cmd.CombinedOutput()
+		if got := cmd.ProcessState.ExitCode(); got != tc.want || !strings.Contains(string(out), tc.says) {
+			t.Errorf("command exiting %d: exit %d, output %q; want %d and %q", tc.exit, got, out, tc.want, tc.says)
+		}
+	}
 }

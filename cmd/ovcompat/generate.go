@@ -43,7 +43,7 @@ Run them with replay or the Ginkgo suite like any other scenario.`,
 		Example: `  ovcompat generate --out generated/
   ovcompat generate --out generated/ --resources vms,disks
   ovcompat replay --target https://engine.example.com --scenarios generated/ --credentials roles.yaml`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(_ *cobra.Command, _ []string) error {
 			if out == "" {
 				return usageError("--out DIR is required")
@@ -68,8 +68,8 @@ Run them with replay or the Ginkgo suite like any other scenario.`,
 			for _, g := range res.Gaps {
 				fmt.Fprintf(stdout, "gap  %s: %s\n", g.Route, g.Why)
 			}
-			fmt.Fprintf(stdout, "%d scenarios, %d steps in %s, sending requests to %d of %d routes; %d of impact infrastructure (run them with --labels impact=infrastructure)\n",
-				len(res.Scenarios), steps, out, len(res.Exercised), res.Routes, infra)
+			fmt.Fprintf(stdout, "%s, %s in %s, sending requests to %d of %s; %d of impact infrastructure (run them with --labels impact=infrastructure)\n",
+				plural(len(res.Scenarios), "scenario"), plural(steps, "step"), out, len(res.Exercised), plural(res.Routes, "route"), infra)
 			return nil
 		},
 	}

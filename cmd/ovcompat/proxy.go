@@ -64,7 +64,7 @@ SIGINT or SIGTERM drains requests in flight, then exits 0.`,
 		Example: `  ovcompat proxy --upstream https://engine.example.com --ca-file ca.pem --violations violations.jsonl
   ovcompat proxy --upstream https://engine.example.com --mode enforce --enforce-responses --record rec/
   OVCOMPAT_UPSTREAM=https://engine:443 OVCOMPAT_INSECURE=true ovcompat proxy --listen :8443 --tls-cert c.pem --tls-key k.pem`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runProxy(cmd, &f, stdout, stderr)
 		},

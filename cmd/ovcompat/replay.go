@@ -58,7 +58,7 @@ errors.`,
 		Example: `  OVCOMPAT_PASSWORD=... ovcompat replay --target https://engine.example.com --ca-file ca.pem
   ovcompat replay --target http://127.0.0.1:8080 --labels resource=vms,feature=crud
   ovcompat replay --target https://prod.example.com --read-only --credentials roles.yaml`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if target == "" {
 				return usageError("--target URL is required (the engine, such as https://engine.example.com)")

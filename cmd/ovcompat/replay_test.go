@@ -259,8 +259,26 @@ func TestImportCommand(t *testing.T) {
 		sc.Steps[1].Request.Path != "/ovirt-engine/api/vms/{{vm.id}}" || len(sc.Cleanup) != 1 {
 		t.Errorf("imported %+v", sc)
 	}
-	if !strings.Contains(stdout, "2 steps, 1 cleanup steps, 1 variables") {
+	if !strings.Contains(stdout, "2 steps, 1 cleanup step, 1 variable") {
 		t.Errorf("stdout %q", stdout)
+	}
+	// An import does not overwrite a scenario unless --force says so.
+	scenarioFile := filepath.Join(out, "session.yaml")
+	if err := os.WriteFile(scenarioFile, []byte("edited by hand\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := ovcompat(t, "import", path, "--out", out); code != exitUsage || stdout != "" ||
+		!strings.Contains(stderr, scenarioFile+" exists: give --force to overwrite it") {
+		t.Errorf("import over an existing scenario: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if got, _ := os.ReadFile(scenarioFile); string(got) != "edited by hand\n" {
+		t.Errorf("the existing scenario was overwritten without --force: %q", got)
+	}
+	if code, _, stderr := ovcompat(t, "import", path, "--out", out, "--force"); code != exitOK {
+		t.Errorf("import --force: exit %d %s", code, stderr)
+	}
+	if got, _ := os.ReadFile(scenarioFile); string(got) == "edited by hand\n" {
+		t.Error("import --force did not overwrite the scenario")
 	}
 	if code, _, _ := ovcompat(t, "import", path); code != exitUsage {
 		t.Errorf("import without --out: exit %d", code)

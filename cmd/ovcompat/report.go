@@ -38,7 +38,7 @@ names CI recipes can rely on:
 reports were written, whatever the run's outcome, and 2 on bad input.`,
 		Example: `  ovcompat report --in ovcompat-out/results.json
   ovcompat report --in results.json --out public --format html,md`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if in == "" {
 				return usageError("--in is required: the results.json of a run")

@@ -96,6 +96,10 @@ Exit codes: 0 conforms, 1 findings, 2 usage or harness error.`,
 	for _, add := range commands {
 		root.AddCommand(add(stdout, stderr))
 	}
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	requireSubcommands(root)
+	addCompletions(root)
 	return root
 }
 

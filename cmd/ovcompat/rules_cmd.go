@@ -16,7 +16,7 @@ func newRulesCmd(stdout, _ io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "List the rules: ID, default severity, rationale",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cat := rules.Default()
 			switch format {
@@ -47,3 +47,6 @@ func newRulesCmd(stdout, _ io.Writer) *cobra.Command {
 	cmd.Flags().StringVar(&format, "format", "text", "text or json")
 	return cmd
 }
+
+// rulesFormats are the values of rules' --format.
+func rulesFormats() []string { return []string{"text", "json"} }

@@ -26,7 +26,7 @@ func newSchemaRoutesCmd(stdout io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "routes",
 		Short: "List the routes: method, path template, service, operation, bodies",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			m, err := schema.V4()
 			if err != nil {
@@ -64,7 +64,7 @@ func newSchemaTypesCmd(stdout io.Writer) *cobra.Command {
 	return &cobra.Command{
 		Use:   "types [NAME]",
 		Short: "List the types, or show one type (a type name such as Vm, or an element such as vm)",
-		Args:  cobra.MaximumNArgs(1),
+		Args:  atMostOne("type or element name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			m, err := schema.V4()
 			if err != nil {
@@ -173,7 +173,7 @@ func newSchemaExportCmd(stdout io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "export",
 		Short: "Write the model in another form for other tools (" + strings.Join(names, ", ") + ")",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f, ok := exportFormats[format]
 			if !ok {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -25,6 +26,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ovcompat/ovcompat/internal/expect"
+	"github.com/ovcompat/ovcompat/internal/yamlline"
 	"github.com/ovcompat/ovcompat/sim"
 )
 
@@ -91,7 +93,7 @@ The URL and the accepted credentials are printed at start; Ctrl-C stops.`,
   ovcompat sim --listen 127.0.0.1:8443 --tls-self-signed --admin-password secret
   ovcompat sim --seed 42 --inject drop-links:0.2,slow --latency 3s
   curl -u admin@internal:secret http://127.0.0.1:8080/ovirt-engine/api/vms`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSim(cmd.Context(), f, stdout, stderr)
 		},
@@ -225,23 +227,50 @@ func printBanner(w io.Writer, eng *sim.Engine, base, caFile string, f simFlags) 
 	fmt.Fprintln(w, "Stop with Ctrl-C.")
 }
 
-// readUsers reads a users file: a list of users, or {users: [...]}.
+// readUsers reads a users file: a list of users, or {users: [...]}. A key
+// that is not a user's field is an error naming it and its line.
 func readUsers(path string) ([]sim.User, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
+	var probe yaml.Node
+	if err := yaml.Unmarshal(data, &probe); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, yamlline.Syntax(data, err))
+	}
 	var doc struct {
 		Users []sim.User `yaml:"users"`
 	}
-	if err := yaml.Unmarshal(data, &doc); err == nil && len(doc.Users) > 0 {
-		return doc.Users, nil
+	into := any(&doc)
+	if len(probe.Content) > 0 && probe.Content[0].Kind == yaml.SequenceNode {
+		into = &doc.Users
 	}
-	var list []sim.User
-	if err := yaml.Unmarshal(data, &list); err != nil {
-		return nil, fmt.Errorf("%s: want a list of users (name, password, role, permissions): %w", path, err)
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(into); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: %s (a user has name, password, role, permissions)", path, typeErrors(err))
 	}
-	return list, nil
+	return doc.Users, nil
+}
+
+// typeErrors writes yaml.v3's decoding errors on one line, an unknown key
+// named as such ("line 3: unknown key \"passwd\"; ...").
+func typeErrors(err error) string {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return err.Error()
+	}
+	out := make([]string, len(te.Errors))
+	for i, e := range te.Errors {
+		// yaml.v3: "line 3: field passwd not found in type sim.User"
+		if head, rest, ok := strings.Cut(e, "field "); ok {
+			if key, _, ok := strings.Cut(rest, " not found in type"); ok {
+				e = fmt.Sprintf("%sunknown key %q", head, key)
+			}
+		}
+		out[i] = e
+	}
+	return strings.Join(out, "; ")
 }
 
 // selfSigned makes a certificate for the listening address and localhost,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -50,8 +51,9 @@ Exit code 0 when no error-severity violation was found, 1 when some was,
   ovcompat validate --format json recording.har
   ovcompat validate --schema api.xsd --rsdl rsdl.xml v3-recording.har
   OVCOMPAT_PASSWORD=... ovcompat validate --schema-from https://engine.example.com --ca-file ca.pem traffic.har`,
+		Args: atLeastOne(".xml, .json or .har files or folders"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
+			if !slices.Contains(validateFormats(), format) {
 				return usageError("--format %q: want text or json", format)
 			}
 			checker, err := rf.checker(cmd.Context(), &sf)
@@ -63,10 +65,12 @@ Exit code 0 when no error-severity violation was found, 1 when some was,
 			cfg.Paths = args
 			out := newValidateOutput(stdout, format)
 			err = validate.Run(cmd.Context(), cfg, out.emit)
+			if errors.Is(err, validate.ErrUsage) {
+				// Said before any totals: nothing was checked.
+				return usageError("%v", err)
+			}
 			out.finish()
 			switch {
-			case errors.Is(err, validate.ErrUsage):
-				return usageError("%v", err)
 			case err != nil:
 				return &exitError{code: exitUsage, err: err}
 			case out.errors > 0:
@@ -85,6 +89,9 @@ Exit code 0 when no error-severity violation was found, 1 when some was,
 	ef.add(cmd)
 	return cmd
 }
+
+// validateFormats are the values of validate's --format.
+func validateFormats() []string { return []string{"text", "json"} }
 
 // validateOutput prints records as they come and counts them.
 type validateOutput struct {
@@ -160,7 +167,7 @@ func (o *validateOutput) finish() {
 	if o.enc != nil {
 		return
 	}
-	fmt.Fprintf(o.w, "checked %d, skipped %d: %d errors, %d warnings, %d info\n", o.checked, o.skipped, o.errors, o.warnings, o.infos)
+	fmt.Fprintf(o.w, "checked %d, skipped %d: %s, %s, %d info\n", o.checked, o.skipped, plural(o.errors, "error"), plural(o.warnings, "warning"), o.infos)
 	reasons := make([]string, 0, len(o.skipReasons))
 	for r := range o.skipReasons {
 		reasons = append(reasons, r)
