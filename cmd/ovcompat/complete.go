@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ovcompat/ovcompat/proxy"
+	"github.com/ovcompat/ovcompat/reports"
 	"github.com/ovcompat/ovcompat/sim"
 )
 
@@ -40,8 +41,10 @@ func formatValues() map[string][]string {
 	return map[string][]string{
 		"ovcompat validate": validateFormats(),
 		"ovcompat rules":    rulesFormats(),
-		"ovcompat diff":     {"text", "md", "json"},
-		"ovcompat report":   {"html", "md", "junit", "json"},
+		"ovcompat diff":     reports.SummaryFormats(),
+		"ovcompat replay":   reports.SummaryFormats(),
+		"ovcompat crawl":    reports.SummaryFormats(),
+		"ovcompat report":   reports.FormatNames(),
 	}
 }
 
