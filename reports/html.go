@@ -58,6 +58,9 @@ type htmlView struct {
 	// reason; they are not among Scenarios.
 	LeftOut []ReasonCount
 	Groups  []RuleGroup
+	// Findings is what broke where, grouped (see Results.FindingGroups).
+	Findings []FindingGroup
+	Filters  filterView
 	// TranscriptsOmitted counts failing steps whose transcript was left out
 	// for MaxTranscripts.
 	TranscriptsOmitted int
@@ -69,6 +72,65 @@ type stepView struct {
 	Scenario   string
 	Step       *Step
 	Transcript *transcriptView
+	Facets     facets
+}
+
+// facets are what the page's filters match on an item: space-separated
+// values of data-outcome, data-resource and data-rule.
+type facets struct {
+	Outcome, Resources, Rules string
+}
+
+// filterView lists the values each filter offers.
+type filterView struct {
+	Outcomes  []Outcome
+	Resources []string
+	Rules     []string
+}
+
+// stepFacets gathers the facets of steps: the outcomes, resources, and the
+// rules and difference kinds of their findings.
+func stepFacets(outcome Outcome, steps ...*Step) facets {
+	res, rules := map[string]bool{}, map[string]bool{}
+	for _, st := range steps {
+		res[ResourceOf(st.Route)] = true
+		for _, v := range st.Violations {
+			rules[v.Rule] = true
+		}
+		for _, d := range st.Differences {
+			rules[d.Kind] = true
+		}
+	}
+	return facets{Outcome: string(outcome), Resources: strings.Join(sortedKeys(res), " "), Rules: strings.Join(sortedKeys(rules), " ")}
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// filters lists the values of the items' facets, for the filters' menus.
+func filters(items []facets) filterView {
+	seen := [3]map[string]bool{{}, {}, {}}
+	for _, f := range items {
+		for i, list := range []string{f.Outcome, f.Resources, f.Rules} {
+			for _, v := range strings.Fields(list) {
+				seen[i][v] = true
+			}
+		}
+	}
+	var fv filterView
+	for _, o := range Outcomes() {
+		if seen[0][string(o)] {
+			fv.Outcomes = append(fv.Outcomes, o)
+		}
+	}
+	fv.Resources, fv.Rules = sortedKeys(seen[1]), sortedKeys(seen[2])
+	return fv
 }
 
 type transcriptView struct {
@@ -76,6 +138,7 @@ type transcriptView struct {
 }
 
 type scenarioView struct {
+	Facets   facets
 	Anchor   string
 	Scenario *Scenario
 	Open     bool
@@ -101,6 +164,7 @@ func newTemplate() (*template.Template, error) {
 		"inc":     func(i int) int { return i + 1 },
 		"deref":   func(i *int) int { return *i },
 		"entry":   acceptedLine,
+		"plural":  plural,
 	}).Parse(htmlTemplateText)
 	if err != nil {
 		return nil, err
@@ -116,19 +180,29 @@ func newTemplate() (*template.Template, error) {
 func WriteHTML(w io.Writer, r *Results, opts HTMLOptions) error {
 	v := baseView(r, opts, "ovcompat report")
 	v.Problems, v.TranscriptsOmitted = problems(r, opts)
+	v.Findings = r.FindingGroups()
+	var items []facets
+	for i := range v.Problems {
+		items = append(items, v.Problems[i].Facets)
+	}
 	for i := range r.Scenarios {
 		sc := &r.Scenarios[i]
 		if sc.LeftOut != "" {
 			continue
 		}
-		sv := scenarioView{Anchor: "scenario-" + strconv.Itoa(i), Scenario: sc, Open: sc.Outcome != Pass && sc.Outcome != Skip}
+		sv := scenarioView{Anchor: "scenario-" + strconv.Itoa(i), Scenario: sc}
+		var steps []*Step
 		for j := range sc.Steps {
 			st := &sc.Steps[j]
+			steps = append(steps, st)
 			sv.Skipped += len(st.Skipped)
 			sv.Steps = append(sv.Steps, stepRow{Step: st, Anchor: stepAnchor(i, j), Problem: isProblem(st.Outcome)})
 		}
+		sv.Facets = stepFacets(sc.Outcome, steps...)
+		items = append(items, sv.Facets)
 		v.Scenarios = append(v.Scenarios, sv)
 	}
+	v.Filters = filters(items)
 	return execute(w, "report", v)
 }
 
@@ -204,7 +278,7 @@ func problems(r *Results, opts HTMLOptions) ([]stepView, int) {
 		sc := &r.Scenarios[i]
 		for j := range sc.Steps {
 			if st := &sc.Steps[j]; isProblem(st.Outcome) {
-				out = append(out, stepView{Anchor: stepAnchor(i, j), Scenario: sc.Name, Step: st})
+				out = append(out, stepView{Anchor: stepAnchor(i, j), Scenario: sc.Name, Step: st, Facets: stepFacets(st.Outcome, st)})
 			}
 		}
 	}

@@ -85,9 +85,37 @@ func WriteMarkdown(w io.Writer, r *Results, opts MarkdownOptions) error {
 		}
 	}
 
+	writeMarkdownGroups(p, r.FindingGroups())
 	writeMarkdownProblems(p, r, opts)
 	writeMarkdownSkips(p, r)
 	return bw.err
+}
+
+// writeMarkdownGroups writes what broke where: one row per group, its
+// most frequent places under it (info groups in one row).
+func writeMarkdownGroups(p func(string, ...any), groups []FindingGroup) {
+	if len(groups) == 0 {
+		return
+	}
+	p("\n### What broke, where\n\n| grade | finding | where | count | steps |\n|---|---|---|---:|---:|\n")
+	for i := range groups {
+		g := &groups[i]
+		p("| %s | **`%s`** | %s | **%d** | %d |\n", g.Grade, mdCell(g.Title()), plural(g.Routes, "route"), g.Count, g.Steps)
+		if g.Grade == GradeInfo {
+			continue
+		}
+		for j, pl := range g.Places {
+			if j == maxTextPlaces {
+				p("| | | … and %s | | |\n", morePlaces(len(g.Places)-j))
+				break
+			}
+			where := "`" + mdCell(pl.Route) + "`"
+			if pl.Location != "" {
+				where += " `" + mdCell(pl.Location) + "`"
+			}
+			p("| | | %s | %d | %d |\n", where, pl.Count, pl.Steps)
+		}
+	}
 }
 
 func writeMarkdownProblems(p func(string, ...any), r *Results, opts MarkdownOptions) {
