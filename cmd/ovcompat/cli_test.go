@@ -5,8 +5,10 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestUnknownSubcommand: a subcommand that does not exist is an error (exit
@@ -231,5 +233,44 @@ func TestConfigYAMLErrorLine(t *testing.T) {
 	code, _, errs := ovcompat(t, "--config", cfg, "validate", "../../fixtures/bodies/v4/vm.xml")
 	if code != 2 || !strings.Contains(errs, cfg+": line 5: YAML syntax") {
 		t.Errorf("exit %d, stderr %q; want 2 and line 5", code, errs)
+	}
+}
+
+// TestSchemaRoutesFitsTerminal: at a terminal's width every line fits and
+// every route is there; a path too long for the line is cut in the middle;
+// --wide (and output that is not a terminal) keeps one line per route.
+func TestSchemaRoutesFitsTerminal(t *testing.T) {
+	_, wide, _ := ovcompat(t, "schema", "routes", "--wide")
+	_, piped, _ := ovcompat(t, "schema", "routes")
+	if wide != piped || !strings.HasPrefix(wide, "METHOD  PATH") {
+		t.Fatalf("not a terminal: want the one-line table, got %.200q", piped)
+	}
+	total := strings.Count(wide, "\n") - 2 // the header and the count
+	for _, width := range []int{80, 60} {
+		code, out, errs := ovcompat(t, "schema", "routes", "--width", strconv.Itoa(width))
+		if code != 0 {
+			t.Fatalf("exit %d %s", code, errs)
+		}
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		cut := 0
+		for _, l := range lines {
+			if n := utf8.RuneCountInString(l); n > width {
+				t.Errorf("width %d: a line of %d: %q", width, n, l)
+			}
+			if strings.Contains(l, "…") {
+				cut++
+			}
+		}
+		if got := (len(lines) - 2) / 2; got != total || lines[len(lines)-1] != plural(total, "route") {
+			t.Errorf("width %d: %d routes, want %d (last line %q)", width, got, total, lines[len(lines)-1])
+		}
+		if cut == 0 {
+			t.Errorf("width %d: no path was cut, yet the longest is over 100 characters", width)
+		}
+	}
+	// A short path stays whole, its operation and bodies below it.
+	_, out, _ := ovcompat(t, "schema", "routes", "--width", "80", "--match", "/vms/{vm_id}/start")
+	if !strings.Contains(out, "POST    /vms/{vm_id}/start\n        VmService.Start <action> -> <action>\n") {
+		t.Errorf("narrow layout:\n%s", out)
 	}
 }

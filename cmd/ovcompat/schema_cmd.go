@@ -22,35 +22,81 @@ func newSchemaCmd(stdout, stderr io.Writer) *cobra.Command {
 }
 
 func newSchemaRoutesCmd(stdout io.Writer) *cobra.Command {
-	var match string
+	var (
+		match string
+		wide  bool
+		width int
+	)
 	cmd := &cobra.Command{
 		Use:   "routes",
 		Short: "List the routes: method, path template, service, operation, bodies",
-		Args:  noArgs,
+		Long: `Routes lists the routes of the model. On a terminal each route takes two
+lines that fit its width (a path longer than the line is cut in the middle);
+elsewhere, or with --wide, one line per route with every column, for grep
+and awk.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			m, err := schema.V4()
 			if err != nil {
 				return err
 			}
-			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "METHOD\tPATH\tSERVICE\tOPERATION\tINPUT\tOUTPUT")
-			n := 0
+			var routes []*schema.Route
 			for _, r := range m.Routes().All() {
-				if match != "" && !strings.Contains(r.Path, match) && !strings.Contains(r.Service, match) {
-					continue
+				if match == "" || strings.Contains(r.Path, match) || strings.Contains(r.Service, match) {
+					routes = append(routes, r)
 				}
-				n++
-				fmt.Fprintf(tw, "%s\t%s%s\t%s\t%s\t%s\t%s\n", r.Method, m.BasePath, r.Path, r.Service, r.Operation, bodyName(r.Input), bodyName(r.Output))
 			}
-			if err := tw.Flush(); err != nil {
+			if width == 0 && !wide {
+				width = termWidth(stdout)
+			}
+			if wide || width <= 0 {
+				err = writeRoutesTable(stdout, m.BasePath, routes)
+			} else {
+				err = writeRoutesNarrow(stdout, m.BasePath, routes, width)
+			}
+			if err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "%d routes\n", n)
+			fmt.Fprintln(stdout, plural(len(routes), "route"))
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&match, "match", "", "only routes whose path or service contains `TEXT`")
+	cmd.Flags().BoolVar(&wide, "wide", false, "one line per route with every column, whatever the terminal")
+	cmd.Flags().IntVar(&width, "width", 0, "fit `COLUMNS` (default: the terminal's; one line per route when not a terminal)")
 	return cmd
+}
+
+// writeRoutesTable writes one line per route, every column.
+func writeRoutesTable(w io.Writer, base string, routes []*schema.Route) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "METHOD\tPATH\tSERVICE\tOPERATION\tINPUT\tOUTPUT")
+	for _, r := range routes {
+		fmt.Fprintf(tw, "%s\t%s%s\t%s\t%s\t%s\t%s\n", r.Method, base, r.Path, r.Service, r.Operation, bodyName(r.Input), bodyName(r.Output))
+	}
+	return tw.Flush()
+}
+
+// writeRoutesNarrow writes each route on two lines that fit width: the
+// method and the path below the base path, then the operation and its
+// bodies, indented.
+func writeRoutesNarrow(w io.Writer, base string, routes []*schema.Route, width int) error {
+	const indent = "        " // METHOD column: the longest method and a space
+	if _, err := fmt.Fprintln(w, cutMiddle("paths below "+base, width)); err != nil {
+		return err
+	}
+	for _, r := range routes {
+		path := cutMiddle(r.Path, width-len(indent))
+		op := r.Service + "." + r.Operation + " "
+		if r.Input != nil {
+			op += bodyName(r.Input) + " "
+		}
+		op = cutMiddle(op+"-> "+bodyName(r.Output), width-len(indent))
+		if _, err := fmt.Fprintf(w, "%-8s%s\n%s%s\n", r.Method, path, indent, op); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func bodyName(b *schema.Body) string {

@@ -201,7 +201,7 @@ func runSim(ctx context.Context, f simFlags, stdout, stderr io.Writer) error {
 	if err := eng.Close(); err != nil {
 		fmt.Fprintf(stderr, "ovcompat sim: %v\n", err)
 	}
-	fmt.Fprintf(stdout, "ovcompat sim: stopped after %d API requests\n", eng.Requests())
+	fmt.Fprintf(stdout, "ovcompat sim: stopped after %s\n", plural(int(eng.Requests()), "API request"))
 	return nil
 }
 
