@@ -66,6 +66,7 @@ func (e *Engine) serveAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Correlation-Id", q.corr)
 	q.acct = e.authenticate(w, r)
 	if q.acct == nil {
+		ignoreBody(w, r)
 		unauthorized(w)
 		return
 	}
@@ -87,6 +88,9 @@ func (e *Engine) serveAPI(w http.ResponseWriter, r *http.Request) {
 	match := e.m.Routes().Lookup(r.Method, q.rel)
 	q.query = mergeQuery(r.URL.Query(), match.Matrix)
 	q.route = match.Route
+	if q.route == nil || q.route.Input == nil {
+		ignoreBody(w, r)
+	}
 	if q.route == nil {
 		if len(match.Allowed) > 0 {
 			h := http.Header{}

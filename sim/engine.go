@@ -227,6 +227,7 @@ func (e *Engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case p == LogoutPath:
 		e.serveLogout(w, r)
 	case p == WelcomePath || p == "/ovirt-engine":
+		ignoreBody(w, r)
 		e.serveWelcome(w, r)
 	case p == BasePath || strings.HasPrefix(p, BasePath+"/") || strings.HasPrefix(p, BasePath+";"):
 		e.reqs.Add(1)
@@ -234,7 +235,24 @@ func (e *Engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(p, ImagesPath+"/"):
 		e.img.h.ServeHTTP(w, r)
 	default:
+		ignoreBody(w, r)
 		writeHTML(w, http.StatusNotFound, "Not Found")
+	}
+}
+
+// ignoreBody answers a request whose body nothing reads at once, as a real
+// engine does: Go's HTTP/1 server otherwise reads what is left of the body
+// before it writes the response, and a client that declares a body it
+// does not send (libgovirt resends a GET after a 401 with the first one's
+// Content-Length and no body) waits for that read to time out. Closing the
+// connection after the answer lets the server skip the read, and keeps the
+// next request on the wire from being taken for that body.
+// (http.ResponseController.EnableFullDuplex skips the read too, but Go
+// 1.26's server then panics with "invalid concurrent Body.Read call" when
+// the unread body does arrive, which libgovirt's first GET does.)
+func ignoreBody(w http.ResponseWriter, r *http.Request) {
+	if r.ContentLength != 0 {
+		w.Header().Set("Connection", "close")
 	}
 }
 
