@@ -67,6 +67,14 @@ func (e *Engine) generate(c *collection, lr *schema.Route, parent *record) {
 	case "TemplateDiskAttachmentsService", "TemplateCdromsService":
 		// A template's disks and CD-ROMs are made with the template.
 		return
+	case "AssignedRolesService":
+		// A user's or group's roles are those of its permissions.
+		for _, p := range parent.subs["permissions"].list() {
+			if role := e.st.lookup(idOf(p.data, "role"), t); role != nil {
+				e.st.insert(c, role)
+			}
+		}
+		return
 	default:
 		base := c.tag
 		if base == "" {
@@ -158,4 +166,28 @@ func hostNics() []*etree.Element {
 			"mtu", "1500", "speed", "1000000000", "status", "up"))
 	}
 	return out
+}
+
+// ensureRead makes the items of r's read-only sub-collection seg now, as
+// its first read would. Callers hold mu for writing.
+func (e *Engine) ensureRead(r *record, seg string) {
+	if r == nil {
+		return
+	}
+	lr := e.meta.subRoute(e.homeRoute(r), seg)
+	if lr == nil || e.meta.route("POST", lr.Path) != nil {
+		return
+	}
+	if c := r.sub(seg, lr, true); !c.filled {
+		e.generate(c, lr, r)
+	}
+}
+
+// ensureReadRoot makes the items of a read-only top-level collection now.
+// Callers hold mu for writing.
+func (e *Engine) ensureReadRoot(seg string) {
+	c, lr := e.st.roots[seg], e.meta.route("GET", "/"+seg)
+	if c != nil && lr != nil && !c.filled && e.meta.route("POST", lr.Path) == nil {
+		e.generate(c, lr, nil)
+	}
 }

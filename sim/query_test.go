@@ -122,3 +122,15 @@ func TestDescribesItself(t *testing.T) {
 		t.Errorf("GET /vms against the engine's own description: %v", res.Violations[0])
 	}
 }
+
+// TestFollowOtherItemType: following a link whose collection lists items
+// of another type than the member holds (an external host provider's
+// hosts are external hosts; the member's items are hosts) inlines nothing
+// rather than items the member cannot hold.
+func TestFollowOtherItemType(t *testing.T) {
+	e, srv := testEngine(t, Options{Seed: 1})
+	c := newClient(t, e, srv)
+	p := firstID(t, c, "/externalhostproviders")
+	body := c.must(200, "GET", "/externalhostproviders/"+p+"?follow=hosts", "")
+	validXML(t, e.Model(), e.Model().Routes().Find("GET", "/externalhostproviders/"+p), 200, body)
+}

@@ -21,9 +21,14 @@ func (e *Engine) get(q *request) *reply {
 	defer e.mu.RUnlock()
 	w, ok := e.st.walk(q.segs, q.tmpl, false)
 	rec := w.rec
-	if !ok && e.keyed(q) {
+	switch {
+	case !ok && e.keyed(q):
 		rec = e.keyedItem(q)
-	} else if !ok || rec == nil || !e.visibleAt(q, rec) {
+	case !ok:
+		if rec = e.listedItem(q); rec == nil {
+			return notFound()
+		}
+	case rec == nil || !e.visibleAt(q, rec):
 		return notFound()
 	}
 	x := &renderer{e: e, base: q.base}
@@ -41,7 +46,7 @@ func (e *Engine) list(q *request) *reply {
 	if !ok || (w.parent != nil && !e.visibleAt(q, w.parent)) {
 		return notFound()
 	}
-	items := w.coll.list()
+	items := append(w.coll.list(), e.listedBeside(q.route.Service, w.parent)...)
 	if !q.acct.admin && !e.pathGranted(q) {
 		kept := items[:0:0]
 		for _, r := range items {

@@ -42,6 +42,10 @@ type resource struct {
 	attaches bool
 	// summary counts the collection in the API root's <summary>.
 	summary *summaryItem
+	// beside lists what the collection of owner shows besides its items
+	// (an object's permissions inherited from the system); each is read
+	// by its id below the collection too.
+	beside func(e *Engine, owner *record) []*record
 
 	// fill completes an item however it is stored (an Add, a copy made by
 	// another operation, the seed): a NIC's MAC address, a disk's image.

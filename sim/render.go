@@ -116,7 +116,9 @@ func (x *renderer) record(r *record, path string, get *schema.Route, tag string,
 		}
 		rel := strings.ReplaceAll(name, "_", "")
 		lr := x.e.meta.subRoute(get, rel)
-		if lr == nil {
+		if lr == nil || itemType(lr) != e.Type.Item.Type {
+			// Nothing to inline, or items of another type than the member
+			// holds (an external host provider's hosts are external hosts).
 			continue
 		}
 		x.depth++

@@ -171,6 +171,11 @@ func (o *op) namedDisks() []*etree.Element {
 func (e *Engine) vmAfter(o *op) {
 	vm := o.rec
 	e.graphicsConsoles(vm, textOf(childOf(vm.data, "display"), "type"))
+	// Every VM has its active snapshot, "Active VM" (AddVmCommand adds it
+	// with snapshotsManager.addActiveSnapshot; the recorded traffic's
+	// snapshots are described so).
+	e.addChild(vm, "snapshots", "", x("snapshot", "description", "Active VM", "snapshot_type", "active",
+		"snapshot_status", "ok", "date", formatTime(e.now()), "persist_memorystate", "false"))
 	tmpl := e.st.lookup(idOf(vm.data, "template"), e.m.Type("Template"))
 	if tmpl == nil {
 		return

@@ -80,6 +80,9 @@ var expectedConflicts = map[string]bool{
 	"POST /datacenters/{data_center_id}/storagedomains/{storage_domain_id}/activate": true, // already active
 	"POST /hosts/{host_id}/activate":                                                 true, // already up
 	"POST /templates":                                                                true, // the first VM is running
+	"POST /jobs/{job_id}/end":                                                        true, // the first job has ended
+	"DELETE /users/{user_id}/roles/{role_id}":                                        true, // a predefined role, in use (RemoveRoleCommand)
+	"DELETE /groups/{group_id}/roles/{role_id}":                                      true, // a predefined role, in use (RemoveRoleCommand)
 	"POST /vms/{vm_id}/suspend":                                                      true, // stopped by an earlier route
 	"POST /vms/{vm_id}/ticket":                                                       true, // stopped: no console to open
 	"POST /vms/{vm_id}/graphicsconsoles/{console_id}/ticket":                         true, // stopped: no console to open

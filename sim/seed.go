@@ -260,5 +260,6 @@ func (e *Engine) seed() error {
 	e.seedVMs(s, clusters, hosts, templates, domains[0], profiles)
 	e.seedEvents(s, dc, hosts)
 	s.put("permissions", x("permission", "role", ref(roles["SuperUser"].id), "user", ref(admin.userID)))
+	e.seedInventory(s)
 	return s.err
 }
