@@ -71,8 +71,8 @@ session. --users FILE (YAML) adds accounts:
       permissions: [vms/web-01, vms/web-02]
 
 The inventory (a data center, 2 clusters, 3 hosts, storage domains, networks,
-vNIC profiles, templates Blank and two more, 10 VMs with disks and NICs) is
-the same for a given --seed. VMs, hosts, disks and storage domains go through
+vNIC profiles, templates Blank and two more, 10 VMs with disks and NICs, and
+something in every other collection of the model) is the same for a given --seed. VMs, hosts, disks and storage domains go through
 intermediate states (powering_up before up) that last --settle.
 
 --inject corrupts chosen responses to test a tester: NAME[:RATE],... with
