@@ -39,7 +39,7 @@ func (e *Engine) fillWalk(segs, tmpl []string, do bool) bool {
 		if lr == nil || lr.Kind != schema.List || e.meta.route("POST", lr.Path) != nil {
 			continue
 		}
-		if w.coll != nil && w.coll.filled {
+		if w.coll != nil && w.coll.filled && !live(lr.Service) {
 			continue
 		}
 		if !do {
@@ -68,12 +68,7 @@ func (e *Engine) generate(c *collection, lr *schema.Route, parent *record) {
 		// A template's disks and CD-ROMs are made with the template.
 		return
 	case "AssignedRolesService":
-		// A user's or group's roles are those of its permissions.
-		for _, p := range parent.subs["permissions"].list() {
-			if role := e.st.lookup(idOf(p.data, "role"), t); role != nil {
-				e.st.insert(c, role)
-			}
-		}
+		e.principalRoles(c, parent)
 		return
 	default:
 		base := c.tag

@@ -23,7 +23,9 @@ func (e *Engine) get(q *request) *reply {
 	rec := w.rec
 	switch {
 	case !ok && e.keyed(q):
-		rec = e.keyedItem(q)
+		if rec = e.keyedItem(q); rec == nil {
+			return notFound()
+		}
 	case !ok:
 		if rec = e.listedItem(q); rec == nil {
 			return notFound()
@@ -77,12 +79,20 @@ func (e *Engine) keyed(q *request) bool {
 	return len(q.segs) == 2 && e.meta.route("GET", parent) == nil && e.meta.route("POST", parent) == nil
 }
 
-// keyedItem makes the item a keyed collection answers for q's key.
+// keyedItem makes the item a keyed collection answers for q's key, or nil
+// when the key names none (an option the engine lacks).
 func (e *Engine) keyedItem(q *request) *record {
 	t := q.route.Output.Type
 	d := etree.NewElement(q.route.Output.Element)
 	if t.Elem("name") != nil {
 		d.AddChild(elem("name", q.segs[1]))
+	}
+	if q.route.Service == "SystemOptionService" {
+		values := systemOptionValues(q.segs[1])
+		if values == nil {
+			return nil
+		}
+		d.AddChild(values)
 	}
 	return &record{id: q.segs[1], typ: t, tag: q.route.Output.Element, data: d}
 }

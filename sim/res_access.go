@@ -1,6 +1,9 @@
 package sim
 
-import "strings"
+import (
+	"encoding/hex"
+	"strings"
+)
 
 // accessResources are who may do what: users, groups, their directory
 // domains and roles.
@@ -77,4 +80,85 @@ func (e *Engine) roleRemove(o *op) *reply {
 		}
 	}
 	return nil
+}
+
+// everyoneID is the group every user belongs to, as every engine has it
+// (00200_insert_ad_groups.sql: "VALUES ('eee00000-0000-0000-0000-123456789eee',
+// 'Everyone', ...").
+const everyoneID = "eee00000-0000-0000-0000-123456789eee"
+
+// seedEveryone adds the group Everyone and its one permission on the
+// system, UserProfileEditor, as the engine's upgrade script grants it
+// ("INSERT INTO permissions ... v_USER_PROFILE_EDITOR_ID,
+// 'EEE00000-0000-0000-0000-123456789EEE', -- Everyone ... 1); -- System").
+func (e *Engine) seedEveryone(s *seeder, editor *record) {
+	everyone := s.raw("groups", everyoneID, x("group", "name", "Everyone", "namespace", "*",
+		"domain_entry_id", strings.ToUpper(hex.EncodeToString([]byte(everyoneID)))))
+	if everyone != nil && editor != nil {
+		s.put("permissions", x("permission", "role", ref(editor.id), "group", ref(everyone.id)))
+	}
+}
+
+// live tells the read-only collections that are computed on every read
+// rather than generated once.
+func live(service string) bool { return service == "AssignedRolesService" }
+
+// principalRoles lists in c the roles principal (a user or a group) holds
+// on the system: BackendAssignedRolesResource.list maps the permissions
+// of GetPermissionsOnBehalfByAdElementId, which are the principal's own
+// and Everyone's (GetPermissionsByAdElementIdAndGroupIds: "ad_element_id =
+// ANY(array_append(v_user_groups, 'EEE00000-0000-0000-0000-123456789EEE'))"),
+// and keeps those on the system ("if (entity.getObjectType() ==
+// VdcObjectType.System)"). Callers hold mu for writing.
+func (e *Engine) principalRoles(c *collection, principal *record) {
+	var perms []*record
+	for _, p := range e.st.roots["permissions"].list() {
+		if h := holder(p); h == principal.id || h == everyoneID {
+			perms = append(perms, p)
+		}
+	}
+	for _, p := range principal.subs["permissions"].list() {
+		if onSystem(p) {
+			perms = append(perms, p)
+		}
+	}
+	want := map[string]*record{}
+	var order []*record
+	for _, p := range perms {
+		if role := e.st.lookup(idOf(p.data, "role"), c.item); role != nil && want[role.id] == nil {
+			want[role.id] = role
+			order = append(order, role)
+		}
+	}
+	for _, r := range c.list() {
+		if want[r.id] == nil {
+			e.st.unlink(c, r)
+		}
+	}
+	for _, r := range order {
+		e.st.insert(c, r)
+	}
+}
+
+// holder is the id of the user or group a permission is given to.
+func holder(p *record) string {
+	if id := idOf(p.data, "user"); id != "" {
+		return id
+	}
+	return idOf(p.data, "group")
+}
+
+// onSystem reports whether a permission names no object: it is given on
+// the system.
+func onSystem(p *record) bool {
+	for _, c := range p.data.ChildElements() {
+		switch c.Tag {
+		case "role", "user", "group":
+		default:
+			if c.SelectAttr("id") != nil {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -151,6 +151,7 @@ func (e *Engine) seed() error {
 		{"DataCenterAdmin", "Administrator Role, permission for all the objects underneath a specific Data Center", "true"},
 		{"UserRole", "Standard User Role", "false"},
 		{"UserVmManager", "User Role, with permission for any operation on Vms", "false"},
+		{"UserProfileEditor", "Role that allow users to edit the UserProfile", "false"},
 	} {
 		roles[r.name] = s.put("roles", x("role", "name", r.name, "description", r.desc, "administrative", r.admin, "mutable", "false"))
 	}
@@ -260,6 +261,7 @@ func (e *Engine) seed() error {
 	e.seedVMs(s, clusters, hosts, templates, domains[0], profiles)
 	e.seedEvents(s, dc, hosts)
 	s.put("permissions", x("permission", "role", ref(roles["SuperUser"].id), "user", ref(admin.userID)))
+	e.seedEveryone(s, roles["UserProfileEditor"])
 	e.seedInventory(s)
 	return s.err
 }

@@ -222,13 +222,21 @@ func (e *Engine) seedProviders(s *seeder, dc *record) {
 	}
 }
 
-// seedAccess adds roles' permits and the admin's SSH key, option and
-// event subscription.
+// seedAccess adds roles' permits (a permit's id is its action group's
+// number, ActionGroup.java: CREATE_VM(1, RoleType.USER...), CREATE_HOST(100,
+// RoleType.ADMIN...), EDIT_PROFILE(504, RoleType.USER...); UserProfileEditor
+// holds edit_profile alone: fn_db_add_action_group_to_role(v_USER_PROFILE_EDITOR_ID, 504))
+// and the admin's SSH key, option and event subscription.
 func (e *Engine) seedAccess(s *seeder, admin *record) {
-	for i, name := range []string{"create_vm", "delete_vm", "edit_vm_properties", "vm_basic_operations", "create_host"} {
-		for _, role := range s.e.st.roots["roles"].list() {
-			if textOf(role.data, "administrative") == "true" || i < 4 {
-				s.e.addChild(role, "permits", fmt.Sprint(i+1), x("permit", "name", name, "administrative", fmt.Sprint(i == 4)))
+	for _, role := range s.e.st.roots["roles"].list() {
+		if textOf(role.data, "name") == "UserProfileEditor" {
+			s.e.addChild(role, "permits", "504", x("permit", "name", "edit_profile", "administrative", "false"))
+			continue
+		}
+		for _, p := range []struct{ id, name string }{{"1", "create_vm"}, {"2", "delete_vm"}, {"3", "edit_vm_properties"},
+			{"4", "vm_basic_operations"}, {"100", "create_host"}} {
+			if adm := p.id == "100"; !adm || textOf(role.data, "administrative") == "true" {
+				s.e.addChild(role, "permits", p.id, x("permit", "name", p.name, "administrative", fmt.Sprint(adm)))
 			}
 		}
 	}
