@@ -9,6 +9,7 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/ovcompat/ovcompat/schema"
+	"github.com/ovcompat/ovcompat/sim/restneeds"
 )
 
 // body builds a minimal valid body for r: the mandatory members of the
@@ -46,9 +47,13 @@ func (f *flow) body(r *schema.Route, name string) (string, error) {
 }
 
 // fillSignature adds the signature's mandatory members to root, and what
-// the engine needs beyond them (engineNeeds).
+// the engine's REST layer needs beyond them (restneeds).
 func (f *flow) fillSignature(r *schema.Route, root *etree.Element, sig schema.Signature, name string) error {
-	for _, p := range append(slices.Clone(sig.Mandatory), engineNeeds()[r.Service+"."+r.Operation]...) {
+	paths := slices.Clone(sig.Mandatory)
+	for _, n := range restneeds.Of(r.Service, r.Operation) {
+		paths = append(paths, n.Path)
+	}
+	for _, p := range paths {
 		segs, ok := r.SignaturePath(p)
 		if !ok {
 			continue // names what the model lacks: not enforced

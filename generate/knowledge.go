@@ -35,29 +35,6 @@ func unchangeable() []string { return []string{"/templates", "/roles"} }
 // cheap, and an existing one may be in use.
 func made() []string { return []string{"Vm", "Disk", "AffinityLabel"} }
 
-// engineNeeds lists members an engine's REST layer needs beyond the
-// model's signatures, by service and operation, in the signatures' path
-// form: BackendDiskAttachmentsResource.add attaches the disk a body names
-// by id and otherwise makes one from a <disk> it does not get;
-// BackendDisksResource.add leaves an image disk without a storage domain
-// to the backend, which refuses it; the affinity group's label services
-// and BackendAssignedAffinityLabelsResource.add read the label's id alone
-// (asGuid(label.getId()), validateParameters(label, "id"));
-// BackendImageTransfersResource adds for an image, a disk or a snapshot
-// (addForImage, addForDisk, addForSnapshot), and a body naming none is
-// refused.
-func engineNeeds() map[string][]string {
-	label := []string{"affinity_label.id"}
-	return map[string][]string{
-		"ImageTransfersService.Add":          {"image_transfer.disk.id"},
-		"DiskAttachmentsService.Add":         {"disk_attachment.disk.id"},
-		"DisksService.Add":                   {"disk.storage_domains.storage_domain[].id"},
-		"AffinityGroupVmLabelsService.Add":   label,
-		"AffinityGroupHostLabelsService.Add": label,
-		"AssignedAffinityLabelsService.Add":  label,
-	}
-}
-
 // memberValues are values for simple members whose name says more than
 // their type: an address that is no host's (TEST-NET-1, RFC 5737), a size
 // of 1 GiB, a cluster level the 4.x model knows.

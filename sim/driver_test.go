@@ -12,6 +12,7 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/ovcompat/ovcompat/schema"
+	"github.com/ovcompat/ovcompat/sim/restneeds"
 )
 
 // driver drives routes of the model against an engine: it finds or makes
@@ -225,16 +226,14 @@ func (d *driver) body(r *schema.Route, path string) *etree.Element {
 	return d.restFill(r, root, path)
 }
 
-// restFill adds what the engine's REST layer requires beyond the
-// signatures (restChecks), and sends a disk copied or moved to a storage
+// restFill adds what the engine's REST layer validates beyond the
+// signatures (restneeds), and sends a disk copied or moved to a storage
 // domain it is not on yet.
 func (d *driver) restFill(r *schema.Route, root *etree.Element, path string) *etree.Element {
 	_, last := splitLast(r.Path)
-	for _, c := range restChecks() {
-		if c.service == r.Service && c.name == last {
-			if segs, ok := r.SignaturePath(c.path); ok {
-				d.fill(root, r.Input.Type, segs, path)
-			}
+	for _, n := range restneeds.Of(r.Service, r.Operation) {
+		if segs, ok := r.SignaturePath(n.Path); ok && n.Check == restneeds.Validated {
+			d.fill(root, r.Input.Type, segs, path)
 		}
 	}
 	if sd := childOf(root, "storage_domain"); sd != nil && (last == "copy" || last == "move") && strings.Contains(r.Path, "/disks/") {

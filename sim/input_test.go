@@ -168,9 +168,11 @@ func TestSoundCardFromTemplate(t *testing.T) {
 	}
 }
 
-// TestRESTRequiresMore names where the REST layer requires more than the
-// route's signatures (restChecks): copying a disk through its storage
-// domain needs the target domain, which rsdl_metadata does not list.
+// TestRESTRequiresMore names where the REST layer validates more than the
+// route's signatures (restneeds.Validated): copying a disk through its
+// storage domain needs the target domain, which rsdl_metadata does not
+// list, and a label assigned to an object is named by id
+// (BackendAssignedAffinityLabelsResource.add: validateParameters(label, "id")).
 func TestRESTRequiresMore(t *testing.T) {
 	e, srv := testEngine(t, Options{Seed: 1})
 	c := newClient(t, e, srv)
@@ -178,17 +180,19 @@ func TestRESTRequiresMore(t *testing.T) {
 	disk := firstID(t, c, "/storagedomains/"+sd+"/disks")
 	r := e.Model().Routes().Lookup("POST", "/storagedomains/"+sd+"/disks/"+disk+"/copy").Route
 	if len(r.Signatures) != 0 {
-		t.Fatalf("the route has signatures now (%v): restChecks may be stale", r.Signatures)
+		t.Fatalf("the route has signatures now (%v): restneeds may be stale", r.Signatures)
 	}
 	body := string(c.must(400, "POST", "/storagedomains/"+sd+"/disks/"+disk+"/copy", `<action/>`))
 	if !strings.Contains(body, "Action [storage_domain.id|name] required for copy") {
 		t.Errorf("copy without a target:\n%s", body)
 	}
-	for _, rc := range restChecks() {
-		if rc.evidence == "" {
-			t.Errorf("%s %s: no evidence", rc.service, rc.name)
-		}
+	vm := firstID(t, c, "/vms")
+	body = string(c.must(400, "POST", "/vms/"+vm+"/affinitylabels", `<affinity_label><name>ssd</name></affinity_label>`))
+	if !strings.Contains(body, "AffinityLabel [id] required for add") {
+		t.Errorf("a label named by name:\n%s", body)
 	}
+	label := idIn(c.must(201, "POST", "/affinitylabels", `<affinity_label><name>nvme</name></affinity_label>`), false)
+	c.must(201, "POST", "/vms/"+vm+"/affinitylabels", `<affinity_label id="`+label+`"/>`)
 }
 
 // parseXML parses a response body.

@@ -1,0 +1,71 @@
+// Package restneeds is what the engine's REST layer needs of a request
+// body beyond the model's signatures: one table, each entry with the
+// engine's line that needs it. The simulator refuses a body without a
+// member the REST layer validates, as the engine does; the scenario
+// generator fills every member, so that its bodies succeed on an engine.
+//
+// It imports nothing of this module, so both can import it.
+package restneeds
+
+// Check says how the REST layer treats a member it needs.
+type Check int
+
+const (
+	// Validated: the REST layer checks the member (validateParameters) and
+	// answers 400 "Incomplete parameters" without it.
+	Validated Check = iota + 1
+	// Used: the REST layer reads the member without checking it; a body
+	// without it takes another way or fails further on, in the backend.
+	Used
+)
+
+// Need is one member a route's body needs beyond its signatures.
+type Need struct {
+	// Service and Operation name the route: the model's service and
+	// method (ImageTransfersService, Add).
+	Service, Operation string
+	// Path is the member, written as a signature writes it, the body's
+	// element first ("action.storage_domain.id|name").
+	Path  string
+	Check Check
+	// Evidence is the engine's code that needs it.
+	Evidence string
+}
+
+// Table returns every need, in no particular order.
+func Table() []Need {
+	const (
+		copyMove = "BackendStorageDomainDiskResource delegates to BackendDiskResource, whose copy and move begin " +
+			`validateParameters(action, "storageDomain.id|name"); rsdl_metadata lists no signature for this route`
+		groupLabel = "BackendAffinityGroup{Vm,Host}LabelsResource.add: new AffinityGroupMemberChangeParameters(getAffinityGroupId(), " +
+			"asGuid(label.getId())): the label is read by id alone"
+	)
+	return []Need{
+		{"StorageDomainDiskService", "Copy", "action.storage_domain.id|name", Validated, copyMove},
+		{"StorageDomainDiskService", "Move", "action.storage_domain.id|name", Validated, copyMove},
+		{"AssignedAffinityLabelsService", "Add", "affinity_label.id", Validated,
+			`BackendAssignedAffinityLabelsResource.add: validateParameters(label, "id")`},
+		{"AffinityGroupVmLabelsService", "Add", "affinity_label.id", Used, groupLabel},
+		{"AffinityGroupHostLabelsService", "Add", "affinity_label.id", Used, groupLabel},
+		{"ImageTransfersService", "Add", "image_transfer.disk.id", Used,
+			"BackendImageTransfersResource adds for an image, a disk or a snapshot (addForImage, addForDisk, addForSnapshot: " +
+				"asGuid(imageTransfer.getDisk().getId())); a body naming none of them is refused"},
+		{"DiskAttachmentsService", "Add", "disk_attachment.disk.id", Used,
+			"BackendDiskAttachmentsResource.add: if (attachment.isSetDisk() && attachment.getDisk().isSetId()) attaches that disk, " +
+				"else createDisk makes one from the <disk> of the body, which then needs all a new disk needs"},
+		{"DisksService", "Add", "disk.storage_domains.storage_domain[].id", Used,
+			"BackendDisksResource.add: getStorageDomainId(disk) reads the first storage domain's id or name, and null when the body " +
+				"names none, which AddDisk gets as is (params.setStorageDomainId(storageDomainId)) and refuses for an image disk"},
+	}
+}
+
+// Of returns the needs of a route, by its service and operation.
+func Of(service, operation string) []Need {
+	var out []Need
+	for _, n := range Table() {
+		if n.Service == service && n.Operation == operation {
+			out = append(out, n)
+		}
+	}
+	return out
+}

@@ -1,0 +1,47 @@
+package restneeds_test
+
+import (
+	"testing"
+
+	"github.com/ovcompat/ovcompat/schema"
+	"github.com/ovcompat/ovcompat/sim/restneeds"
+)
+
+// TestTableMatchesModel: every need names a route of the model by service
+// and operation, a member its body can hold (schema's signature path), a
+// check and its evidence, and needs only what the route's signatures do
+// not already require of every body.
+func TestTableMatchesModel(t *testing.T) {
+	m, err := schema.V4()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range restneeds.Table() {
+		var route *schema.Route
+		for _, r := range m.Routes().All() {
+			if r.Service == n.Service && r.Operation == n.Operation && r.Input != nil {
+				route = r
+			}
+		}
+		switch {
+		case route == nil:
+			t.Errorf("%s.%s: no route of the model takes a body there", n.Service, n.Operation)
+			continue
+		case n.Evidence == "" || (n.Check != restneeds.Validated && n.Check != restneeds.Used):
+			t.Errorf("%s.%s %s: no evidence, or no check", n.Service, n.Operation, n.Path)
+		}
+		if _, ok := route.SignaturePath(n.Path); !ok {
+			t.Errorf("%s.%s: %s is no member of %s", n.Service, n.Operation, n.Path, route)
+		}
+		for _, sig := range route.Signatures {
+			for _, p := range sig.Mandatory {
+				if p == n.Path && len(route.Signatures) == 1 {
+					t.Errorf("%s.%s: the signature of %s requires %s now: take it off the table", n.Service, n.Operation, route, p)
+				}
+			}
+		}
+		if got := restneeds.Of(n.Service, n.Operation); len(got) == 0 {
+			t.Errorf("Of(%s, %s) finds nothing", n.Service, n.Operation)
+		}
+	}
+}
