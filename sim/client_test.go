@@ -7,6 +7,9 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -55,9 +58,15 @@ func TestAnswersWithoutUnreadBody(t *testing.T) {
 
 // TestLibgovirt drives the simulator with libgovirt itself (Debian's
 // /usr/bin/python3 with python3-gi and gir1.2-govirt-1.0, which .ci/run
-// installs): it lists the API's VMs, hosts, clusters and storage domains
-// and starts and stops a VM, over HTTPS as libgovirt requires, each
-// request answered at once (the client's timeout only bounds a hang).
+// installs), served as `ovcompat sim` serves (HTTPS offering h2 and
+// http/1.1, and plain HTTP): testdata/libgovirt.py runs what libgovirt's
+// own suite (tests/test-govirt.c: test-https-ca, test-http, test-list-vms,
+// test-parse-vm-host-cluster, test-404) checks against its mock engine,
+// here against a live one, then what remote-viewer does to open a console
+// (a ticket, the display's address and port while the VM runs: VmMapper
+// writes them from the VM's graphics info) and change its CD, and starts,
+// stops and removes a VM. Every request is answered at once (the client's
+// timeout only bounds a hang).
 func TestLibgovirt(t *testing.T) {
 	const python = "/usr/bin/python3"
 	if _, err := os.Stat(python); err != nil {
@@ -67,8 +76,12 @@ func TestLibgovirt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewTLSServer(e)
-	t.Cleanup(func() { srv.Close(); _ = e.Close() })
+	srv := httptest.NewUnstartedServer(e)
+	srv.EnableHTTP2 = true
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake of the step without the CA
+	srv.StartTLS()
+	plain := httptest.NewServer(e)
+	t.Cleanup(func() { srv.Close(); plain.Close(); _ = e.Close() })
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
 		t.Fatal(err)
@@ -76,7 +89,7 @@ func TestLibgovirt(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, python, filepath.Join("testdata", "libgovirt.py"),
-		srv.Listener.Addr().String(), ca, e.AdminPassword())
+		srv.Listener.Addr().String(), ca, e.AdminPassword(), plain.Listener.Addr().String())
 	out, err := cmd.Output()
 	if ee := (*exec.ExitError)(nil); errors.As(err, &ee) && ee.ExitCode() == 2 {
 		t.Skipf("libgovirt is not installed (apt-get install python3-gi gir1.2-govirt-1.0): %s", out)
@@ -95,13 +108,37 @@ func TestLibgovirt(t *testing.T) {
 		}
 		steps[m["step"].(string)] = m
 	}
-	for name, want := range map[string]float64{"vms": 10, "hosts": 3, "clusters": 2, "storage_domains": 3} {
+	for name, want := range map[string]float64{"vms": 10, "hosts": 3, "clusters": 2, "storage_domains": 3, "data_centers": 1} {
 		if got, _ := steps[name]["count"].(float64); got != want {
 			t.Errorf("libgovirt listed %v %s, want %v: %v", got, name, want, steps[name])
 		}
 	}
-	if steps["api"]["ok"] != true || steps["start"]["state"] != "up" || steps["stop"]["state"] != "down" {
-		t.Errorf("libgovirt: api %v, after start %v, after stop %v", steps["api"], steps["start"], steps["stop"])
+	if steps["https-no-ca"]["error"] == nil || steps["api"]["ok"] != true || steps["http"]["ok"] != true {
+		t.Errorf("libgovirt: without the CA %v, with it %v, over plain HTTP %v", steps["https-no-ca"], steps["api"], steps["http"])
+	}
+	if got := fmt.Sprint(steps["search"]["names"]); got != "[web-01 web-02 web-03]" {
+		t.Errorf("libgovirt searched name=web*: %s", got)
+	}
+	vm := steps["vm"]
+	shown, _ := vm["display"].(map[string]any)
+	if vm["state"] != "up" || vm["cluster"] != "Default" || vm["data_center"] != "Default" || vm["host"] == nil ||
+		shown["address"] != fmt.Sprint(vm["host"], ".example.com") || shown["port"].(float64) < 5900 {
+		t.Errorf("libgovirt read a running VM, its host and cluster as %v", vm)
+	}
+	ticket, _ := steps["ticket"]["display"].(map[string]any)
+	if ticket["ticket"] == nil || ticket["expiry"] != float64(7200) {
+		t.Errorf("libgovirt's console ticket: %v", steps["ticket"])
+	}
+	if steps["cdrom"]["count"] != float64(1) || steps["cdrom"]["file"] != "fedora.iso" {
+		t.Errorf("libgovirt changed the CD: %v", steps["cdrom"])
+	}
+	started, _ := steps["start"]["display"].(map[string]any)
+	stopped, _ := steps["stop"]["display"].(map[string]any)
+	if steps["start"]["state"] != "up" || started["address"] == nil || steps["stop"]["state"] != "down" || stopped["address"] != nil {
+		t.Errorf("libgovirt: after start %v, after stop %v", steps["start"], steps["stop"])
+	}
+	if gone, _ := steps["gone"]["error"].(map[string]any); gone["code"] != float64(404) {
+		t.Errorf("libgovirt refreshed a removed VM: %v, want 404", steps["gone"])
 	}
 }
 

@@ -249,9 +249,12 @@ func (e *Engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // next request on the wire from being taken for that body.
 // (http.ResponseController.EnableFullDuplex skips the read too, but Go
 // 1.26's server then panics with "invalid concurrent Body.Read call" when
-// the unread body does arrive, which libgovirt's first GET does.)
+// the unread body does arrive, which libgovirt's first GET does.) HTTP/2
+// streams do not wait for each other's bodies, and there a Connection
+// header would end the whole connection (Go's server sends GOAWAY, which
+// libgovirt takes for an error), so only HTTP/1 closes.
 func ignoreBody(w http.ResponseWriter, r *http.Request) {
-	if r.ContentLength != 0 {
+	if r.ContentLength != 0 && r.ProtoMajor == 1 {
 		w.Header().Set("Connection", "close")
 	}
 }

@@ -49,3 +49,34 @@ func (e *Engine) ticket(o *op, vm *record) *reply {
 	t.AddChild(tt)
 	return nil
 }
+
+// displayOn writes where a running VM's console listens: its host's
+// address, a port, and for SPICE the TLS port, as VmMapper writes them
+// from the VM's graphics info while it runs ("model.getDisplay().setAddress(graphicsInfo.getIp())",
+// setPort(displayPort), setSecurePort(displaySecurePort), each left out
+// when -1: VNC has no TLS port). A host that is nil (the VM stopped)
+// takes them away. Callers hold mu.
+func (e *Engine) displayOn(vm, host *record) {
+	d := childOf(vm.data, "display")
+	dt := e.m.Type("Display")
+	if d == nil || dt == nil {
+		return
+	}
+	for _, tag := range []string{"address", "port", "secure_port"} {
+		removeChildren(d, tag)
+	}
+	if host == nil {
+		return
+	}
+	port := 5900
+	for _, other := range e.st.roots["vms"].list() {
+		if other != vm && idOf(other.data, "host") == host.id && textOf(childOf(other.data, "display"), "port") != "" {
+			port += 2
+		}
+	}
+	setText(d, dt, "address", textOf(host.data, "address"))
+	setText(d, dt, "port", strconv.Itoa(port))
+	if textOf(d, "type") == "spice" {
+		setText(d, dt, "secure_port", strconv.Itoa(port+1))
+	}
+}

@@ -311,6 +311,7 @@ func (e *Engine) vmStart(o *op) *reply {
 			return conflict("Cannot run VM. There is no host that satisfies current scheduling constraints. See below for details:")
 		}
 		setRef(vm.data, vm.typ, "host", host.id)
+		e.displayOn(vm, host)
 		e.stamp(vm, "start_time")
 		removeChildren(vm.data, "stop_time")
 		if st == "suspended" {
@@ -345,6 +346,7 @@ func (e *Engine) vmPowerOff(o *op, verb string) *reply {
 	e.setStatus(vm, "powering_down", "down")
 	e.schedule(vm, e.settle, "host", func() {
 		removeChildren(vm.data, "host")
+		e.displayOn(vm, nil)
 		e.stamp(vm, "stop_time")
 	})
 	return nil
@@ -364,7 +366,10 @@ func (e *Engine) vmMigrate(o *op) *reply {
 		return conflict("Cannot migrate VM. There is no host that satisfies current scheduling constraints.")
 	}
 	e.setStatus(vm, "migrating", "up")
-	e.schedule(vm, e.settle, "host", func() { setRef(vm.data, vm.typ, "host", target.id) })
+	e.schedule(vm, e.settle, "host", func() {
+		setRef(vm.data, vm.typ, "host", target.id)
+		e.displayOn(vm, target)
+	})
 	return nil
 }
 

@@ -153,6 +153,7 @@ func (e *Engine) seedVMs(s *seeder, clusters, hosts, templates []*record, sd *re
 		}
 		if host != nil {
 			setRef(vm.data, vm.typ, "host", host.id)
+			e.displayOn(vm, host)
 			setText(vm.data, vm.typ, "status", "up")
 			e.stamp(vm, "start_time")
 			setText(vm.data, vm.typ, "fqdn", v.name+".example.com")

@@ -60,3 +60,39 @@ func TestConsoleTicket(t *testing.T) {
 	down := parseXML(t, c.must(200, "GET", "/vms?search=name%3Dtest-01", "")).ChildElements()[0].SelectAttrValue("id", "")
 	c.must(409, "POST", "/vms/"+down+"/ticket", "<action/>")
 }
+
+// TestDisplayWhileRunning: a running VM's display says where its console
+// listens, its host's address and a port (and for SPICE the TLS port), and
+// a VM that is down says neither, as VmMapper writes them from the VM's
+// graphics info ("model.getDisplay().setAddress(graphicsInfo.getIp())",
+// setPort, setSecurePort, each left out when -1); two VMs on one host
+// listen on different ports.
+func TestDisplayWhileRunning(t *testing.T) {
+	e, srv := testEngine(t, Options{Seed: 1, Settle: -1})
+	c := newClient(t, e, srv)
+	id := idIn(c.must(201, "POST", "/vms", `<vm><name>spicy</name><cluster><name>Default</name></cluster>`+
+		`<template><name>Blank</name></template><display><type>spice</type></display></vm>`), false)
+	if d := childOf(parseXML(t, c.must(200, "GET", "/vms/"+id, "")), "display"); textOf(d, "address") != "" || textOf(d, "port") != "" {
+		t.Errorf("a VM that is down shows a console:\n%s", xmlString(d))
+	}
+	c.must(200, "POST", "/vms/"+id+"/start", "<action/>")
+	vm := parseXML(t, c.must(200, "GET", "/vms/"+id, ""))
+	d := childOf(vm, "display")
+	host := parseXML(t, c.must(200, "GET", "/hosts/"+idOf(vm, "host"), ""))
+	if textOf(d, "address") != textOf(host, "address") || textOf(d, "port") == "" || textOf(d, "secure_port") == "" {
+		t.Errorf("a running SPICE VM on %s:\n%s", textOf(host, "address"), xmlString(d))
+	}
+	ports := map[string]string{}
+	for _, v := range parseXML(t, c.must(200, "GET", "/vms", "")).ChildElements() {
+		if h, p := idOf(v, "host"), textOf(childOf(v, "display"), "port"); h != "" {
+			if other, taken := ports[h+":"+p]; taken || p == "" {
+				t.Errorf("%s and %s listen on %s of one host", other, textOf(v, "name"), p)
+			}
+			ports[h+":"+p] = textOf(v, "name")
+		}
+	}
+	c.must(200, "POST", "/vms/"+id+"/stop", "<action/>")
+	if d := childOf(parseXML(t, c.must(200, "GET", "/vms/"+id, "")), "display"); textOf(d, "address") != "" || textOf(d, "secure_port") != "" {
+		t.Errorf("a stopped VM still shows its console:\n%s", xmlString(d))
+	}
+}
