@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -25,7 +26,7 @@ func TestAdminEndpoints(t *testing.T) {
 	px := startProxy(t, up.URL, Config{})
 	c := rawClient()
 	get(t, c, "GET", px.url+"/ovirt-engine/api/vms/bad", "", "Accept: application/xml")
-	get(t, c, "GET", px.url+vmPath, "", "Accept: application/xml")
+	get(t, c, "GET", px.url+vmPath, "", "Accept: application/xml", "Correlation-Id: corr-42")
 	// Validation runs beside the stream: wait for it.
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(px.violations.String(), "schema.unknown-element") {
@@ -58,5 +59,52 @@ func TestAdminEndpoints(t *testing.T) {
 	st, page := adminGet(t, px.admin+"/report")
 	if st != 200 || !strings.Contains(page, "schema.unknown-element") || !strings.Contains(page, "/vms/{vm_id}") {
 		t.Errorf("/report: %d, no rule or route in the page", st)
+	}
+	// The live page counts exchanges, not scenarios and steps, leads from
+	// a violation to its exchange and its correlation id, and updates in
+	// place (a script allowed by its hash) rather than by reloading.
+	for _, want := range []string{`data-total="requests">2<`, `href="#x-0"`, `id="x-0"`, "correlation id <code>corr-42</code>", "script-src &#39;sha256-"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("/report lacks %s", want)
+		}
+	}
+	if strings.Contains(page, `http-equiv="refresh"`) || strings.Contains(page, "Scenarios") {
+		t.Error("/report reloads itself or counts scenarios")
+	}
+	st, body := adminGet(t, px.admin+"/report.json")
+	var live struct {
+		Kind    string
+		Traffic struct {
+			Requests       int64 `json:"requests"`
+			WithViolations int64 `json:"exchanges_with_violations"`
+			Violations     []struct {
+				Rule, Route string
+				Count       int64
+			}
+		}
+		Exchanges []struct {
+			CorrelationID string `json:"correlation_id"`
+			Route         string
+			Violations    []struct{ Rule string }
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &live); st != 200 || err != nil {
+		t.Fatalf("/report.json: %d, %v\n%s", st, err, body)
+	}
+	perRule := map[string]int64{}
+	for _, v := range live.Traffic.Violations {
+		if v.Route == "GET /vms/{vm_id}" {
+			perRule[v.Rule] += v.Count
+		}
+	}
+	if live.Kind != "proxy" || live.Traffic.Requests != 2 || live.Traffic.WithViolations != 2 || perRule["schema.unknown-element"] != 1 {
+		t.Errorf("/report.json traffic: %+v", live.Traffic)
+	}
+	found := false
+	for _, x := range live.Exchanges {
+		found = found || x.CorrelationID == "corr-42" && x.Route == "/vms/{vm_id}" && len(x.Violations) > 0
+	}
+	if len(live.Exchanges) != 2 || !found {
+		t.Errorf("/report.json exchanges, want the one of correlation id corr-42 among 2: %+v", live.Exchanges)
 	}
 }

@@ -3,8 +3,6 @@ package proxy
 import (
 	"fmt"
 	"io"
-	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -22,12 +20,16 @@ type liveReport struct {
 	ring    []reports.Step
 	next    int
 	total   int // exchanges with violations
-	byRule  map[string]int
-	worstOf map[string]schema.Severity
+	byRule  map[ruleRoute]int64
+	worstOf map[ruleRoute]schema.Severity
 }
 
+// ruleRoute is a rule and a route ("METHOD template", or the method and
+// the redacted path when the route is not in the model).
+type ruleRoute struct{ rule, route string }
+
 func newLiveReport(keep int) *liveReport {
-	return &liveReport{keep: keep, byRule: map[string]int{}, worstOf: map[string]schema.Severity{}}
+	return &liveReport{keep: keep, byRule: map[ruleRoute]int64{}, worstOf: map[ruleRoute]schema.Severity{}}
 }
 
 func (l *liveReport) add(x *exchange, res rules.Result) {
@@ -48,9 +50,10 @@ func (l *liveReport) add(x *exchange, res rules.Result) {
 	defer l.mu.Unlock()
 	l.total++
 	for _, v := range res.Violations {
-		l.byRule[v.Rule]++
-		if v.Severity > l.worstOf[v.Rule] {
-			l.worstOf[v.Rule] = v.Severity
+		k := ruleRoute{v.Rule, st.RouteKey()}
+		l.byRule[k]++
+		if v.Severity > l.worstOf[k] {
+			l.worstOf[k] = v.Severity
 		}
 	}
 	if len(l.ring) < l.keep {
@@ -61,8 +64,10 @@ func (l *liveReport) add(x *exchange, res rules.Result) {
 	l.next = (l.next + 1) % l.keep
 }
 
-// results builds the report model of what was seen so far.
-func (l *liveReport) results(run reports.Run) *reports.Results {
+// results builds the report model of what was seen so far: the latest
+// exchanges with violations, and the traffic's totals with every
+// violation since the start counted per rule and route.
+func (l *liveReport) results(run reports.Run, t reports.Traffic) (*reports.Results, reports.Traffic) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	steps := make([]reports.Step, 0, len(l.ring))
@@ -71,43 +76,52 @@ func (l *liveReport) results(run reports.Run) *reports.Results {
 	for i := range steps {
 		steps[i].Index = i
 	}
-	rulesSeen := make([]string, 0, len(l.byRule))
-	for r := range l.byRule {
-		rulesSeen = append(rulesSeen, r)
-	}
-	sort.Strings(rulesSeen)
 	if l.total > len(steps) {
 		run.Notes = append(run.Notes, fmt.Sprintf("%d exchanges had violations; the groups below hold the latest %d.", l.total, len(steps)))
 	}
-	if len(rulesSeen) > 0 {
-		var b strings.Builder
-		b.WriteString("Violations since the start, by rule:")
-		for _, r := range rulesSeen {
-			fmt.Fprintf(&b, " %s %d (%s);", r, l.byRule[r], l.worstOf[r])
-		}
-		run.Notes = append(run.Notes, strings.TrimSuffix(b.String(), ";"))
+	t.WithViolations = int64(l.total)
+	t.Violations = make([]reports.RuleRouteCount, 0, len(l.byRule))
+	for k, n := range l.byRule {
+		t.Violations = append(t.Violations, reports.RuleRouteCount{Rule: k.rule, Route: k.route, Count: n, Severity: reports.Severity(l.worstOf[k].String())})
 	}
+	reports.SortRuleRoutes(t.Violations)
 	sc := reports.Scenario{Name: "live traffic", Steps: steps, Outcome: reports.Pass}
 	for _, st := range steps {
 		sc.Outcome = sc.Outcome.Worse(st.Outcome)
 	}
-	return &reports.Results{Version: reports.Version, Run: run, Scenarios: []reports.Scenario{sc}}
+	return &reports.Results{Version: reports.Version, Run: run, Scenarios: []reports.Scenario{sc}}, t
+}
+
+// liveRefresh is how often the /report page updates itself, in place.
+const liveRefresh = 10
+
+// liveResults is what /report and /report.json show.
+func (p *Proxy) liveResults() (*reports.Results, reports.Traffic) {
+	now := p.cfg.Now()
+	run := reports.Run{Kind: "proxy", Target: p.up.String(), ToolVersion: p.cfg.ToolVersion, ModelVersion: p.cfg.ModelVersion,
+		Started: p.started, Finished: now}
+	run.Notes = append(run.Notes, fmt.Sprintf("Mode %s%s; uptime %s.", p.cfg.Mode, map[bool]string{true: " with responses enforced", false: ""}[p.cfg.EnforceResponses],
+		now.Sub(p.started).Round(time.Second)))
+	return p.live.results(run, p.traffic())
 }
 
 // writeReport renders the live page.
 func (p *Proxy) writeReport(w io.Writer) error {
-	now := p.cfg.Now()
-	run := reports.Run{Kind: "proxy", Target: p.up.String(), ToolVersion: p.cfg.ToolVersion, ModelVersion: p.cfg.ModelVersion,
-		Started: p.started, Finished: now}
-	run.Notes = append(run.Notes, p.counters()...)
-	return reports.WriteViolationsHTML(w, p.live.results(run), reports.HTMLOptions{Now: now, Refresh: 10, MaxTranscripts: -1})
+	r, t := p.liveResults()
+	return reports.WriteViolationsHTML(w, r, reports.HTMLOptions{Now: p.cfg.Now(), Refresh: liveRefresh, MaxTranscripts: -1, Traffic: &t})
 }
 
-// counters summarises the proxy's traffic for the report's notes.
-func (p *Proxy) counters() []string {
+// writeReportJSON renders /report.json.
+func (p *Proxy) writeReportJSON(w io.Writer) error {
+	r, t := p.liveResults()
+	return reports.WriteLiveJSON(w, r, t)
+}
+
+// traffic sums the proxy's counters: the live report's totals.
+func (p *Proxy) traffic() reports.Traffic {
 	mfs, err := p.met.reg.Gather()
 	if err != nil {
-		return nil
+		return reports.Traffic{}
 	}
 	sum := map[string]float64{}
 	for _, mf := range mfs {
@@ -117,9 +131,7 @@ func (p *Proxy) counters() []string {
 			}
 		}
 	}
-	return []string{fmt.Sprintf("Mode %s%s. Requests %.0f; validated %.0f; shed %.0f; rejected %.0f; upstream errors %.0f; uptime %s.",
-		p.cfg.Mode, map[bool]string{true: " with responses enforced", false: ""}[p.cfg.EnforceResponses],
-		sum["ovcompat_proxy_requests_total"], sum["ovcompat_proxy_validated_total"], sum["ovcompat_proxy_validation_shed_total"],
-		sum["ovcompat_proxy_rejected_total"], sum["ovcompat_proxy_upstream_errors_total"],
-		p.cfg.Now().Sub(p.started).Round(time.Second))}
+	return reports.Traffic{Requests: int64(sum["ovcompat_proxy_requests_total"]), Validated: int64(sum["ovcompat_proxy_validated_total"]),
+		Shed: int64(sum["ovcompat_proxy_validation_shed_total"]), Rejected: int64(sum["ovcompat_proxy_rejected_total"]),
+		UpstreamErrors: int64(sum["ovcompat_proxy_upstream_errors_total"])}
 }

@@ -180,10 +180,11 @@ func TestRecordingHoldsNoModelSecret(t *testing.T) {
 	get(t, c, "PUT", api+"/vms/1", `<vm><initialization><windows_license_key>SECRET-license-9</windows_license_key></initialization></vm>`,
 		"Content-Type: application/xml")
 	_, report := get(t, c, "GET", px.admin+"/report", "")
+	_, reportJSON := get(t, c, "GET", px.admin+"/report.json", "")
 	if err := px.stop(); err != nil {
 		t.Fatal(err)
 	}
-	outputs := map[string][]byte{"violations": []byte(px.violations.String()), "log": []byte(px.logs.String()), "live report": report}
+	outputs := map[string][]byte{"violations": []byte(px.violations.String()), "log": []byte(px.logs.String()), "live report": report, "live report JSON": reportJSON}
 	files, _ := filepath.Glob(filepath.Join(dir, "*"))
 	if len(files) < 2 {
 		t.Fatalf("recorded %v, want a HAR file and a scenario", files)

@@ -16,8 +16,10 @@ import (
 
 // AdminHandler serves the admin endpoints: /metrics (Prometheus),
 // /healthz (the process is alive), /readyz (it takes traffic; 503 while
-// draining) and /report (a live HTML page of the violations so far,
-// grouped by rule and route).
+// draining), /report (a live HTML page of the traffic's totals and the
+// violations so far, grouped by rule and route, each leading to its
+// exchange by correlation id; it updates itself in place) and /report.json
+// (the same as JSON, reports.WriteLiveJSON).
 func (p *Proxy) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(p.met.reg, promhttp.HandlerOpts{}))
@@ -39,6 +41,13 @@ func (p *Proxy) AdminHandler() http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		if err := p.writeReport(w); err != nil {
 			p.log.Error("rendering /report failed", "error", err)
+		}
+	})
+	mux.HandleFunc("GET /report.json", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		if err := p.writeReportJSON(w); err != nil {
+			p.log.Error("rendering /report.json failed", "error", err)
 		}
 	})
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {

@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // TestHTMLLayoutInChromium opens report.html in headless Chromium at a
@@ -129,5 +133,66 @@ func (b *browser) eval(t *testing.T, expr string, out any) {
 	}
 	if err := json.Unmarshal(res.Result.Value, out); err != nil {
 		t.Fatalf("evaluate: %v (%s)", err, res.Result.Value)
+	}
+}
+
+// TestLivePageInChromium serves the proxy's live page over loopback HTTP,
+// refreshing every second, scrolls down, and checks that the page updates
+// (the totals change on every request) while the scroll position stays:
+// the page's script, allowed by its hash in the Content-Security-Policy,
+// swaps the content in place.
+func TestLivePageInChromium(t *testing.T) {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Skipf("chromium not installed (%v): apt-get install -y chromium", err)
+	}
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	r := &Results{Run: Run{Kind: "proxy", Target: "http://engine"}, Scenarios: []Scenario{{Name: "live traffic"}}}
+	for i := range 150 {
+		r.Scenarios[0].Steps = append(r.Scenarios[0].Steps, Step{Index: i, Name: fmt.Sprintf("corr-%d", i), Method: "GET", Path: fmt.Sprintf("/vms/%d", i), Route: "/vms/{vm_id}", Status: 200,
+			Violations: []Violation{{Rule: "schema.unknown-element", Severity: SeverityError, Location: "/vm/bogus", Reason: "element bogus is not in type Vm"}}})
+	}
+	r.Settle()
+	var served atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		n := served.Add(1)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		WriteViolationsHTML(w, r, HTMLOptions{Refresh: 1, Traffic: &Traffic{Requests: n, WithViolations: 150}})
+	}))
+	defer srv.Close()
+	b := startChromium(t)
+	b.call(t, b.session, "Emulation.setDeviceMetricsOverride", map[string]any{"width": 420, "height": 800, "deviceScaleFactor": 1, "mobile": false}, nil)
+	if errs := b.openURL(t, srv.URL+"/report"); len(errs) > 0 {
+		t.Fatalf("console errors (is the script allowed by the policy?):\n%s", strings.Join(errs, "\n"))
+	}
+	var first string
+	b.eval(t, `document.querySelector('[data-total=requests]').textContent`, &first)
+	var y float64
+	b.eval(t, `(window.scrollTo(0, 3000), window.scrollY)`, &y)
+	if y < 2000 {
+		t.Fatalf("the page is too short to scroll: scrollY %v", y)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var now string
+		b.eval(t, `document.querySelector('[data-total=requests]').textContent`, &now)
+		if now != first {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the page did not update in 20 s (requests still %s, served %d)", now, served.Load())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	var after float64
+	b.eval(t, `window.scrollY`, &after)
+	if after != y {
+		t.Errorf("the update moved the scroll from %v to %v", y, after)
+	}
+	var anchor bool
+	b.eval(t, `!!document.getElementById(document.querySelector('a[href^="#x-"]').getAttribute('href').slice(1))`, &anchor)
+	if !anchor {
+		t.Error("a violation's \"first seen\" link leads to no exchange")
 	}
 }

@@ -49,7 +49,9 @@ func TestHTMLInChromium(t *testing.T) {
 	page := filepath.Join(dir, "report.html")
 	writeFile(t, page, func(b *bytes.Buffer) error { return WriteHTML(b, r, HTMLOptions{Now: t0}) })
 	live := filepath.Join(dir, "violations.html")
-	writeFile(t, live, func(b *bytes.Buffer) error { return WriteViolationsHTML(b, r, HTMLOptions{}) })
+	writeFile(t, live, func(b *bytes.Buffer) error {
+		return WriteViolationsHTML(b, r, HTMLOptions{Traffic: &Traffic{Requests: 12, Validated: 11, Shed: 1, WithViolations: 2}})
+	})
 	// A control page under the same policy with an external image: the
 	// harness must see the error it causes, or it would see none anywhere.
 	control := filepath.Join(dir, "control.html")
@@ -94,7 +96,7 @@ func TestHTMLInChromium(t *testing.T) {
 			t.Errorf("console errors in violations.html:\n%s", strings.Join(errs, "\n"))
 		}
 		shown := b.totals(t)
-		if shown["violations.error"] != "1" || shown["violations.info"] != "1" {
+		if shown["requests"] != "12" || shown["shed"] != "1" || shown["with_violations"] != "2" {
 			t.Errorf("live page totals %v", shown)
 		}
 		b.save(t, "Page.captureScreenshot", map[string]any{"format": "png", "captureBeyondViewport": true}, filepath.Join(art, "violations.png"))
@@ -290,10 +292,16 @@ func (b *browser) call(t *testing.T, session, method string, params, out any) {
 // errors, exceptions and failed loads seen meanwhile.
 func (b *browser) open(t *testing.T, path string) []string {
 	t.Helper()
+	return b.openURL(t, "file://"+path)
+}
+
+// openURL loads a URL like open.
+func (b *browser) openURL(t *testing.T, url string) []string {
+	t.Helper()
 	for len(b.events) > 0 {
 		<-b.events
 	}
-	b.call(t, b.session, "Page.navigate", map[string]any{"url": "file://" + path}, nil)
+	b.call(t, b.session, "Page.navigate", map[string]any{"url": url}, nil)
 	var errs []string
 	deadline := time.After(cdpTimeout)
 	loaded := false
@@ -308,7 +316,7 @@ func (b *browser) open(t *testing.T, path string) []string {
 				errs = append(errs, e)
 			}
 		case <-deadline:
-			t.Fatalf("%s did not load", path)
+			t.Fatalf("%s did not load", url)
 		}
 	}
 	// Errors reported just after the load event (late CSP reports) are

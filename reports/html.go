@@ -19,9 +19,11 @@ type HTMLOptions struct {
 	// Now is when the page was rendered, shown at its foot; the zero time
 	// leaves it out. Renderers never read the clock themselves.
 	Now time.Time
-	// Refresh, when positive, makes the page reload itself every Refresh
-	// seconds (the proxy's live page).
+	// Refresh, when positive, makes the live page (WriteViolationsHTML)
+	// update itself every Refresh seconds, in place, keeping the scroll.
 	Refresh int
+	// Traffic is the proxy's totals, for the live page.
+	Traffic *Traffic
 	// MaxTranscripts bounds the transcripts shown, worst steps first:
 	// default 100, negative for none. The others stay in results.json.
 	MaxTranscripts int
@@ -58,6 +60,12 @@ type htmlView struct {
 	// reason; they are not among Scenarios.
 	LeftOut []ReasonCount
 	Groups  []RuleGroup
+	// Traffic and Exchanges are the live page's totals and latest
+	// exchanges; Script and ScriptHash its in-place refresh.
+	Traffic    *Traffic
+	Exchanges  []LiveExchange
+	Script     template.JS
+	ScriptHash string
 	// Findings is what broke where, grouped (see Results.FindingGroups).
 	Findings []FindingGroup
 	Filters  filterView
@@ -217,6 +225,11 @@ func WriteViolationsHTML(w io.Writer, r *Results, opts HTMLOptions) error {
 	v := baseView(r, opts, "ovcompat: violations")
 	v.Live = true
 	v.Groups = r.GroupByRule()
+	v.Traffic = opts.Traffic
+	v.Exchanges = liveExchanges(r)
+	if opts.Refresh > 0 {
+		v.Script, v.ScriptHash = template.JS(liveScript), liveScriptHash()
+	}
 	return execute(w, "report", v)
 }
 
