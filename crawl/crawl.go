@@ -91,10 +91,14 @@ type Crawler struct {
 	r     *reader
 	base  string // the API's base path, as the client reaches it
 
-	seen   map[string]bool
-	fresh  []*item // items of routes no request has tried yet
-	again  []*item // the others
-	routes map[*schema.Route]*routeState
+	seen  map[string]bool
+	fresh []*item // items of routes no request has tried yet
+	again []*item // the others
+	// spare holds what the items of lists beyond the first PerCollection
+	// link to: sent, once nothing else waits, for routes not reached yet.
+	spare     []*item
+	spareSeen map[string]bool
+	routes    map[*schema.Route]*routeState
 	// concrete maps a GET route to the first path below base at which it
 	// answered 2xx: where the model's templates continue from.
 	concrete map[*schema.Route]string
@@ -154,7 +158,7 @@ func New(o Options) (*Crawler, error) {
 	return &Crawler{o: o, model: m, base: strings.TrimSuffix(o.Client.URL().EscapedPath(), "/"),
 		getRoutes: len(byPath), getByPath: byPath,
 		r:    &reader{c: o.Client, header: h, pace: newPacer(o.Rate), maxBody: o.MaxBody},
-		seen: map[string]bool{}, routes: map[*schema.Route]*routeState{}, concrete: map[*schema.Route]string{},
+		seen: map[string]bool{}, spareSeen: map[string]bool{}, routes: map[*schema.Route]*routeState{}, concrete: map[*schema.Route]string{},
 		seeded: map[*schema.Route]bool{}}, nil
 }
 
@@ -176,9 +180,13 @@ type routeState struct {
 	lastStatus int
 	lastPath   string
 	lastErr    string
-	// items counts the items of 2xx answers of a List route.
-	items    int
-	followed bool
+	// items counts the items of 2xx answers of a List route; lists the
+	// 2xx answers of it that were read.
+	items, lists int
+	// spare counts its spare items waiting, spareSent those sent (see
+	// spare.go).
+	spare, spareSent int
+	followed         bool
 }
 
 // visit is one request and what came of it.
@@ -215,7 +223,7 @@ func (c *Crawler) Run(ctx context.Context) (*Result, error) {
 			return c.result(started), fmt.Errorf("crawl: %w", err)
 		}
 		it := c.pop()
-		if it == nil && c.seed() {
+		if it == nil && (c.seed() || c.useSpare()) {
 			continue
 		}
 		if it == nil {

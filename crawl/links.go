@@ -14,12 +14,14 @@ import (
 const (
 	byFollow = "follow"
 	byModel  = "from the model"
+	bySpare  = "another item of the list"
 )
 
 // harvest queues what an answer links to: every href in it (links,
-// linked objects, list items), up to PerCollection items of each list;
-// and, for the first object of a route that takes follow, the same object
-// with its links followed.
+// linked objects, list items), up to PerCollection items of each list,
+// the links of the other items set aside as spare (all of them when the
+// answer is itself a spare's); and, for the first object of a route that
+// takes follow, the same object with its links followed.
 func (c *Crawler) harvest(it *item, st *routeState, body []byte) {
 	root, err := scenario.ParseBody(body)
 	if err != nil {
@@ -27,11 +29,12 @@ func (c *Crawler) harvest(it *item, st *routeState, body []byte) {
 	}
 	if it.route.Kind == schema.List {
 		st.items += countItems(it.route, root)
+		st.lists++
 	}
 	if it.rel == "" {
 		c.product = productOf(root)
 	}
-	c.walk(root)
+	c.walk(root, it.how == bySpare)
 	if it.route.Kind != schema.Get || it.how != "" || st.followed || it.route.Param("follow") == nil {
 		return
 	}
@@ -42,47 +45,54 @@ func (c *Crawler) harvest(it *item, st *routeState, body []byte) {
 	}
 }
 
-// walk queues the hrefs of n and its descendants. Repeated elements are
-// the items of a list: only the first PerCollection of each are walked.
-// <link> elements are no list items: all of them are.
-func (c *Crawler) walk(n *scenario.Node) {
+// walk queues the hrefs of n and its descendants, or sets them aside as
+// spare. Repeated elements are the items of a list: only the first
+// PerCollection of each are queued, the others' hrefs are spare. <link>
+// elements are no list items: all of them are queued.
+func (c *Crawler) walk(n *scenario.Node, spare bool) {
 	if href, ok := n.Attr("href"); ok {
-		c.link(href)
+		if it := c.link(href); it != nil && spare {
+			it.how = bySpare
+			c.keep(it)
+		} else if it != nil {
+			c.push(it)
+		}
 	}
 	seen := map[string]int{}
 	for _, ch := range n.Children {
+		beyond := false
 		if ch.Name != "link" {
-			if seen[ch.Name]++; seen[ch.Name] > c.o.PerCollection {
-				continue
-			}
+			seen[ch.Name]++
+			beyond = seen[ch.Name] > c.o.PerCollection
 		}
-		c.walk(ch)
+		c.walk(ch, spare || beyond)
 	}
 }
 
-// link queues href when it is a path of the engine's API that a GET route
-// serves. Templates ("?search={query}"), other hosts, paths outside the
-// API and paths no GET route serves (actions) are left alone.
-func (c *Crawler) link(href string) {
+// link returns the request of href when it is a path of the engine's API
+// that a GET route serves. Templates ("?search={query}"), other hosts,
+// paths outside the API and paths no GET route serves (actions) are left
+// alone (nil).
+func (c *Crawler) link(href string) *item {
 	if strings.ContainsAny(href, "{}") {
-		return
+		return nil
 	}
 	u, err := url.Parse(href)
 	if err != nil || u.IsAbs() && u.Host != c.o.Client.URL().Host {
-		return
+		return nil
 	}
 	api, _, rel, ok := rules.Locate(u.EscapedPath(), "")
 	if !ok || api != c.model.API {
-		return
+		return nil
 	}
 	m := c.model.Routes().Lookup(http.MethodGet, rel)
 	if m.Route == nil {
-		return
+		return nil
 	}
 	if rel == "/" {
 		rel = ""
 	}
-	c.push(&item{v: get, rel: withQuery(rel, u.RawQuery), route: m.Route})
+	return &item{v: get, rel: withQuery(rel, u.RawQuery), route: m.Route}
 }
 
 // countItems counts the items of a list answer.

@@ -201,9 +201,32 @@ func (c *Crawler) untried(r *schema.Route, memo map[*schema.Route]reports.RouteR
 	case !pr.Reached:
 		return pr.Why, "below " + pr.Route + ", not reached (" + string(pr.Why) + ")"
 	case p.Kind == schema.List && c.routes[p].items == 0 && strings.HasPrefix(r.Path, p.Path+"/{") && len(templateSegments(r.Path)) == len(templateSegments(p.Path))+1:
-		return reports.NoObject, "every answer of " + pr.Route + " was an empty list"
+		return c.emptyLists(p, pr.Route)
 	}
 	return reports.Unlinked, "no answer of " + pr.Route + " linked to it, and the model names no value for its parameters"
+}
+
+// emptyLists gives the reason of an item route whose list p was read and
+// always empty: no object, or the budget, when more lists of p (of spare
+// items) were waiting as it ran out.
+func (c *Crawler) emptyLists(p *schema.Route, name string) (reports.Unreached, string) {
+	st := c.routes[p]
+	read := fmt.Sprintf("the %s of %s read were all empty", count(st.lists, "list"), name)
+	if st.lists == 1 {
+		read = "the one list of " + name + " read was empty"
+	}
+	if st.spare > 0 && c.r.sent >= c.o.MaxRequests {
+		return reports.BudgetSpent, fmt.Sprintf("%s, and %s more waited when the budget of %d requests ran out", read, count(st.spare, "list"), c.o.MaxRequests)
+	}
+	return reports.NoObject, read
+}
+
+// count says "1 list", "2 lists".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // onlyFromModel reports whether every request of r that answered came

@@ -42,7 +42,7 @@ func valueOf(route, param string) (string, bool) {
 func (c *Crawler) seed() bool {
 	queued := false
 	for _, r := range c.model.Routes().All() {
-		if c.getByPath[r.Path] != r || c.routes[r] != nil || c.seeded[r] {
+		if st := c.routes[r]; c.getByPath[r.Path] != r || st != nil && st.queued+st.sent > 0 || c.seeded[r] {
 			continue
 		}
 		c.seeded[r] = true

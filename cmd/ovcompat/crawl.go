@@ -33,7 +33,9 @@ func newCrawlCmd(stdout, stderr io.Writer) *cobra.Command {
 		Long: `Crawl starts at the API's entry point and follows what the engine itself
 advertises: every <link rel>, every collection and sub-collection, up to
 --per-collection items of each list, the objects they link to, and follow= of
-an object's links; it HEADs the entry point as clients do. Routes nothing links
+an object's links; it HEADs the entry point as clients do. Once nothing else
+waits, the other items of a list are read where a route is still to reach (a
+VM's backups when only some VMs have any). Routes nothing links
 to (/options/{option_id}) are reached from the model's templates where the
 model documents a value for their parameters.
 
