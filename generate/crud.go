@@ -244,3 +244,33 @@ func describe(add *schema.Route, elem string) string {
 	return fmt.Sprintf("create a %s at %s with its mandatory members, read it, list, search by name, update it, run its actions and remove it; a malformed body and one without its mandatory members are refused.",
 		elem, add.Path)
 }
+
+// collectionActions builds the scenario of the actions of a resource that
+// act on no one object (POST /events/undelete, /reloadconfigurations):
+// each sent with a minimal valid body, once.
+func (g *generator) collectionActions(resource string) *scenario.Scenario {
+	f := newFlow(g.ix)
+	for _, tmpl := range g.ix.order {
+		a := g.ix.get(http.MethodPost, tmpl)
+		if resourceOf(tmpl) != resource || a == nil || a.Kind != schema.Action || isParam(lastSegment(parentOf(tmpl))) {
+			continue
+		}
+		path, err := f.path(tmpl)
+		if err == nil {
+			var body string
+			if body, err = f.body(a, objectName(tmpl)); err == nil {
+				f.step(a, scenario.Step{Name: "action " + actionName(a) + " (POST " + tmpl + ")", Request: f.request(http.MethodPost, path, body)})
+				continue
+			}
+		}
+		g.gap(a, err.Error())
+	}
+	if len(f.steps) == 0 {
+		return nil
+	}
+	return f.scenario("gen-"+resource+"-actions", "Generated from the model: the actions below /"+resource+" that act on no one object, each with its mandatory members.",
+		scenario.Labels{Resource: []string{resource}, Feature: []string{"actions"}})
+}
+
+// lastSegment is a template's last segment.
+func lastSegment(tmpl string) string { return tmpl[strings.LastIndexByte(tmpl, '/')+1:] }

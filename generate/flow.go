@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/beevik/etree"
+
 	"github.com/ovcompat/ovcompat/scenario"
 	"github.com/ovcompat/ovcompat/schema"
 )
@@ -129,6 +131,9 @@ func (f *flow) parent(item string) (string, error) {
 	if _, known := wellKnown()[coll]; known && !slices.Contains(unchangeable(), coll) {
 		return f.find(item)
 	}
+	if a, ok := assigned()[coll]; ok {
+		return f.assign(item, a)
+	}
 	if add := f.ix.get(http.MethodPost, coll); add != nil && add.Kind == schema.Add && !infrastructure(add) {
 		return f.create(coll, "make a "+add.Input.Element+" to work with (POST "+coll+")")
 	}
@@ -182,6 +187,14 @@ func (f *flow) create(coll, title string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return f.created(add, cpath, title, name, body), nil
+}
+
+// created adds the step that makes an object of add's collection at cpath
+// with body, its cleanup and its poll until it settles, and returns the
+// variable of its id.
+func (f *flow) created(add *schema.Route, cpath, title, name, body string) string {
+	coll := add.Path
 	v := f.newVar(strings.ReplaceAll(add.Input.Element, "_", "-"))
 	f.named[v] = name
 	f.step(add, scenario.Step{Name: title, Request: f.request(http.MethodPost, cpath, body),
@@ -189,7 +202,7 @@ func (f *flow) create(coll, title string) (string, error) {
 		Captures: []scenario.Capture{{Var: v, From: scenario.FromLocation}}})
 	item := f.ix.item(coll)
 	if item == "" {
-		return v, nil
+		return v
 	}
 	f.objects[item] = v
 	ipath := cpath + "/{{" + v + "}}"
@@ -200,6 +213,48 @@ func (f *flow) create(coll, title string) (string, error) {
 	if get := f.ix.get(http.MethodGet, item); get != nil && settles(get) {
 		f.step(get, settle(get, scenario.Step{Name: "wait until the " + add.Input.Element + " settles", Request: f.request(http.MethodGet, ipath, "")}))
 	}
+	return v
+}
+
+// assign returns the variable of an object of an item template whose
+// collection lists what an assignment puts there (assigned): the scenario
+// makes an object of the item's type where such objects are made, and
+// assigns it to the parent object. The item has the made object's id.
+func (f *flow) assign(item string, a assignment) (string, error) {
+	list := f.ix.get(http.MethodGet, parentOf(item))
+	add := f.ix.get(http.MethodPost, a.through)
+	t := itemType(list)
+	if t == nil || add == nil || add.Kind != schema.Add || len(f.ix.lists[t]) == 0 {
+		return "", fmt.Errorf("no way to assign to %s through %s", item, a.through)
+	}
+	home := f.ix.lists[t][0]
+	owner := parentOf(parentOf(item))
+	pv, err := f.parent(owner)
+	if err != nil {
+		return "", err
+	}
+	v, err := f.create(home, "make a "+list.Output.Type.Item.Name+" to assign (POST "+home+")")
+	if err != nil {
+		return "", err
+	}
+	doc := etree.NewDocument()
+	root := doc.CreateElement(add.Input.Element)
+	root.CreateElement(list.Output.Type.Item.Name).CreateAttr("id", "{{"+v+"}}")
+	root.CreateElement(a.principal).CreateAttr("id", "{{"+pv+"}}")
+	if err := f.check(add, doc); err != nil {
+		return "", fmt.Errorf("assigning to %s: %w", item, err)
+	}
+	body, err := doc.WriteToString()
+	if err != nil {
+		return "", err
+	}
+	f.created(add, a.through, "assign it to the "+a.principal+" (POST "+a.through+")", "", body)
+	lpath, err := f.path(parentOf(item))
+	if err != nil {
+		return "", err
+	}
+	f.step(list, scenario.Step{Name: "the " + a.principal + " lists it (GET " + parentOf(item) + ")", Request: f.request(http.MethodGet, lpath, "")})
+	f.objects[item] = v
 	return v, nil
 }
 
@@ -223,7 +278,7 @@ func (f *flow) reference(t *schema.Type, byName bool) (name, id string, err erro
 		return "", unknownID, nil
 	}
 	var v string
-	if slices.Contains(made(), t.Name) {
+	if slices.Contains(made(), t.Name) || f.infra && slices.Contains(madeInInfrastructure(), t.Name) {
 		v, err = f.create(lists[0], "make a "+f.ix.get(http.MethodGet, lists[0]).Output.Type.Item.Name+" to refer to (POST "+lists[0]+")")
 	} else if item := f.ix.item(lists[0]); item != "" {
 		v, err = f.find(item)

@@ -111,6 +111,9 @@ func Generate(o Options) (*Result, error) {
 		}
 	}
 	for _, rs := range resources {
+		if sc := g.collectionActions(rs); sc != nil {
+			keep(sc)
+		}
 		if sc := g.checks(rs); sc != nil {
 			keep(sc)
 		}

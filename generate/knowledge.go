@@ -35,6 +35,39 @@ func unchangeable() []string { return []string{"/templates", "/roles"} }
 // cheap, and an existing one may be in use.
 func made() []string { return []string{"Vm", "Disk", "AffinityLabel"} }
 
+// madeInInfrastructure lists the types a scenario of impact
+// infrastructure makes for itself when a body refers to one, as an
+// existing one is in use: AttachStorageDomainToPoolCommand refuses a
+// domain a data center has already, AttachStorageConnectionToStorageDomainCommand
+// a connection the domain has (ACTION_TYPE_FAILED_STORAGE_CONNECTION_FOR_DOMAIN_ALREADY_EXISTS),
+// and a network label (a name, LabelNicCommand) may be on no network yet.
+func madeInInfrastructure() []string {
+	return []string{"StorageDomain", "StorageConnection", "NetworkLabel"}
+}
+
+// assignment is how objects come to be listed in a collection that has no
+// Add: through an object added elsewhere, whose body names the principal.
+type assignment struct {
+	// through is the collection the assignment is added to; principal is
+	// the element of its body that names the parent object.
+	through, principal string
+}
+
+// assigned lists the collections without an Add whose items an
+// assignment puts there. A user's or group's roles are its permissions on
+// the system: BackendAssignedRolesResource.list keeps the permissions of
+// GetPermissionsOnBehalfByAdElementId whose object type is System, and
+// such a permission is added through /permissions
+// (BackendSystemPermissionsResource; BackendAssignedPermissionsResource.add
+// validates "role.id|name", "user|group.id" there, while below a principal
+// it wants a data center, cluster, host... instead).
+func assigned() map[string]assignment {
+	return map[string]assignment{
+		"/users/{user_id}/roles":   {through: "/permissions", principal: "user"},
+		"/groups/{group_id}/roles": {through: "/permissions", principal: "group"},
+	}
+}
+
 // memberValues are values for simple members whose name says more than
 // their type: an address that is no host's (TEST-NET-1, RFC 5737), a size
 // of 1 GiB, a cluster level the 4.x model knows.
