@@ -82,7 +82,7 @@ sim-always:
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s)
 FUZZTIME ?= 30s
-FUZZ_TARGETS := schema:FuzzValidateXML schema:FuzzScan schema:FuzzStreamValidate schema:FuzzValidateJSON schema:FuzzJSONParity schema:FuzzImportXSD schema:FuzzImportRSDL \
+FUZZ_TARGETS := schema:FuzzValidateXML schema:FuzzScan schema:FuzzStreamValidate schema:FuzzValidateJSON schema:FuzzJSONParity schema:FuzzJSONCheckTree schema:FuzzImportXSD schema:FuzzImportRSDL \
 	har:FuzzParse scenario:FuzzParse scenario:FuzzPath redact:FuzzBody sim:FuzzServe \
 	reports:FuzzRead reports:FuzzParseBaseline rules:FuzzRESTHeaders sim/imageio:FuzzParseRange sim/imageio:FuzzParseContentRange \
 	sim/imageio:FuzzExtentMap sim/imageio:FuzzServe cmd/ovcompat:FuzzParseSize scenario/harimport:FuzzExchanges \

@@ -50,6 +50,7 @@ func TestAdminEndpoints(t *testing.T) {
 		`ovcompat_proxy_violations_total{rule="schema.unknown-element",severity="error"} 1`,
 		"ovcompat_proxy_validation_duration_seconds_count",
 		"ovcompat_proxy_validation_queue_depth",
+		"ovcompat_proxy_validation_memory_bytes",
 		`ovcompat_proxy_validation_shed_total{reason="queue-full"} 0`,
 	} {
 		if !strings.Contains(metrics, want) {

@@ -65,6 +65,7 @@ func ParseMode(s string) (Mode, error) {
 const (
 	DefaultMaxBody         = schema.DefaultMaxBytes // --max-body, the same for every command
 	DefaultBufferBytes     = 128 << 20
+	DefaultValidationBytes = 192 << 20
 	DefaultQueueSize       = 1024
 	DefaultUpstreamTimeout = 2 * time.Minute
 	DefaultUpstreamIdle    = time.Minute
@@ -101,6 +102,12 @@ type Config struct {
 	// and recording, in flight and queued together (default 128 MiB).
 	// Beyond it, captures are shed and counted.
 	BufferBytes int64
+	// ValidationBytes bounds the memory the checks hold at once (default
+	// 192 MiB): each reserves, before it starts, what validating its
+	// bodies may cost at most (schema.Cost), inline checks in
+	// enforce mode as well as the validator's. One that needs more runs
+	// alone.
+	ValidationBytes int64
 	// QueueSize bounds the exchanges waiting for validation (default 1024).
 	QueueSize int
 	// Workers validate in parallel; default half of GOMAXPROCS, at least 1.
@@ -175,6 +182,7 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	orDefault(&c.MaxBody, DefaultMaxBody)
 	orDefault(&c.BufferBytes, DefaultBufferBytes)
+	orDefault(&c.ValidationBytes, DefaultValidationBytes)
 	orDefault(&c.QueueSize, DefaultQueueSize)
 	orDefault(&c.Workers, max(1, runtime.GOMAXPROCS(0)/2))
 	orDefault(&c.ValidationShare, DefaultValidationShare)

@@ -206,15 +206,20 @@ func TestEndToEndSimulatorInjectedFaults(t *testing.T) {
 
 // ruleMetric returns ovcompat_proxy_violations_total for a rule.
 func ruleMetric(p *Proxy, rule string) float64 {
+	return labelled(p, "ovcompat_proxy_violations_total", "rule", rule)
+}
+
+// labelled sums the counter metric's series whose label has value.
+func labelled(p *Proxy, metric, label, value string) float64 {
 	mfs, _ := p.met.reg.Gather()
 	sum := 0.0
 	for _, mf := range mfs {
-		if mf.GetName() != "ovcompat_proxy_violations_total" {
+		if mf.GetName() != metric {
 			continue
 		}
 		for _, m := range mf.GetMetric() {
 			for _, lp := range m.GetLabel() {
-				if lp.GetName() == "rule" && lp.GetValue() == rule {
+				if lp.GetName() == label && lp.GetValue() == value {
 					sum += m.GetCounter().GetValue()
 				}
 			}

@@ -72,10 +72,9 @@ func (m *metrics) timeValidation() func() {
 	return func() { m.validation.Observe(time.Since(start).Seconds()) }
 }
 
-// queueDepth exports the validation queue's length.
-func (m *metrics) queueDepth(f func() float64) {
-	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ovcompat_proxy_validation_queue_depth",
-		Help: "Exchanges waiting for validation."}, f))
+// gauge exports f as a gauge.
+func (m *metrics) gauge(name, help string, f func() float64) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f))
 }
 
 // buildInfo is ovcompat_build_info: always 1, its labels say what runs, so

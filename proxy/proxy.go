@@ -32,6 +32,7 @@ type Proxy struct {
 	checker *rules.Checker
 	log     *slog.Logger
 	mem     *memBudget
+	cmem    *checkMemory
 	val     *validator
 	rec     *recorder
 	met     *metrics
@@ -69,11 +70,14 @@ func New(cfg Config) (*Proxy, error) {
 		}
 	}
 	p.mem = &memBudget{limit: cfg.BufferBytes}
+	p.cmem = newCheckMemory(cfg.ValidationBytes)
 	p.met = newMetrics(cfg.Registry, cfg.ToolVersion, cfg.ModelVersion)
 	p.live = newLiveReport(cfg.ReportKeep)
 	p.sink = newViolationSink(cfg.Violations)
 	p.val = newValidator(p, cfg.QueueSize, cfg.Workers, newBudget(cfg.ValidationShare, processCPU, systemCPU))
-	p.met.queueDepth(p.val.depth)
+	p.met.gauge("ovcompat_proxy_validation_queue_depth", "Exchanges waiting for validation.", p.val.depth)
+	p.met.gauge("ovcompat_proxy_validation_memory_bytes", "Memory reserved by the checks running (within --validation-memory).",
+		func() float64 { return float64(p.cmem.held.Load()) })
 	if cfg.RecordDir != "" {
 		credit := "recorded by ovcompat proxy in front of " + p.up.String()
 		if p.rec, err = newRecorder(cfg, credit, p.met); err != nil {
@@ -295,9 +299,14 @@ func (p *Proxy) enforceRequest(x *exchange, req *http.Request) *http.Response {
 	}
 	ex := p.rulesExchange(x)
 	ex.NoResponse = true
+	release, err := p.cmem.reserve(req.Context(), len(ex.RequestBody))
+	if err != nil {
+		return p.clientGone(x, req)
+	}
 	stop := p.met.timeValidation()
 	res := p.checker.CheckRequest(ex)
 	stop()
+	release()
 	if res.OK() {
 		return nil
 	}
@@ -307,6 +316,13 @@ func (p *Proxy) enforceRequest(x *exchange, req *http.Request) *http.Response {
 	p.logRejection(x, "request", http.StatusBadRequest, res, res.Violations)
 	reason, detail := violationFault("request", res.Violations)
 	return faultResponse(req, http.StatusBadRequest, reason, detail)
+}
+
+// clientGone answers a request whose client went away while its check
+// waited for memory.
+func (p *Proxy) clientGone(x *exchange, req *http.Request) *http.Response {
+	x.own, x.status, x.ownReason = true, 499, "client went away"
+	return faultResponse(req, 499, "ovcompat: the client went away", "")
 }
 
 // badRequestBody answers a request whose body could not be read.
@@ -387,7 +403,11 @@ func (p *Proxy) enforceResponse(x *exchange, req *http.Request, resp *http.Respo
 	}
 	x.respBytes, x.respTruncated = data, truncated
 	resp.Body = replay(read, truncated, resp.Body)
-	res := p.check(x)
+	res, err := p.check(req.Context(), x)
+	if err != nil {
+		resp.Body.Close()
+		return p.clientGone(x, req)
+	}
 	x.checked, x.result = true, res
 	// A body too large to hold whole, as it came or decoded, passes
 	// untouched; the check reported it as schema.limit. So does the

@@ -5,6 +5,7 @@ import (
 	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
+	"context"
 	"io"
 	"net/http"
 	"runtime"
@@ -78,7 +79,7 @@ func (v *validator) run() {
 		v.busy.Add(1)
 		v.budget.wait(v.stop)
 		start := time.Now()
-		res := v.p.check(x)
+		res, _ := v.p.check(context.Background(), x)
 		d := time.Since(start)
 		v.budget.spend(d)
 		v.p.met.validated.Inc()
@@ -104,10 +105,17 @@ func (v *validator) close() {
 	})
 }
 
-// check runs the checker on an exchange.
-func (p *Proxy) check(x *exchange) rules.Result {
+// check runs the checker on an exchange, within the validation memory
+// budget; it fails only when ctx is done while it waits for memory.
+func (p *Proxy) check(ctx context.Context, x *exchange) (rules.Result, error) {
+	ex := p.rulesExchange(x)
+	release, err := p.cmem.reserve(ctx, len(ex.RequestBody), len(ex.ResponseBody))
+	if err != nil {
+		return rules.Result{}, err
+	}
+	defer release()
 	defer p.met.timeValidation()()
-	return p.checker.Check(p.rulesExchange(x))
+	return p.checker.Check(ex), nil
 }
 
 // rulesExchange turns what the proxy saw into the checker's exchange,

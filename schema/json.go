@@ -10,8 +10,8 @@ import (
 )
 
 // DecodeJSON decodes a JSON body within the limits, numbers kept as
-// json.Number, refusing documents nested deeper than lim.MaxDepth before
-// the decoder recurses into them and data after the top-level value.
+// json.Number, refusing documents beyond lim.MaxDepth, MaxNodes or MaxKeys
+// before the decoder builds anything, and data after the top-level value.
 // Errors are *ParseError and never echo the body.
 func DecodeJSON(data []byte, lim Limits) (any, error) {
 	lim = lim.withDefaults()
@@ -23,8 +23,8 @@ func DecodeJSON(data []byte, lim Limits) (any, error) {
 		// 8259 requires UTF-8, and the XML parser refuses them too.
 		return nil, &ParseError{Rule: RuleMalformed, Err: errors.New("JSON is not well-formed: invalid UTF-8")}
 	}
-	if depth := jsonDepth(data); depth > lim.MaxDepth {
-		return nil, &ParseError{Rule: RuleLimit, Err: ErrTooDeep}
+	if err := jsonShape(data, lim); err != nil {
+		return nil, &ParseError{Rule: RuleLimit, Err: err}
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -48,36 +48,6 @@ func jsonParseError(data []byte, err error) error {
 		return &ParseError{Rule: RuleMalformed, Err: errors.New("JSON is not well-formed: unexpected end of input")}
 	}
 	return &ParseError{Rule: RuleMalformed, Err: fmt.Errorf("JSON is not well-formed: %s", asciiSafe(err.Error(), 120))}
-}
-
-// jsonDepth returns the deepest nesting of objects and arrays, scanning
-// bytes so a hostile document never reaches the decoder's recursion.
-func jsonDepth(data []byte) int {
-	depth, max := 0, 0
-	inString, escaped := false, false
-	for _, c := range data {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			depth++
-			if depth > max {
-				max = depth
-			}
-		case c == '}' || c == ']':
-			depth--
-		}
-	}
-	return max
 }
 
 // ValidateJSON validates a JSON body against the model.

@@ -11,7 +11,7 @@ import "sort"
 // visits elements: known elements only, every item of an array.
 func (jc *jsonCheck) walk(v any, s jsonSpot) {
 	obj, ok := v.(map[string]any)
-	if !ok || s.t == nil || s.t.Simple {
+	if !ok || s.t == nil || s.t.Simple || jc.full {
 		return
 	}
 	t := s.t
@@ -30,6 +30,9 @@ func (jc *jsonCheck) walk(v any, s jsonSpot) {
 			items = []any{c.v}
 		}
 		for i, x := range items {
+			if jc.full {
+				return
+			}
 			cs := c
 			if isArr {
 				cs = c.index(i, len(items), x)

@@ -20,6 +20,12 @@ type jsonCheck struct {
 	action  *Body // set when the root's children must be this action's parameters
 	vs      []Violation
 	seen    map[string]bool
+	// max is Limits.MaxViolations; full: that many were found, and the
+	// check stops.
+	max  int
+	full bool
+	// by runs the JSON Schema over a value (checkTree).
+	by func(jc *jsonCheck, v any, t *Type, s jsonSpot)
 }
 
 // jsonSpot is a place in a JSON body, described in the terms of the XML
@@ -38,7 +44,11 @@ type jsonSpot struct {
 
 func (jc *jsonCheck) add(rule, path, reason string) {
 	key := rule + "\x00" + path
-	if jc.seen[key] {
+	if jc.full || jc.seen[key] {
+		return
+	}
+	if len(jc.vs) >= jc.max {
+		jc.full = true
 		return
 	}
 	if jc.seen == nil {
@@ -339,6 +349,9 @@ func (jc *jsonCheck) check(v any, t *Type, s jsonSpot) {
 		return leaves[i].AbsoluteKeywordLocation < leaves[j].AbsoluteKeywordLocation
 	})
 	for _, l := range leaves {
+		if jc.full {
+			return
+		}
 		key, kw := jc.c.keyword(l.AbsoluteKeywordLocation)
 		jc.leaf(s.at(l.InstanceLocation), jc.c.byKey[key], kw)
 	}
@@ -430,7 +443,7 @@ func (jc *jsonCheck) wrongType(s jsonSpot) {
 				jc.add(RuleInvalidValue, is.path, is.what()+" is an array inside an array, which XML cannot hold")
 				continue
 			}
-			jc.check(x, s.t, is)
+			jc.by(jc, x, s.t, is)
 		}
 	case s.elem != nil && !s.item && s.elem.Max != 1:
 		jc.add(RuleInvalidValue, s.path, fmt.Sprintf("%s may repeat, so its JSON value is an array, not a JSON %s", s.what(), jsonKind(s.v)))
@@ -446,8 +459,8 @@ func (jc *jsonCheck) wrongType(s jsonSpot) {
 }
 
 // finish sorts the violations by location (items by their number) and
-// applies the limit.
-func (jc *jsonCheck) finish(lim Limits) []Violation {
+// ends them with the notice of a check stopped at the limit.
+func (jc *jsonCheck) finish() []Violation {
 	vs := jc.vs
 	if len(vs) == 0 {
 		return nil
@@ -465,8 +478,8 @@ func (jc *jsonCheck) finish(lim Limits) []Violation {
 		}
 		return vs[i].Rule < vs[j].Rule
 	})
-	if len(vs) > lim.MaxViolations {
-		vs = append(vs[:lim.MaxViolations:lim.MaxViolations], stoppedNote(lim.MaxViolations))
+	if jc.full {
+		vs = append(vs, stoppedNote(jc.max))
 	}
 	return vs
 }

@@ -104,6 +104,12 @@ func (c *jsonSchemas) schemaFor(t *Type) (*jsonschema.Schema, error) {
 // scalars are checked by the JSON Schema generated from the model; the
 // hypermedia (links, actions, hrefs) by a walk over the value.
 func (m *Model) validateJSON(v any, t Target, lim Limits) Result {
+	return m.validateJSONBy(v, t, lim, (*jsonCheck).checkTree)
+}
+
+// validateJSONBy is validateJSON with the given way of running the JSON
+// Schema over the value (checkTree; check, whole, is its tests' reference).
+func (m *Model) validateJSONBy(v any, t Target, lim Limits, by func(*jsonCheck, any, *Type, jsonSpot)) Result {
 	lim = lim.withDefaults()
 	name, typ, body := m.jsonRoot(v, t)
 	res := Result{Root: name, Type: typ, Facts: jsonFacts(v)}
@@ -120,18 +126,18 @@ func (m *Model) validateJSON(v any, t Target, lim Limits) Result {
 			"the model's JSON Schema could not be built, so the body was not checked")}
 		return res
 	}
-	jc := &jsonCheck{m: m, c: c, lenient: t.Direction == Request, action: body}
+	jc := &jsonCheck{m: m, c: c, lenient: t.Direction == Request, action: body, max: lim.MaxViolations, by: by}
 	root := jsonSpot{t: typ, path: "/" + safeName(name), name: name, root: true}
 	if !jc.rootShape(v, &root, t) {
-		res.Violations = jc.finish(lim)
+		res.Violations = jc.finish()
 		return res
 	}
 	v = jc.hugeNumbers(v, root)
 	v = jc.actionParams(v, root)
 	root.v = v
-	jc.check(v, typ, root)
+	jc.by(jc, v, typ, root)
 	jc.walk(v, root)
-	res.Violations = jc.finish(lim)
+	res.Violations = jc.finish()
 	return res
 }
 

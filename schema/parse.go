@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/beevik/etree"
 )
@@ -17,13 +18,19 @@ type Limits struct {
 	// DefaultMaxBytes): the --max-body of every command. A body fed to an
 	// XMLStream is not held and not bounded by it.
 	MaxBytes int64
+	// MaxKeys is the most properties one JSON object may have (default
+	// 1024; the model's largest type, Snapshot, has 100 members).
+	MaxKeys int
 	// MaxDepth is the deepest element nesting accepted (default 256; the
 	// deepest real oVirt document nests about 12 levels).
 	MaxDepth int
 	// MaxViolations stops collecting after this many (default 100).
 	MaxViolations int
-	// MaxNodes is the most elements and attributes an XML body may hold
-	// (default 4 Mi, above what a 64 MiB body of real elements holds).
+	// MaxNodes is the most nodes a body may hold: the elements and
+	// attributes of an XML body, the values of a JSON body (objects, arrays
+	// and scalars). The default is one per 16 bytes of MaxBytes (1 Mi for
+	// 16 MiB): real engine documents hold one per 26 bytes (compact JSON)
+	// to 40 (XML) or more, hostile ones one per 2.
 	MaxNodes int
 	// MaxAttrs is the most attributes one element may carry (default 256;
 	// real elements carry at most three).
@@ -38,9 +45,9 @@ const (
 	// DefaultMaxBytes is the one default of --max-body, for every command:
 	// the most a command holds of one body whole in memory (16 MiB).
 	DefaultMaxBytes      = 16 << 20
+	DefaultMaxKeys       = 1024
 	DefaultMaxDepth      = 256
 	DefaultMaxViolations = 100
-	DefaultMaxNodes      = 4 << 20
 	DefaultMaxAttrs      = 256
 	DefaultMaxNameLen    = 1024
 )
@@ -49,7 +56,8 @@ func (l Limits) withDefaults() Limits {
 	orDefault(&l.MaxBytes, DefaultMaxBytes)
 	orDefault(&l.MaxDepth, DefaultMaxDepth)
 	orDefault(&l.MaxViolations, DefaultMaxViolations)
-	orDefault(&l.MaxNodes, DefaultMaxNodes)
+	orDefault(&l.MaxKeys, DefaultMaxKeys)
+	orDefault(&l.MaxNodes, int(min(l.MaxBytes/16, math.MaxInt32)))
 	orDefault(&l.MaxAttrs, DefaultMaxAttrs)
 	orDefault(&l.MaxNameLen, DefaultMaxNameLen)
 	return l

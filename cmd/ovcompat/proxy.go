@@ -25,6 +25,7 @@ type proxyFlags struct {
 	logLevel, logFormat           string
 	enforceResponses, rewriteHost bool
 	recordScenarios               bool
+	validationMemory              int64
 	upstreamTimeout, drainTimeout time.Duration
 	upstreamIdle                  time.Duration
 	validationShare               float64
@@ -80,6 +81,7 @@ SIGINT or SIGTERM drains requests in flight, then exits 0.`,
 	fs.BoolVar(&f.recordScenarios, "record-scenarios", true, "with --record, also write each HAR file as a scenario for ovcompat replay")
 	fs.StringVar(&f.tlsCert, "tls-cert", "", "PEM certificate `FILE` to serve HTTPS with (with --tls-key)")
 	fs.StringVar(&f.tlsKey, "tls-key", "", "PEM private key `FILE` of --tls-cert")
+	fs.Int64Var(&f.validationMemory, "validation-memory", proxy.DefaultValidationBytes, "memory the checks may hold at once, in `BYTES`: each reserves what its bodies may cost before it starts, and waits while that is spent")
 	fs.BoolVar(&f.rewriteHost, "rewrite-host", false, "send the upstream's host in the Host header (default: the client's, so Location headers keep naming the proxy)")
 	fs.DurationVar(&f.upstreamTimeout, "upstream-timeout", proxy.DefaultUpstreamTimeout, "time the engine has to send its response headers (504 after it)")
 	fs.DurationVar(&f.upstreamIdle, "upstream-idle-timeout", proxy.DefaultUpstreamIdle, "time the engine may send nothing of a response body it started (the client's response is then aborted, or answered 504 if it was held whole)")
@@ -104,6 +106,8 @@ func runProxy(cmd *cobra.Command, f *proxyFlags, stdout, stderr io.Writer) error
 		return usageError("--insecure and --ca-file exclude each other")
 	case (f.tlsCert == "") != (f.tlsKey == ""):
 		return usageError("--tls-cert and --tls-key go together")
+	case f.validationMemory <= 0:
+		return usageError("--validation-memory must be positive")
 	}
 	mode, err := proxy.ParseMode(f.mode)
 	if err != nil {
@@ -131,7 +135,7 @@ func runProxy(cmd *cobra.Command, f *proxyFlags, stdout, stderr io.Writer) error
 		violations = vf
 	}
 	p, err := proxy.New(proxy.Config{Upstream: up, Mode: mode, EnforceResponses: f.enforceResponses, Checker: checker,
-		MaxBody: f.rules.maxBody, CAFile: f.engine.caFile, Insecure: f.engine.insecure, UpstreamTimeout: f.upstreamTimeout,
+		MaxBody: f.rules.maxBody, ValidationBytes: f.validationMemory, CAFile: f.engine.caFile, Insecure: f.engine.insecure, UpstreamTimeout: f.upstreamTimeout,
 		UpstreamIdleTimeout: f.upstreamIdle, RewriteHost: f.rewriteHost, DrainTimeout: f.drainTimeout, ValidationShare: f.validationShare,
 		Violations: violations, RecordDir: f.record, RecordScenarios: f.recordScenarios, Logger: logger,
 		ToolVersion: toolVersion(), ModelVersion: modelVersion()})
@@ -156,6 +160,12 @@ func runProxy(cmd *cobra.Command, f *proxyFlags, stdout, stderr io.Writer) error
 		// that runs four times less often keeps its pauses out of the
 		// traffic's tail latency (proxy/BENCHMARKS.md). GOGC overrides it.
 		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// Captured bodies and checks have their budgets: the collector
+		// works harder rather than let the process grow past them.
+		// GOMEMLIMIT overrides it.
+		debug.SetMemoryLimit(p.MemoryLimit())
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
