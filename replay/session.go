@@ -254,6 +254,13 @@ func (s *Session) run(ctx context.Context, i int, st *scenario.Step) reports.Ste
 	out.Outcome = reports.Judge(out.Violations, out.Differences, out.Error)
 	if out.Outcome != reports.Pass {
 		out.Transcript = verdict.Transcript(ex)
+		if out.Transcript != nil && st.Response != nil && s.stale == "" {
+			var hs []reports.Header
+			for _, h := range st.Response.Header {
+				hs = append(hs, reports.Header{Name: h.Name, Value: h.Value})
+			}
+			out.Transcript.Recorded = verdict.Recorded(st.Response.Status, hs, st.Response.Body)
+		}
 	}
 	return s.finish(i, out, began)
 }

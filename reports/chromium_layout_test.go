@@ -28,6 +28,10 @@ func TestHTMLLayoutInChromium(t *testing.T) {
 	}
 	dir := t.TempDir()
 	_, drop := dropLinks()
+	// A failing step with long recorded and received bodies side by side.
+	long := "<vms><vm href=\"/ovirt-engine/api/vms/123e4567-e89b-12d3-a456-426614174000\" id=\"123e4567-e89b-12d3-a456-426614174000\"><name>" + strings.Repeat("x", 200) + "</name></vm></vms>"
+	drop.Scenarios[0].Steps[0].Transcript = &Transcript{Request: Message{Method: "GET", URL: "/ovirt-engine/api/vms?search=" + strings.Repeat("name%3Dx+or+", 20)},
+		Response: Message{Status: 200, Body: strings.ReplaceAll(long, "<name>", "<comment/><name>")}, Recorded: &Message{Status: 200, Body: long}}
 	pages := map[string]*Results{"sample.html": sample(), "drop-links.html": drop}
 	b := startChromium(t)
 	art := t.ArtifactDir()
@@ -46,6 +50,8 @@ func TestHTMLLayoutInChromium(t *testing.T) {
 					Broke, Coverage                      float64
 					Widest                               string
 				}
+				var opened int
+				b.eval(t, `(() => { const ds = document.querySelectorAll('details'); ds.forEach(d => d.open = true); return ds.length; })()`, &opened)
 				b.eval(t, `(() => {
 					const v = document.querySelector('[data-total=outcome]').getBoundingClientRect();
 					const top = id => { const e = document.getElementById(id); return e ? e.getBoundingClientRect().top : -1; };
@@ -56,7 +62,7 @@ func TestHTMLLayoutInChromium(t *testing.T) {
 					return {ScrollWidth: document.documentElement.scrollWidth, InnerWidth: window.innerWidth, InnerHeight: window.innerHeight,
 						VerdictTop: v.top, VerdictBottom: v.bottom, Broke: top('broke'), Coverage: top('charts'), Widest: widest};
 				})()`, &lay)
-				t.Logf("layout %+v", lay)
+				t.Logf("layout with %d details open: %+v", opened, lay)
 				if lay.ScrollWidth > lay.InnerWidth {
 					t.Errorf("the page scrolls sideways: %d px of content in %d px (first too wide: %s)", lay.ScrollWidth, lay.InnerWidth, lay.Widest)
 				}

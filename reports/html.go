@@ -143,6 +143,11 @@ func filters(items []facets) filterView {
 
 type transcriptView struct {
 	Request, Response string
+	// Recorded and Received are the recorded and the received response,
+	// line by line, marked where they differ, when the step had a
+	// recording.
+	Recorded, Received []bodyLine
+	Marked             bool
 }
 
 type scenarioView struct {
@@ -315,7 +320,11 @@ func problems(r *Results, opts HTMLOptions) ([]stepView, int) {
 		}
 		limit--
 		rt := RedactTranscript(*t)
-		out[i].Transcript = &transcriptView{Request: formatMessage(rt.Request, true, maxBody), Response: formatMessage(rt.Response, false, maxBody)}
+		tv := &transcriptView{Request: formatMessage(rt.Request, true, maxBody), Response: formatMessage(rt.Response, false, maxBody)}
+		if rt.Recorded != nil {
+			tv.Recorded, tv.Received, tv.Marked = diffLines(formatMessage(*rt.Recorded, false, maxBody), tv.Response)
+		}
+		out[i].Transcript = tv
 	}
 	return out, omitted
 }

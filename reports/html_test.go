@@ -61,3 +61,50 @@ func TestHTMLProblemsFirst(t *testing.T) {
 		t.Error("recorded and received values are not shown side by side, marked")
 	}
 }
+
+// TestHTMLRecordedBesideReceived: a failing step's recorded and received
+// responses are shown side by side, the lines each lacks marked, both
+// redacted.
+func TestHTMLRecordedBesideReceived(t *testing.T) {
+	rec := "<vm>\n  <name>a</name>\n  <memory>1024</memory>\n  <initialization><root_password>hunter2</root_password></initialization>\n</vm>"
+	got := "<vm>\n  <name>a</name>\n  <memory_policy/>\n</vm>"
+	ct := []Header{{Name: "Content-Type", Value: "application/xml"}}
+	r := &Results{Scenarios: []Scenario{{Name: "s", Steps: []Step{{Method: "GET", Path: "/vms/1", Route: "/vms/{vm_id}", Status: 200, RecordedStatus: 200,
+		Differences: []Difference{{Kind: "element-removed", Grade: Breaking, Location: "/vm/memory", Reason: "gone", Base: "present", New: "absent"}},
+		Transcript: &Transcript{Request: Message{Method: "GET", URL: "/vms/1"}, Response: Message{Status: 200, Headers: ct, Body: got},
+			Recorded: &Message{Status: 200, Headers: ct, Body: rec}}}}}}}
+	r.Settle()
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, r, HTMLOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	for _, want := range []string{
+		`<h4>recorded response</h4>`, `<h4>received response</h4>`,
+		`<span class="l-del">  &lt;memory&gt;1024&lt;/memory&gt;</span>`,
+		`<span class="l-ins">  &lt;memory_policy/&gt;</span>`,
+		`<span>  &lt;name&gt;a&lt;/name&gt;</span>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	if strings.Contains(page, "hunter2") {
+		t.Error("a secret of the recorded response is shown")
+	}
+}
+
+func TestDiffLines(t *testing.T) {
+	rec, got, marked := diffLines("a\nb\nc\nd", "a\nc\nx\nd")
+	var marks []string
+	for _, l := range append(rec, got...) {
+		marks = append(marks, l.Text+":"+l.Mark)
+	}
+	if want := "a: b:l-del c: d: a: c: x:l-ins d:"; !marked || strings.Join(marks, " ") != want {
+		t.Errorf("diffLines = %v (marked %v), want %s", marks, marked, want)
+	}
+	big := strings.Repeat("line\n", 3000)
+	if _, _, marked := diffLines(big, big+"x"); marked {
+		t.Error("messages too large to compare were marked")
+	}
+}

@@ -172,6 +172,9 @@ type SkippedComparison struct {
 type Transcript struct {
 	Request  Message `json:"request"`
 	Response Message `json:"response"`
+	// Recorded is the recorded response the received one was compared
+	// with, when the step had one: report.html shows the two side by side.
+	Recorded *Message `json:"recorded,omitempty"`
 }
 
 // Message is a request or a response as shown in a transcript. Renderers

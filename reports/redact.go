@@ -13,9 +13,14 @@ const Redacted = redact.Mask
 // (package redact), so that no report ever shows a secret even when a
 // producer forgot.
 
-// RedactTranscript redacts both messages of t.
+// RedactTranscript redacts every message of t.
 func RedactTranscript(t Transcript) Transcript {
-	return Transcript{Request: RedactMessage(t.Request), Response: RedactMessage(t.Response)}
+	out := Transcript{Request: RedactMessage(t.Request), Response: RedactMessage(t.Response)}
+	if t.Recorded != nil {
+		rec := RedactMessage(*t.Recorded)
+		out.Recorded = &rec
+	}
+	return out
 }
 
 // RedactMessage returns m with its secrets replaced (see package redact):

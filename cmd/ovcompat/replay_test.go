@@ -106,9 +106,23 @@ func TestReplaySummaryFormats(t *testing.T) {
 
 func TestReplayExitCodes(t *testing.T) {
 	t.Run("engine fault is 1", func(t *testing.T) {
-		code, stdout, _ := ovcompat(t, append(simFor(t, "drop-links"), "--out", t.TempDir(), "--labels", "resource=vms")...)
+		out := t.TempDir()
+		code, stdout, _ := ovcompat(t, append(simFor(t, "drop-links"), "--out", out, "--labels", "resource=vms")...)
 		if code != exitFindings || !strings.Contains(stdout, "FAIL  ") || !strings.Contains(stdout, "link-removed") {
 			t.Errorf("exit %d\n%s", code, stdout)
+		}
+		// A failing step keeps the recorded response beside the received
+		// one, for report.html to show them side by side.
+		recorded := 0
+		for _, sc := range readResultsFile(t, out).Scenarios {
+			for _, st := range sc.Steps {
+				if tr := st.Transcript; st.Outcome == reports.Fail && tr != nil && tr.Recorded != nil && tr.Recorded.Body != "" && tr.Recorded.Body != tr.Response.Body {
+					recorded++
+				}
+			}
+		}
+		if recorded == 0 {
+			t.Error("no failing step carries its recorded response")
 		}
 	})
 	t.Run("broken scenario is 2, the others run", func(t *testing.T) {

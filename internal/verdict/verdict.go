@@ -53,6 +53,15 @@ func Transcript(ex *har.Exchange) *reports.Transcript {
 	return &reports.Transcript{Request: req, Response: resp}
 }
 
+// Recorded is a step's recorded response as a transcript shows it, beside
+// the received one: its headers in the order recorded, its body cut at
+// MaxTranscript.
+func Recorded(status int, header []reports.Header, body string) *reports.Message {
+	m := &reports.Message{Status: status, Headers: header}
+	m.Body, m.Truncated = clip([]byte(body))
+	return m
+}
+
 func clip(b []byte) (string, bool) {
 	if len(b) > MaxTranscript {
 		return string(b[:MaxTranscript]), true
