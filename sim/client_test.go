@@ -8,8 +8,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
-	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -59,7 +57,8 @@ func TestAnswersWithoutUnreadBody(t *testing.T) {
 // TestLibgovirt drives the simulator with libgovirt itself (Debian's
 // /usr/bin/python3 with python3-gi and gir1.2-govirt-1.0, which .ci/run
 // installs), served as `ovcompat sim` serves (HTTPS offering h2 and
-// http/1.1, and plain HTTP): testdata/libgovirt.py runs what libgovirt's
+// http/1.1, its CA handed out at PKIPath, and plain HTTP):
+// testdata/libgovirt.py runs what libgovirt's
 // own suite (tests/test-govirt.c: test-https-ca, test-http, test-list-vms,
 // test-parse-vm-host-cluster, test-404) checks against its mock engine,
 // here against a live one, then what remote-viewer does to open a console
@@ -72,18 +71,11 @@ func TestLibgovirt(t *testing.T) {
 	if _, err := os.Stat(python); err != nil {
 		t.Skip("no " + python + ": libgovirt is not installed (apt-get install python3-gi gir1.2-govirt-1.0)")
 	}
-	e, err := New(Options{Seed: 1, Settle: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(e)
-	srv.EnableHTTP2 = true
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake of the step without the CA
-	srv.StartTLS()
+	e, srv := tlsEngine(t, Options{Seed: 1, Settle: -1})
 	plain := httptest.NewServer(e)
-	t.Cleanup(func() { srv.Close(); plain.Close(); _ = e.Close() })
+	t.Cleanup(plain.Close)
 	ca := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: e.opt.CA.Raw}), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

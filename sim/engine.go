@@ -17,6 +17,7 @@ package sim
 
 import (
 	crand "crypto/rand"
+	"crypto/x509"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -91,6 +92,11 @@ type Options struct {
 	// of its images, at the first transfer; default os.TempDir(). Close
 	// removes the scratch folder.
 	ImageDir string
+	// CA is the certificate of the authority that signed the engine's
+	// HTTPS certificate, which the engine hands out at PKIPath as every
+	// engine does; nil when it serves plain HTTP (the resource is then
+	// refused).
+	CA *x509.Certificate
 }
 
 // Engine is the simulated engine. It is safe for concurrent use.
@@ -226,6 +232,9 @@ func (e *Engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.serveToken(w, r)
 	case p == LogoutPath:
 		e.serveLogout(w, r)
+	case p == PKIPath:
+		ignoreBody(w, r)
+		e.servePKI(w, r)
 	case p == WelcomePath || p == "/ovirt-engine":
 		ignoreBody(w, r)
 		e.serveWelcome(w, r)

@@ -147,15 +147,6 @@ func runSim(ctx context.Context, f simFlags, stdout, stderr io.Writer) error {
 	if settle == 0 {
 		settle = -1
 	}
-	eng, err := sim.New(sim.Options{
-		Seed: f.seed, AdminPassword: f.adminPassword, Users: users, Faults: faults, InjectSeed: f.injectSeed,
-		Latency: f.latency, TokenTTL: f.tokenTTL, Settle: settle, ImageLimit: int64(f.imageLimit), MaxBody: f.maxBody,
-		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
-	})
-	if err != nil {
-		return usageError("%v", err)
-	}
-	defer eng.Close()
 	ln, err := net.Listen("tcp", f.listen)
 	if err != nil {
 		return usageError("--listen: %v", err)
@@ -174,6 +165,16 @@ func runSim(ctx context.Context, f simFlags, stdout, stderr io.Writer) error {
 			return &exitError{code: exitUsage, err: fmt.Errorf("self-signed certificate: %w", err)}
 		}
 	}
+	eng, err := sim.New(sim.Options{
+		Seed: f.seed, AdminPassword: f.adminPassword, Users: users, Faults: faults, InjectSeed: f.injectSeed,
+		Latency: f.latency, TokenTTL: f.tokenTTL, Settle: settle, ImageLimit: int64(f.imageLimit), MaxBody: f.maxBody,
+		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})), CA: authority(cert),
+	})
+	if err != nil {
+		ln.Close()
+		return usageError("%v", err)
+	}
+	defer eng.Close()
 	// net/http would answer oVirt's "Expect: 201-created" with 417 itself.
 	if len(cert.Certificate) > 0 {
 		scheme = "https"
@@ -321,4 +322,17 @@ func selfSigned(addr net.Addr) (tls.Certificate, string, error) {
 		return tls.Certificate{}, "", err
 	}
 	return cert, file, nil
+}
+
+// authority returns the last certificate of cert's chain, the one the
+// engine hands out as its CA (sim.PKIPath), or nil for plain HTTP.
+func authority(cert tls.Certificate) *x509.Certificate {
+	if len(cert.Certificate) == 0 {
+		return nil
+	}
+	ca, err := x509.ParseCertificate(cert.Certificate[len(cert.Certificate)-1])
+	if err != nil {
+		return nil
+	}
+	return ca
 }

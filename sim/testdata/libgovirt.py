@@ -44,7 +44,9 @@ def failure(fn):
 
 
 # test-https-ca: an engine whose certificate the client cannot check is
-# refused; with its CA, the API is fetched.
+# refused; with its CA, the API is fetched. (libgovirt's own
+# ovirt_proxy_fetch_ca_certificate reads the engine's PKI resource through
+# GIO's GFile, which needs gvfs; TestPKIResource fetches it instead.)
 report("https-no-ca", error=failure(lambda: new_proxy(addr, None).fetch_api()))
 proxy = new_proxy(addr, ca)
 api = proxy.fetch_api()
