@@ -68,10 +68,11 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 $(PKGS) | tee bench.txt
 	$(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da bench.txt
 
-## schema: regenerate the embedded v4 model from the oVirt API model, then
-## the model's secret members that package redact masks
+## schema: regenerate the embedded history of the v4 model (every release
+## of the oVirt API model, read from its sources) and the engine releases
+## table, then the model's secret members that package redact masks
 schema:
-	$(GO) run ./schema/gen -src $(SHARED)/v4 -out schema/v4/model.json
+	$(GO) run ./schema/gen -src $(SHARED) -out schema/v4
 	$(GO) run ./redact/gen -out redact/members_gen.go
 
 ## sim-always: regenerate the simulator's table of the members a real engine
@@ -87,7 +88,8 @@ FUZZ_TARGETS := schema:FuzzValidateXML schema:FuzzScan schema:FuzzStreamValidate
 	reports:FuzzRead reports:FuzzParseBaseline rules:FuzzRESTHeaders sim/imageio:FuzzParseRange sim/imageio:FuzzParseContentRange \
 	sim/imageio:FuzzExtentMap sim/imageio:FuzzServe cmd/ovcompat:FuzzParseSize scenario/harimport:FuzzExchanges \
 	crawl:FuzzHarvest replay:FuzzParseFilter \
-	internal/expect:FuzzListener internal/yamlline:FuzzFirstBadLine
+	internal/expect:FuzzListener internal/yamlline:FuzzFirstBadLine \
+	schema/gen/metamodel:FuzzParse
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; fn=$${t#*:}; echo "fuzz ./$$pkg $$fn"; \

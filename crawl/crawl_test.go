@@ -164,8 +164,8 @@ func TestCrawlReadsOnly(t *testing.T) {
 		t.Errorf("run %+v, want kind crawl, read-only", res.Results.Run)
 	}
 	reached, total := res.Results.Coverage.Reached()
-	if total != 404 {
-		t.Errorf("reach of %d GET routes, want the model's 404", total)
+	if total != 411 {
+		t.Errorf("reach of %d GET routes, want the model's 411", total)
 	}
 	if reached < 200 {
 		t.Errorf("reached %d of %d GET routes", reached, total)

@@ -74,6 +74,18 @@ func (f *flow) fillSignature(r *schema.Route, root *etree.Element, sig schema.Si
 func (f *flow) fill(el *etree.Element, t *schema.Type, segs []string, name string) error {
 	seg, _ := strings.CutSuffix(segs[0], "[]")
 	alts := strings.Split(seg, "|")
+	if len(segs) == 1 && slices.Contains(alts, "@id") && isRoot(el) && f.addsOwn(t) {
+		// The object added names itself (4.6.1 NetworksService.Add:
+		// or(mandatory(network().id()), mandatory(network().name()));
+		// NetworkLabelsService.Add: mandatory(label().id()), a label's id
+		// being its text): by name when it may, else its id is the name.
+		if slices.Contains(alts, "name") {
+			ensure(el, "name").SetText(name)
+		} else {
+			el.CreateAttr("id", name)
+		}
+		return nil
+	}
 	if len(segs) == 1 && slices.Contains(alts, "@id") {
 		// el refers to an object that exists: by name or by id.
 		n, id, err := f.reference(t, slices.Contains(alts, "name"))
@@ -92,11 +104,26 @@ func (f *flow) fill(el *etree.Element, t *schema.Type, segs []string, name strin
 		return fmt.Errorf("%s has no member %s", t.Name, alts[0])
 	}
 	child := ensure(el, e.Name)
+	if len(segs) == 1 && e.Type.Item != nil {
+		// A list of objects (4.6.1 VmBackupsService.Add:
+		// mandatory(backup().disks())): one, referring to an existing one.
+		return f.fill(child.CreateElement(e.Type.Item.Name), e.Type.Item.Type, []string{"@id"}, name)
+	}
 	if len(segs) == 1 {
 		child.SetText(value(e, name))
 		return nil
 	}
 	return f.fill(child, e.Type, segs[1:], name)
+}
+
+// isRoot reports whether el is a body's root element.
+func isRoot(el *etree.Element) bool { return el.Parent() == nil || el.Parent().Parent() == nil }
+
+// addsOwn reports whether the body being built adds to the collection
+// that holds the objects of type t (rather than attaching one of them).
+func (f *flow) addsOwn(t *schema.Type) bool {
+	lists := f.ix.lists[t]
+	return len(lists) > 0 && lists[0] == f.adding
 }
 
 // ensure returns el's child named tag, made when missing.

@@ -33,7 +33,7 @@ func unchangeable() []string { return []string{"/templates", "/roles"} }
 // one (a template is made from a VM that is down; a disk is attached
 // only when no VM uses it; an affinity label is a name): making one is
 // cheap, and an existing one may be in use.
-func made() []string { return []string{"Vm", "Disk", "AffinityLabel"} }
+func made() []string { return []string{"Vm", "Disk", "AffinityLabel", "Snapshot"} }
 
 // madeInInfrastructure lists the types a scenario of impact
 // infrastructure makes for itself when a body refers to one, as an

@@ -116,13 +116,15 @@ func startSim(t *testing.T, faults string) (*sim.Engine, *httptest.Server) {
 // lifecycle creates a VM, adds a disk, starts, stops and removes it.
 func lifecycle(t *testing.T, c *simClient) {
 	vmBody := `<vm><name>lifecycle</name><cluster><name>Default</name></cluster><template><name>centos-stream-9</name></template></vm>`
-	diskBody := `<disk_attachment><active>true</active><bootable>false</bootable><interface>virtio_scsi</interface>` +
+	// The model makes bootable, interface and pass_discard mandatory for a
+	// new disk (DiskAttachmentsService.Add.Signature1, model 4.6.1).
+	diskBody := `<disk_attachment><active>true</active><bootable>false</bootable><pass_discard>false</pass_discard><interface>virtio_scsi</interface>` +
 		`<disk><name>data</name><format>cow</format><provisioned_size>1073741824</provisioned_size>` +
 		`<storage_domains><storage_domain><name>data1</name></storage_domain></storage_domains></disk></disk_attachment>`
 	action := "<action/>"
 	if c.json {
 		vmBody = `{"name":"lifecycle","cluster":{"name":"Default"},"template":{"name":"centos-stream-9"}}`
-		diskBody = `{"bootable":"false","interface":"virtio_scsi","active":"true","disk":{"name":"data","format":"cow",` +
+		diskBody = `{"bootable":"false","pass_discard":"false","interface":"virtio_scsi","active":"true","disk":{"name":"data","format":"cow",` +
 			`"provisioned_size":"1073741824","storage_domains":{"storage_domain":[{"name":"data1"}]}}}`
 		action = "{}"
 	}

@@ -52,6 +52,52 @@ func BenchmarkLoadV4(b *testing.B) {
 	}
 }
 
+// BenchmarkLoadRelease loads the model of each embedded release from
+// nothing: decode the history, project the release, build it. baseline
+// loads the newest release from its own File's JSON, as a build that
+// embedded one model did; load/<release> reports x-baseline, its time as
+// a multiple of the baseline's in the same run. project is the share of a
+// load left once the history is decoded (what a second release costs).
+func BenchmarkLoadRelease(b *testing.B) {
+	single := schema.EmbeddedV4()
+	h, err := schema.EmbeddedHistory()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var baseline float64
+	b.Run("baseline", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := schema.Load(single); err != nil {
+				b.Fatal(err)
+			}
+		}
+		baseline = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	})
+	for i, r := range h.Releases {
+		b.Run("load/"+r, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := schema.LoadHistoryRelease(i); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if baseline > 0 {
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/baseline, "x-baseline")
+			}
+		})
+	}
+	b.Run("project+build/"+h.Releases[0], func(b *testing.B) {
+		for b.Loop() {
+			f, err := h.Project(0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := schema.Build(f); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
 func benchValidate(b *testing.B, data []byte, root string) {
 	m, err := schema.V4()
 	if err != nil {

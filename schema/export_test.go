@@ -119,7 +119,12 @@ func describeRoute(r *schema.Route) string {
 	if !slices.ContainsFunc(sigs, func(s schema.Signature) bool { return len(s.Mandatory) > 0 }) {
 		sigs = nil
 	}
-	s := fmt.Sprintf("%s params=%v headers=%v sigs=%d", r.Kind, r.Params, r.Headers, len(sigs))
+	// The RSDL has no place for a parameter's deprecation.
+	params := slices.Clone(r.Params)
+	for i := range params {
+		params[i].Deprecated = false
+	}
+	s := fmt.Sprintf("%s params=%v headers=%v sigs=%d", r.Kind, params, r.Headers, len(sigs))
 	for _, b := range []*schema.Body{r.Input, r.Output} {
 		if b == nil {
 			s += " -"

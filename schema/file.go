@@ -30,20 +30,22 @@ type File struct {
 // TypeDef is a type as written in a File. Elems and Attrs are the type's
 // own; Build prepends the base's.
 type TypeDef struct {
-	Name       string    `json:"name"`
-	Model      string    `json:"model,omitempty"`
-	Base       string    `json:"base,omitempty"`
-	Anonymous  bool      `json:"anonymous,omitempty"`
-	Simple     bool      `json:"simple,omitempty"`
-	Scalar     string    `json:"scalar,omitempty"`
-	Enum       []string  `json:"enum,omitempty"`
-	Attrs      []AttrDef `json:"attrs,omitempty"`
-	Elems      []ElemDef `json:"elems,omitempty"`
-	Text       bool      `json:"text,omitempty"`
-	Item       string    `json:"item,omitempty"`
-	Rels       []string  `json:"rels,omitempty"`
-	Actions    []string  `json:"actions,omitempty"`
-	Deprecated bool      `json:"deprecated,omitempty"`
+	Name      string   `json:"name"`
+	Model     string   `json:"model,omitempty"`
+	Base      string   `json:"base,omitempty"`
+	Anonymous bool     `json:"anonymous,omitempty"`
+	Simple    bool     `json:"simple,omitempty"`
+	Scalar    string   `json:"scalar,omitempty"`
+	Enum      []string `json:"enum,omitempty"`
+	// DeprecatedValues are the enum values the model deprecates.
+	DeprecatedValues []string  `json:"deprecated_values,omitempty"`
+	Attrs            []AttrDef `json:"attrs,omitempty"`
+	Elems            []ElemDef `json:"elems,omitempty"`
+	Text             bool      `json:"text,omitempty"`
+	Item             string    `json:"item,omitempty"`
+	Rels             []string  `json:"rels,omitempty"`
+	Actions          []string  `json:"actions,omitempty"`
+	Deprecated       bool      `json:"deprecated,omitempty"`
 }
 
 // ElemDef is an element particle as written in a File. An empty Type
@@ -91,14 +93,17 @@ type BodyDef struct {
 	Element string   `json:"element"`
 	Type    string   `json:"type"`
 	Params  []string `json:"params,omitempty"`
+	// DeprecatedParams are the action parameters the model deprecates.
+	DeprecatedParams []string `json:"deprecated_params,omitempty"`
 }
 
 // ParamDef is a URL parameter as written in a File.
 type ParamDef struct {
-	Name     string `json:"name"`
-	Context  string `json:"context"`
-	Type     string `json:"type"`
-	Required bool   `json:"required,omitempty"`
+	Name       string `json:"name"`
+	Context    string `json:"context"`
+	Type       string `json:"type"`
+	Required   bool   `json:"required,omitempty"`
+	Deprecated bool   `json:"deprecated,omitempty"`
 }
 
 // SignatureDef is a Signature as written in a File.
@@ -267,6 +272,10 @@ func (b *builder) resolve(name string) (*Type, error) {
 		t.Enum = append([]string(nil), d.Enum...)
 		sort.Strings(t.Enum)
 	}
+	if len(d.DeprecatedValues) > 0 {
+		t.DeprecatedValues = append([]string(nil), d.DeprecatedValues...)
+		sort.Strings(t.DeprecatedValues)
+	}
 	for _, a := range d.Attrs {
 		at, err := b.ref(a.Type)
 		if err != nil {
@@ -310,8 +319,10 @@ func (b *builder) body(d *BodyDef, where string) (*Body, error) {
 	if err != nil {
 		return nil, fmt.Errorf("schema: route %s: %w", where, err)
 	}
-	body := &Body{Element: d.Element, Type: t, Params: append([]string(nil), d.Params...)}
+	body := &Body{Element: d.Element, Type: t, Params: append([]string(nil), d.Params...),
+		DeprecatedParams: append([]string(nil), d.DeprecatedParams...)}
 	sort.Strings(body.Params)
+	sort.Strings(body.DeprecatedParams)
 	body.paramSet = toSet(body.Params)
 	return body, nil
 }
@@ -345,7 +356,7 @@ func (b *builder) route(d *RouteDef) (*Route, error) {
 	}
 	for _, p := range d.Params {
 		s, _ := ParseScalar(p.Type)
-		r.Params = append(r.Params, Param{Name: p.Name, Context: p.Context, Type: s, Required: p.Required})
+		r.Params = append(r.Params, Param{Name: p.Name, Context: p.Context, Type: s, Required: p.Required, Deprecated: p.Deprecated})
 	}
 	sort.Slice(r.Params, func(i, j int) bool { return r.Params[i].Name < r.Params[j].Name })
 	for _, s := range d.Signatures {

@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -277,14 +276,4 @@ func setKeys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// EmbeddedV4File returns a copy of the embedded v4 model's File, for
-// joining its routes with an engine's own XSD.
-func EmbeddedV4File() (*File, error) {
-	var f File
-	if err := json.Unmarshal(v4JSON, &f); err != nil {
-		return nil, fmt.Errorf("schema: decode the embedded model: %w", err)
-	}
-	return &f, nil
 }

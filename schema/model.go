@@ -98,6 +98,8 @@ type Type struct {
 	Scalar Scalar
 	// Enum lists the allowed values of an enum type, sorted.
 	Enum []string
+	// DeprecatedValues lists the enum values the model deprecates, sorted.
+	DeprecatedValues []string
 
 	// Attrs are the XML attributes, inherited ones included.
 	Attrs []*Attr
@@ -248,7 +250,14 @@ type Model struct {
 	// Hypermedia is true when the model knows the link rels and actions of
 	// each resource type, so that unknown ones are reported.
 	Hypermedia bool
+	// Release is what the model is judged as: for an embedded model the
+	// release named and the model version (see ModelFor); zero for a model
+	// loaded from an engine's documents.
+	Release Release
 
+	// The fields below are shared by the copies ModelFor stamps with
+	// another Release (see as): they must stay pointers, maps or values
+	// that are never written after Build.
 	types    map[string]*Type
 	elements map[string]*Type
 	routes   *RouteTable
@@ -303,6 +312,28 @@ func (m *Model) indexElements() {
 }
 
 func (m *Model) hypermedia() bool { return m.Hypermedia }
+
+// Describe names the model for results and reports: "oVirt API model
+// 4.4.35 (engine 4.4.10, model 4.4.34, checked with model 4.4.35)" for an
+// embedded model judged as an engine release, its Source otherwise.
+func (m *Model) Describe() string {
+	if m.Release.Model == "" {
+		return m.Source
+	}
+	d := "oVirt API model " + m.Release.Model
+	if r := m.Release.String(); r != "model "+m.Release.Model {
+		d += " (" + r + ")"
+	}
+	return d
+}
+
+// as returns a copy of m judged as release r: the same types and routes,
+// sharing every field but its own pool of idle validators.
+func (m *Model) as(r Release) *Model {
+	return &Model{API: m.API, Version: m.Version, BasePath: m.BasePath, Source: m.Source,
+		Hypermedia: m.Hypermedia, Release: r, types: m.types, elements: m.elements,
+		routes: m.routes, jsonSch: m.jsonSch, elementOf: m.elementOf}
+}
 
 // Routes returns the model's route table.
 func (m *Model) Routes() *RouteTable { return m.routes }

@@ -37,6 +37,9 @@ type Body struct {
 	// Params, for action bodies, lists the parameters this action takes
 	// (the children of <action> that belong to it), sorted.
 	Params []string
+	// DeprecatedParams lists the action parameters the model deprecates,
+	// sorted.
+	DeprecatedParams []string
 
 	paramSet map[string]struct{}
 }
@@ -54,6 +57,8 @@ type Param struct {
 	Context  string
 	Type     Scalar
 	Required bool
+	// Deprecated marks parameters the model deprecates.
+	Deprecated bool
 }
 
 // Header is a request header a route documents.

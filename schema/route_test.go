@@ -12,8 +12,14 @@ func TestRouteLookup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := m.Routes().Len(); n != 883 {
-		t.Errorf("%d routes, the model has 883", n)
+	// 4.6.1 has 894 routes: the 883 of ../shared/ovirt/v4/routes.tsv and
+	// the 11 below GlusterBricksService.brick and
+	// ExternalNetworkProviderConfigurationsService.configuration, which the
+	// model locates by a name without its Service suffix
+	// ("@Service GlusterBrick brick(String id);"): the metamodel resolves
+	// such names, model.json (and so routes.tsv) did not.
+	if n := m.Routes().Len(); n != 894 {
+		t.Errorf("%d routes, the model has 894", n)
 	}
 	tcs := []struct {
 		method, path, want string

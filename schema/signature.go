@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/beevik/etree"
@@ -43,9 +44,9 @@ func (route *Route) MissingMandatory(root *etree.Element) []string {
 // are not enforced: those that name what the model lacks (the metadata has
 // typos and v3 leftovers), and those that name a deprecated member, by the
 // model or by the metadata's "--DEPRECATED" mark (every alternative of a
-// segment deprecated), since no deprecated member is ever mandatory: an
-// affinity group with vms_rule and hosts_rule needs neither positive nor
-// enforcing.
+// segment deprecated; in an action, a deprecated parameter too), since no
+// deprecated member is ever mandatory: an affinity group with vms_rule and
+// hosts_rule needs neither positive nor enforcing.
 func (route *Route) SignaturePath(p string) (segs []string, ok bool) {
 	if route.Input == nil || strings.Contains(p, "--DEPRECATED") {
 		return nil, false
@@ -74,7 +75,7 @@ func (route *Route) SignaturePath(p string) (segs []string, ok bool) {
 				continue
 			}
 			names = append(names, e.Name)
-			live = live || !e.Deprecated
+			live = live || !e.Deprecated && !(action && i == 0 && slices.Contains(route.Input.DeprecatedParams, e.Name))
 			if next == nil {
 				next = e.Type
 			}

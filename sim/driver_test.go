@@ -58,7 +58,15 @@ func (d *driver) create(path string, add *schema.Route) string {
 	if err := doc.ReadFromBytes(data); err != nil || doc.Root() == nil {
 		return ""
 	}
-	return doc.Root().SelectAttrValue("id", "")
+	if id := doc.Root().SelectAttrValue("id", ""); id != "" {
+		return id
+	}
+	// An Add answering the list it added (GlusterBricksService.Add:
+	// @In @Out GlusterBricks bricks): the new object its Location names.
+	if loc := resp.Header.Get("Location"); loc != "" {
+		return loc[strings.LastIndex(loc, "/")+1:]
+	}
+	return ""
 }
 
 // concrete fills a route's template with ids of existing objects, creating
@@ -140,16 +148,20 @@ func (d *driver) params(r *schema.Route, path string) string {
 	return path
 }
 
+// topList is the List route of t's top-level collection, or nil.
+func (d *driver) topList(t *schema.Type) *schema.Route {
+	for _, r := range d.m.Routes().All() {
+		if r.Kind == schema.List && strings.Count(r.Path, "/") == 1 && r.Output.Type.Item != nil && r.Output.Type.Item.Type == t && r.Path != "/permissions" {
+			return r
+		}
+	}
+	return nil
+}
+
 // first returns an object of type t from its top-level collection, one not
 // listed in except (a collection path) when possible, made when needed.
 func (d *driver) first(t *schema.Type, except string) string {
-	var list *schema.Route
-	for _, r := range d.m.Routes().All() {
-		if r.Kind == schema.List && strings.Count(r.Path, "/") == 1 && r.Output.Type.Item != nil && r.Output.Type.Item.Type == t && r.Path != "/permissions" {
-			list = r
-			break
-		}
-	}
+	list := d.topList(t)
 	if list == nil {
 		return ""
 	}
@@ -180,7 +192,7 @@ func (d *driver) first(t *schema.Type, except string) string {
 func (d *driver) override(typeName string) string {
 	switch typeName {
 	case "DiskAttachment":
-		return `<disk_attachment><active>true</active><bootable>false</bootable><interface>virtio_scsi</interface>` +
+		return `<disk_attachment><active>true</active><bootable>false</bootable><interface>virtio_scsi</interface><pass_discard>false</pass_discard>` +
 			`<disk><format>cow</format><provisioned_size>1073741824</provisioned_size><storage_domains><storage_domain id="` +
 			d.first(d.m.Type("StorageDomain"), "") + `"/></storage_domains></disk></disk_attachment>`
 	case "ImageTransfer":
@@ -268,8 +280,12 @@ func (d *driver) fill(el *etree.Element, t *schema.Type, segs []string, path str
 	if el.SelectAttr("id") != nil {
 		return
 	}
+	// The root of a body adding to t's own top-level collection names
+	// the new object itself (model 4.6.1 NetworksService.Add:
+	// or(mandatory(network().id()), mandatory(network().name()))).
+	own := el.Parent() == nil && d.topList(t) != nil && d.topList(t).Path == path
 	for _, a := range alts {
-		if a == "@id" {
+		if a == "@id" && !own {
 			if id := d.first(t, path); id != "" {
 				el.CreateAttr("id", id)
 				return
@@ -277,6 +293,14 @@ func (d *driver) fill(el *etree.Element, t *schema.Type, segs []string, path str
 		}
 	}
 	for _, a := range alts {
+		if e := t.Elem(a); e != nil && e.Type.Item != nil && childOf(el, a) == nil {
+			// A list of objects (model 4.6.1 VmBackupsService.Add:
+			// mandatory(backup().disks())): one existing object.
+			list := etree.NewElement(a)
+			insertOrdered(el, t, list)
+			d.fill(list.CreateElement(e.Type.Item.Name), e.Type.Item.Type, []string{"@id"}, path)
+			return
+		}
 		if !strings.HasPrefix(a, "@") {
 			d.leaf(el, t, a, path)
 			return

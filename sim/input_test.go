@@ -146,7 +146,8 @@ func TestNewAttachmentInactive(t *testing.T) {
 	e, srv := testEngine(t, Options{Seed: 1})
 	c := newClient(t, e, srv)
 	vm := firstID(t, c, "/vms")
-	body := string(c.must(201, "POST", "/vms/"+vm+"/diskattachments", `<disk_attachment><interface>virtio</interface>`+
+	// bootable, interface and pass_discard: DiskAttachmentsService.Add.Signature1 (model 4.6.1).
+	body := string(c.must(201, "POST", "/vms/"+vm+"/diskattachments", `<disk_attachment><bootable>false</bootable><interface>virtio</interface><pass_discard>false</pass_discard>`+
 		`<disk><provisioned_size>1073741824</provisioned_size><format>cow</format>`+
 		`<storage_domains><storage_domain><name>data1</name></storage_domain></storage_domains></disk></disk_attachment>`))
 	if !strings.Contains(body, "<active>false</active>") {

@@ -100,12 +100,13 @@ func TestLifecycle(t *testing.T) {
 				return string(m[1])
 			}
 			vmBody := `<vm><name>lifecycle</name><cluster><name>Default</name></cluster><template><name>centos-stream-9</name></template></vm>`
-			diskBody := `<disk_attachment><bootable>false</bootable><interface>virtio_scsi</interface><active>true</active>` +
+			// bootable, interface and pass_discard: DiskAttachmentsService.Add.Signature1 (model 4.6.1).
+			diskBody := `<disk_attachment><bootable>false</bootable><interface>virtio_scsi</interface><pass_discard>false</pass_discard><active>true</active>` +
 				`<disk><name>data</name><format>cow</format><provisioned_size>1073741824</provisioned_size>` +
 				`<storage_domains><storage_domain><name>data1</name></storage_domain></storage_domains></disk></disk_attachment>`
 			if c.json {
 				vmBody = `{"name":"lifecycle","cluster":{"name":"Default"},"template":{"name":"centos-stream-9"}}`
-				diskBody = `{"bootable":"false","interface":"virtio_scsi","active":"true","disk":{"name":"data","format":"cow",` +
+				diskBody = `{"bootable":"false","interface":"virtio_scsi","pass_discard":"false","active":"true","disk":{"name":"data","format":"cow",` +
 					`"provisioned_size":"1073741824","storage_domains":{"storage_domain":[{"name":"data1"}]}}}`
 			}
 			vm := idOf(c.must(201, "POST", "/vms", vmBody))

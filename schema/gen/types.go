@@ -5,75 +5,27 @@ import (
 	"strings"
 
 	"github.com/ovcompat/ovcompat/schema"
+	"github.com/ovcompat/ovcompat/schema/gen/metamodel"
 )
 
-// modelJSON is the layout of model.json.
-type modelJSON struct {
-	Types    map[string]structJSON  `json:"types"`
-	Enums    map[string][]string    `json:"enums"`
-	Services map[string]serviceJSON `json:"services"`
-}
-
-type structJSON struct {
-	Bases   []string     `json:"bases"`
-	Members []memberJSON `json:"members"`
-}
-
-type memberJSON struct {
-	Name       string `json:"name"`
-	XML        string `json:"xml"`
-	Type       string `json:"type"`
-	List       bool   `json:"list"`
-	Link       bool   `json:"link"`
-	Deprecated bool   `json:"deprecated"`
-}
-
-type serviceJSON struct {
-	Bases    []string              `json:"bases"`
-	Methods  map[string]methodJSON `json:"methods"`
-	Locators []locatorJSON         `json:"locators"`
-	Root     bool                  `json:"root"`
-}
-
-type methodJSON struct {
-	Extends    []string    `json:"extends"`
-	Params     []paramJSON `json:"params"`
-	Signatures []string    `json:"signatures"`
-}
-
-type paramJSON struct {
-	Name string `json:"name"`
-	XML  string `json:"xml"`
-	Type string `json:"type"`
-	List bool   `json:"list"`
-	Dir  string `json:"dir"`
-}
-
-type locatorJSON struct {
-	Service string `json:"service"`
-	Name    string `json:"name"`
-	Segment string `json:"segment"`
-	ByID    bool   `json:"by_id"`
-}
-
 type generator struct {
-	m *modelJSON
+	m *metamodel.Model
 	// types holds the model's struct types plus the three the XSD
 	// generator adds (Fault, GracePeriod, Action).
-	types map[string]structJSON
+	types map[string]*metamodel.Struct
 }
 
-func newGenerator(m *modelJSON) *generator {
-	g := &generator{m: m, types: map[string]structJSON{}}
+func newGenerator(m *metamodel.Model) *generator {
+	g := &generator{m: m, types: map[string]*metamodel.Struct{}}
 	for n, t := range m.Types {
 		g.types[n] = t
 	}
-	g.types["Fault"] = structJSON{Members: []memberJSON{
+	g.types["Fault"] = &metamodel.Struct{Name: "Fault", Members: []metamodel.Member{
 		{Name: "reason", XML: "reason", Type: "String"},
 		{Name: "detail", XML: "detail", Type: "String"},
 	}}
-	g.types["GracePeriod"] = structJSON{Members: []memberJSON{{Name: "expiry", XML: "expiry", Type: "Integer"}}}
-	action := structJSON{Bases: []string{"Identified"}, Members: []memberJSON{
+	g.types["GracePeriod"] = &metamodel.Struct{Name: "GracePeriod", Members: []metamodel.Member{{Name: "expiry", XML: "expiry", Type: "Integer"}}}
+	action := &metamodel.Struct{Name: "Action", Bases: []string{"Identified"}, Members: []metamodel.Member{
 		{Name: "status", XML: "status", Type: "String"},
 		{Name: "fault", XML: "fault", Type: "Fault"},
 		{Name: "gracePeriod", XML: "grace_period", Type: "GracePeriod"},
@@ -82,16 +34,18 @@ func newGenerator(m *modelJSON) *generator {
 	seen := map[string]bool{"status": true, "fault": true, "grace_period": true, "job": true}
 	for _, sn := range sortedKeys(m.Services) {
 		s := m.Services[sn]
-		for _, mn := range sortedKeys(s.Methods) {
-			if isStandard(mn) {
+		methods := append([]*metamodel.Method(nil), s.Methods...)
+		sort.Slice(methods, func(i, j int) bool { return methods[i].Name < methods[j].Name })
+		for _, md := range methods {
+			if isStandard(md.Name) {
 				continue
 			}
-			for _, p := range s.Methods[mn].Params {
+			for _, p := range md.Params {
 				if seen[p.XML] {
 					continue
 				}
 				seen[p.XML] = true
-				action.Members = append(action.Members, memberJSON{Name: p.Name, XML: p.XML, Type: p.Type, List: p.List})
+				action.Members = append(action.Members, metamodel.Member{Name: p.Name, XML: p.XML, Type: p.Type, List: p.List})
 			}
 		}
 	}
@@ -107,14 +61,7 @@ func isStandard(method string) bool {
 	return false
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func sortedKeys[V any](m map[string]V) []string { return metamodel.SortedKeys(m) }
 
 // isRoot reports whether a type extends Identified (or is Api): such types
 // extend BaseResource in the XSD and their collections BaseResources.
@@ -147,7 +94,7 @@ func pluralTag(model string) string { return tag(plural(words(model))) }
 func pluralTypeName(model string) string { return camel(plural(words(model))) }
 
 // memberXSDType returns the XSD type of a non-list member.
-func (g *generator) memberXSDType(owner string, m memberJSON) string {
+func (g *generator) memberXSDType(owner string, m metamodel.Member) string {
 	if x, ok := memberTypeExceptions[[2]string{snake(words(owner)), m.XML}]; ok {
 		return x
 	}
@@ -164,7 +111,15 @@ func (g *generator) addTypes(f *schema.File) {
 	f.Types = append(f.Types, schema.TypeDef{Name: "Actions", Item: "link",
 		Elems: []schema.ElemDef{{Name: "link", Max: schema.Unbounded}}})
 	for _, en := range sortedKeys(g.m.Enums) {
-		f.Types = append(f.Types, schema.TypeDef{Name: en, Model: en, Simple: true, Base: "xs:string", Enum: g.m.Enums[en]})
+		e := g.m.Enums[en]
+		d := schema.TypeDef{Name: en, Model: en, Simple: true, Base: "xs:string", Deprecated: e.Deprecated}
+		for _, v := range e.Values {
+			d.Enum = append(d.Enum, v.Value)
+			if v.Deprecated {
+				d.DeprecatedValues = append(d.DeprecatedValues, v.Value)
+			}
+		}
+		f.Types = append(f.Types, d)
 	}
 	for _, tn := range sortedKeys(g.types) {
 		if tn == "Identified" {
@@ -172,7 +127,7 @@ func (g *generator) addTypes(f *schema.File) {
 		}
 		t := g.types[tn]
 		name := xsdTypeName(tn)
-		d := schema.TypeDef{Name: name, Model: tn}
+		d := schema.TypeDef{Name: name, Model: tn, Deprecated: t.Deprecated}
 		switch {
 		case len(t.Bases) > 0 && t.Bases[0] != "Identified":
 			d.Base = xsdTypeName(t.Bases[0])
@@ -198,9 +153,9 @@ func (g *generator) addTypes(f *schema.File) {
 
 // members returns a struct's own elements, in the generator's order (its
 // non-link members by name, then its links by name), and its attributes.
-func (g *generator) members(f *schema.File, owner string, t structJSON) ([]schema.ElemDef, []schema.AttrDef) {
+func (g *generator) members(f *schema.File, owner string, t *metamodel.Struct) ([]schema.ElemDef, []schema.AttrDef) {
 	var attrs []schema.AttrDef
-	var plain, links []memberJSON
+	var plain, links []metamodel.Member
 	for _, m := range t.Members {
 		switch {
 		case attributeMembers[m.XML]:
@@ -211,7 +166,7 @@ func (g *generator) members(f *schema.File, owner string, t structJSON) ([]schem
 			plain = append(plain, m)
 		}
 	}
-	byName := func(ms []memberJSON) {
+	byName := func(ms []metamodel.Member) {
 		sort.SliceStable(ms, func(i, j int) bool {
 			return lessWords(strings.Split(ms[i].XML, "_"), strings.Split(ms[j].XML, "_"))
 		})

@@ -53,6 +53,10 @@ func Table() []Need {
 		{"DiskAttachmentsService", "Add", "disk_attachment.disk.id", Used,
 			"BackendDiskAttachmentsResource.add: if (attachment.isSetDisk() && attachment.getDisk().isSetId()) attaches that disk, " +
 				"else createDisk makes one from the <disk> of the body, which then needs all a new disk needs"},
+		{"NetworksService", "Add", "network.data_center.id|name", Validated,
+			`BackendNetworksResource.add: validateParameters(network, getRequiredAddFields()), { "name", "dataCenter.name|id" }; ` +
+				"the model's NetworksService.Add asks only or(mandatory(network().id()), mandatory(network().name())). " +
+				"Keyed by service, this also asks it of an iSCSI bond's networks (NetworksService too)"},
 		{"DisksService", "Add", "disk.storage_domains.storage_domain[].id", Used,
 			"BackendDisksResource.add: getStorageDomainId(disk) reads the first storage domain's id or name, and null when the body " +
 				"names none, which AddDisk gets as is (params.setStorageDomainId(storageDomainId)) and refuses for an image disk"},
