@@ -79,7 +79,7 @@ func (c *Crawler) result(started time.Time) *Result {
 	out := &Result{model: c.model}
 	res := &reports.Results{Version: reports.Version, Run: reports.Run{Kind: "crawl", Target: c.o.Target,
 		Product: c.product.name, EngineVersion: c.product.version, ToolVersion: c.o.ToolVersion,
-		ModelVersion: "oVirt API model " + c.model.Version, Started: started, ReadOnly: true}}
+		ModelVersion: c.model.Describe(), Started: started, ReadOnly: true}}
 	for _, name := range names {
 		g := byRes[name]
 		out.groups = append(out.groups, *g)

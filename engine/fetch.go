@@ -124,6 +124,12 @@ func (c *Client) ProductVersion(ctx context.Context) (string, error) {
 	return v, nil
 }
 
+// ProductVersionOf reads the product version an API entry point's body
+// (<api><product_info>) reports: its full_version, else
+// major.minor.build.revision. For answers read elsewhere (a recording, a
+// proxied exchange); ProductVersion asks the engine.
+func ProductVersionOf(body []byte) (string, error) { return productVersion(body) }
+
 // productVersion reads <api><product_info>... without building a tree.
 func productVersion(body []byte) (string, error) {
 	d := xml.NewDecoder(bytes.NewReader(body))

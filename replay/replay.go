@@ -182,7 +182,7 @@ func (r *Runner) Run(ctx context.Context, loaded *scenario.Loaded) *reports.Resu
 func (r *Runner) Begin(ctx context.Context) *reports.Results {
 	res := &reports.Results{Version: reports.Version, Run: reports.Run{
 		Kind: "replay", Target: r.o.Target, ToolVersion: r.o.ToolVersion,
-		ModelVersion: "oVirt API model " + r.model.Version, Started: r.o.Clock().UTC(),
+		ModelVersion: r.model.Describe(), Started: r.o.Clock().UTC(),
 		LabelFilter: r.o.Filter.String(), ReadOnly: r.o.ReadOnly,
 	}}
 	if r.o.Product != nil {

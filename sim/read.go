@@ -167,14 +167,7 @@ func (e *Engine) apiRoot(q *request) *reply {
 	pi.AddChild(elem("instance_id", e.instanceID()))
 	pi.AddChild(elem("name", "oVirt Engine"))
 	pi.AddChild(elem("vendor", "ovirt.org"))
-	v := etree.NewElement("version")
-	major, minor, _ := strings.Cut(e.m.Version, ".")
-	v.AddChild(elem("build", "0"))
-	v.AddChild(elem("full_version", e.fullVersion()))
-	v.AddChild(elem("major", major))
-	v.AddChild(elem("minor", minor))
-	v.AddChild(elem("revision", "0"))
-	pi.AddChild(v)
+	pi.AddChild(e.productVersion())
 	x := &renderer{e: e, base: q.base}
 	add(x.copy(normalized(pi, t.Elem("product_info").Type), t.Elem("product_info").Type))
 	so := etree.NewElement("special_objects")
@@ -229,4 +222,28 @@ func (e *Engine) summary() *etree.Element {
 func normalized(el *etree.Element, t *schema.Type) *etree.Element {
 	normalize(el, t, true)
 	return el
+}
+
+// productVersion is the <version> of the engine release the model stands
+// for (engineRelease), as an engine writes it: major, minor, build and
+// revision of the release, and the RPM's version as full_version.
+func (e *Engine) productVersion() *etree.Element {
+	parts := append(strings.Split(engineRelease(e.m), "."), "0", "0", "0")
+	v := etree.NewElement("version")
+	v.AddChild(elem("build", parts[2]))
+	v.AddChild(elem("full_version", e.fullVersion()))
+	v.AddChild(elem("major", parts[0]))
+	v.AddChild(elem("minor", parts[1]))
+	v.AddChild(elem("revision", parts[3]))
+	return v
+}
+
+// engineRelease is the engine release the model stands for
+// (schema.EngineFor: the newest engine that shipped the model's line,
+// 4.5.7 for model 4.6.1), or the model's version when no engine did.
+func engineRelease(m *schema.Model) string {
+	if r := schema.EngineFor(m.Release); r != "" {
+		return r
+	}
+	return m.Version
 }

@@ -58,5 +58,5 @@ func (e *Engine) serveWelcome(w http.ResponseWriter, r *http.Request) {
 }
 
 // fullVersion is the engine's version, as the API's product_info and the
-// welcome page write it.
-func (e *Engine) fullVersion() string { return e.m.Version + ".0-1.el8" }
+// welcome page write it: the RPM's version of its release.
+func (e *Engine) fullVersion() string { return engineRelease(e.m) + "-1.el8" }

@@ -63,11 +63,12 @@ point cannot be read (target down, credentials refused) or on usage errors.`,
 			if maxRequests < 1 || perCollection < 1 || rate <= 0 {
 				return usageError("--max-requests, --per-collection and --rate must be positive")
 			}
-			checker, err := rf.checker(cmd.Context(), &sf)
+			client, err := ef.client(target)
 			if err != nil {
 				return err
 			}
-			client, err := ef.client(target)
+			sf.product = client.ProductVersion // its warnings wait for the entry point: see below
+			checker, err := rf.checker(cmd.Context(), &sf)
 			if err != nil {
 				return err
 			}
@@ -86,6 +87,7 @@ point cannot be read (target down, credentials refused) or on usage errors.`,
 			if errors.Is(runErr, crawl.ErrEntryPoint) {
 				return usageError("%v", runErr)
 			}
+			sf.flushWarnings(stderr)
 			if err := writeOutputs(out, res.Results); err != nil {
 				return usageError("%v", err)
 			}
@@ -114,7 +116,7 @@ point cannot be read (target down, credentials refused) or on usage errors.`,
 	f.IntVar(&perCollection, "per-collection", crawl.DefaultPerCollection, "items of each list to follow")
 	f.BoolVar(&filter, "filter", false, "send Filter: true (a user who is no administrator needs it: the engine shows what the user may see)")
 	f.BoolVar(&noProgress, "no-progress", false, "no progress on standard error")
-	sf.add(cmd, &ef)
+	sf.add(cmd, &ef, autoRelease)
 	ef.add(cmd)
 	rf.add(cmd)
 	return cmd

@@ -27,7 +27,7 @@ func TestCrawlCommand(t *testing.T) {
 	}
 	r := readOutputs(t, out)
 	reached, total := r.Coverage.Reached()
-	if r.Run.Kind != "crawl" || r.Totals.Steps.Total() != 250 || total != 404 || reached == 0 {
+	if r.Run.Kind != "crawl" || r.Totals.Steps.Total() != 250 || total != 411 || reached == 0 {
 		t.Errorf("results: run %+v totals %+v reach %d of %d", r.Run, r.Totals, reached, total)
 	}
 	budget := false

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net"
@@ -91,7 +92,7 @@ SIGINT or SIGTERM drains requests in flight, then exits 0.`,
 	fs.StringVar(&f.logFormat, "log-format", "text", "text or json")
 	f.rules.add(cmd)
 	f.engine.add(cmd)
-	f.schema.add(cmd, &f.engine)
+	f.schema.add(cmd, &f.engine, autoRelease)
 	return cmd
 }
 
@@ -117,6 +118,7 @@ func runProxy(cmd *cobra.Command, f *proxyFlags, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	f.schema.product, f.schema.warn = f.entryPointProduct(up), stderr
 	checker, err := f.rules.checker(cmd.Context(), &f.schema)
 	if err != nil {
 		return err
@@ -138,7 +140,7 @@ func runProxy(cmd *cobra.Command, f *proxyFlags, stdout, stderr io.Writer) error
 		MaxBody: f.rules.maxBody, ValidationBytes: f.validationMemory, CAFile: f.engine.caFile, Insecure: f.engine.insecure, UpstreamTimeout: f.upstreamTimeout,
 		UpstreamIdleTimeout: f.upstreamIdle, RewriteHost: f.rewriteHost, DrainTimeout: f.drainTimeout, ValidationShare: f.validationShare,
 		Violations: violations, RecordDir: f.record, RecordScenarios: f.recordScenarios, Logger: logger,
-		ToolVersion: toolVersion(), ModelVersion: modelVersion()})
+		ToolVersion: toolVersion(), ModelVersion: checker.Model(4).Describe()})
 	if err != nil {
 		return usageError("%v", err)
 	}
@@ -173,6 +175,23 @@ func runProxy(cmd *cobra.Command, f *proxyFlags, stdout, stderr io.Writer) error
 		return &exitError{code: exitUsage, err: err}
 	}
 	return nil
+}
+
+// entryPointProduct reads the engine's product version for --engine-version
+// auto with one request at start, signed in as --user: nil (no engine
+// answer to read) when no password was given, since clients bring their
+// own credentials through the proxy.
+func (f *proxyFlags) entryPointProduct(up *url.URL) func(context.Context) (string, error) {
+	if f.engine.passwordFile == "" && os.Getenv(passwordEnv) == "" {
+		return nil
+	}
+	return func(ctx context.Context) (string, error) {
+		c, err := f.engine.client(up.String())
+		if err != nil {
+			return "", err
+		}
+		return c.ProductVersion(ctx)
+	}
 }
 
 // newLogger builds the slog logger of --log-level and --log-format.

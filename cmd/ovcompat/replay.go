@@ -67,6 +67,12 @@ errors.`,
 			if err != nil {
 				return usageError("--labels: %v", err)
 			}
+			sender, client, err := ef.sender(target)
+			if err != nil {
+				return err
+			}
+			product := onceProduct(client.ProductVersion)
+			sf.product = product // its warnings wait for the preflight: a target down says so itself
 			checker, err := rf.checker(cmd.Context(), &sf)
 			if err != nil {
 				return err
@@ -74,10 +80,6 @@ errors.`,
 			loaded, err := loadScenarios(scenarios)
 			if err != nil {
 				return usageError("%v", err)
-			}
-			sender, client, err := ef.sender(target)
-			if err != nil {
-				return err
 			}
 			sel := replay.Selection{Filter: filter, LeaveOutRecorded: scenarios == ""}
 			if err := sel.Check(loaded); err != nil {
@@ -91,7 +93,7 @@ errors.`,
 			// holding credentials.
 			runner, err := replay.New(replay.Options{Sender: sender, Target: target, Checker: checker, ReadOnly: readOnly, MaxBody: rf.maxBody,
 				Filter: filter, LeaveOutRecorded: sel.LeaveOutRecorded, Parallel: parallel, PollInterval: pollInterval,
-				ToolVersion: toolVersion(), Product: client.ProductVersion, Ping: client.Ping, Progress: bar.step, ScenarioDone: bar.scenario})
+				ToolVersion: toolVersion(), Product: product, Ping: client.Ping, Progress: bar.step, ScenarioDone: bar.scenario})
 			if err != nil {
 				return usageError("%v", err)
 			}
@@ -102,6 +104,7 @@ errors.`,
 				}
 				return usageError("%v", err)
 			}
+			sf.flushWarnings(stderr)
 			res := runner.Run(cmd.Context(), loaded)
 			bar.done()
 			return finishRun(stdout, out, format, res)
@@ -117,7 +120,7 @@ errors.`,
 	f.DurationVar(&pollInterval, "poll-interval", 0, "cap on the wait between attempts of polling steps (default: each step's own)")
 	f.BoolVar(&noProgress, "no-progress", false, "no progress on standard error (a bar on a terminal, a line per scenario elsewhere)")
 	f.StringVar(&format, "format", reports.SummaryText, "summary on standard output: "+strings.Join(reports.SummaryFormats(), ", "))
-	sf.add(cmd, &ef)
+	sf.add(cmd, &ef, autoRelease)
 	ef.add(cmd)
 	rf.add(cmd)
 	return cmd

@@ -17,7 +17,8 @@ func newSchemaCmd(stdout, stderr io.Writer) *cobra.Command {
 		Use:   "schema",
 		Short: "Inspect and export the API model",
 	}
-	cmd.AddCommand(newSchemaRoutesCmd(stdout), newSchemaTypesCmd(stdout), newSchemaExportCmd(stdout))
+	cmd.AddCommand(newSchemaRoutesCmd(stdout), newSchemaTypesCmd(stdout), newSchemaExportCmd(stdout),
+		newSchemaVersionsCmd(stdout))
 	return cmd
 }
 

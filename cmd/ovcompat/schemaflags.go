@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -15,35 +16,51 @@ import (
 )
 
 // schemaFlags choose the API model traffic is checked against: the
-// embedded v4 model by default, or what an engine publishes (its XSD and
-// RSDL, from files, URLs or the engine itself). Every command that checks
-// traffic registers them with add and calls models.
+// embedded model of a release (--engine-version), or what an engine
+// publishes (its XSD and RSDL, from files, URLs or the engine itself),
+// which wins. Every command that checks traffic registers them with add
+// and calls models.
 type schemaFlags struct {
-	xsd   string // --schema FILE|URL
-	rsdl  string // --rsdl FILE|URL
-	from  string // --schema-from URL
-	cache string // --schema-cache DIR
-	eng   *engineFlags
+	xsd     string // --schema FILE|URL
+	rsdl    string // --rsdl FILE|URL
+	from    string // --schema-from URL
+	cache   string // --schema-cache DIR
+	release string // --engine-version
+	eng     *engineFlags
+	cmd     *cobra.Command
+
+	// product reads the engine's product version for --engine-version
+	// auto; nil when there is no engine to ask. Set by the command.
+	product func(context.Context) (string, error)
+	// warn receives what the choice of model assumed, as it is known;
+	// when nil, warnings wait in held for the command to flush once its
+	// engine answered (a command that then fails says why itself).
+	warn io.Writer
+	held []string
 }
 
 // add registers the flags on cmd; eng are the command's engine flags,
-// used to fetch from an engine.
-func (f *schemaFlags) add(cmd *cobra.Command, eng *engineFlags) {
-	f.eng = eng
+// used to fetch from an engine. release is --engine-version's default:
+// "auto" where an engine is talked to, "" (the newest model) elsewhere.
+func (f *schemaFlags) add(cmd *cobra.Command, eng *engineFlags, release string) {
+	f.eng, f.cmd = eng, cmd
 	fs := cmd.Flags()
+	fs.StringVar(&f.release, "engine-version", release, releaseUsage)
 	fs.StringVar(&f.xsd, "schema", "", "the engine's XSD (`FILE|URL`, what it serves at ?schema): check traffic of the API version it describes against it")
 	fs.StringVar(&f.rsdl, "rsdl", "", "the engine's RSDL (`FILE|URL`, ?rsdl): its routes, URL parameters, headers and body parameters")
 	fs.StringVar(&f.from, "schema-from", "", "fetch ?schema and ?rsdl from the engine at `URL` (with --user and the other engine flags), cached by its product version")
 	fs.StringVar(&f.cache, "schema-cache", "", "folder caching what --schema-from fetched (default: the user cache folder's ovcompat/schema)")
 }
 
-// models returns the models the flags ask for, or nil when none is given
-// (the embedded v4 model applies). A loaded model serves the API version
-// it describes; the embedded v4 model is added for v4 traffic when the
-// loaded one is v3. Errors are usage errors.
+// models returns the models the flags ask for: the engine's own documents
+// when given (they win over --engine-version), else the embedded model of
+// --engine-version's release. A loaded model serves the API version it
+// describes; the release's model is added for v4 traffic when the loaded
+// one is v3. Errors are usage errors.
 func (f *schemaFlags) models(ctx context.Context) ([]*schema.Model, error) {
 	var m *schema.Model
 	var err error
+	documents := f.from != "" || f.xsd != "" || f.rsdl != ""
 	switch {
 	case f.from != "" && (f.xsd != "" || f.rsdl != ""):
 		return nil, usageError("--schema-from fetches both documents: give it alone, or --schema and --rsdl")
@@ -52,14 +69,17 @@ func (f *schemaFlags) models(ctx context.Context) ([]*schema.Model, error) {
 	case f.xsd != "" || f.rsdl != "":
 		m, err = f.fromDocuments(ctx)
 	default:
-		return nil, nil
+		m, err = f.releaseModel(ctx)
 	}
 	if err != nil {
 		return nil, err // exit code 2, as every error not marked otherwise
 	}
+	if documents && f.cmd != nil && f.cmd.Flags().Changed("engine-version") {
+		f.warnf("--engine-version %s is not used: the engine's own schema (--schema-from, --schema, --rsdl) wins", f.release)
+	}
 	out := []*schema.Model{m}
 	if m.API != 4 {
-		v4, err := schema.V4()
+		v4, err := f.releaseModel(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -36,7 +36,10 @@ PATH is a file or a folder (searched for .xml, .json and .har files):
          the response against its output and status, with every rule of
          ` + "`ovcompat rules`" + `
 
-By default traffic is checked against the embedded oVirt v4 model. --schema
+By default traffic is checked against the newest embedded oVirt v4 model;
+--engine-version names another release (an engine release such as 4.4.10,
+or model:4.4.35), or auto: the version the first recorded answer of the API
+entry point reports in its product_info. --schema
 (the engine's XSD) and --rsdl (its RSDL), or --schema-from (both, fetched
 from a live engine), check it against what the engine itself publishes; the
 API version they describe (v3 or v4) is read from them, and entries of the
@@ -49,6 +52,7 @@ Exit code 0 when no error-severity violation was found, 1 when some was,
   ovcompat validate --type Vm vm.json
   ovcompat validate --route 'GET /vms/{vm_id}' vm.xml
   ovcompat validate --format json recording.har
+  ovcompat validate --engine-version 4.3 recording.har
   ovcompat validate --schema api.xsd --rsdl rsdl.xml v3-recording.har
   OVCOMPAT_PASSWORD=... ovcompat validate --schema-from https://engine.example.com --ca-file ca.pem traffic.har`,
 		Args: atLeastOne(".xml, .json or .har files or folders"),
@@ -56,14 +60,16 @@ Exit code 0 when no error-severity violation was found, 1 when some was,
 			if !slices.Contains(validateFormats(), format) {
 				return usageError("--format %q: want text or json", format)
 			}
-			checker, err := rf.checker(cmd.Context(), &sf)
 			cfg.Limits.MaxBytes = rf.maxBody
+			sf.product, sf.warn = recordedProduct(args), cmd.ErrOrStderr()
+			checker, err := rf.checker(cmd.Context(), &sf)
 			if err != nil {
 				return err
 			}
 			cfg.Checker = checker
 			cfg.Paths = args
 			out := newValidateOutput(stdout, format)
+			out.model = checker.Model(4).Describe()
 			err = validate.Run(cmd.Context(), cfg, out.emit)
 			if errors.Is(err, validate.ErrUsage) {
 				// Said before any totals: nothing was checked.
@@ -85,7 +91,7 @@ Exit code 0 when no error-severity violation was found, 1 when some was,
 	cmd.Flags().IntVar(&cfg.Status, "status", 0, "response status bare bodies were answered with (an error status expects a <fault>)")
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text (for people) or json (one object per line)")
 	rf.add(cmd)
-	sf.add(cmd, &ef)
+	sf.add(cmd, &ef, "")
 	ef.add(cmd)
 	return cmd
 }
@@ -102,6 +108,7 @@ type validateOutput struct {
 	errors, warnings, infos int
 	skipReasons             map[string]int
 	lastFile                string
+	model                   string // what v4 traffic was judged against
 }
 
 func newValidateOutput(w io.Writer, format string) *validateOutput {
@@ -168,6 +175,9 @@ func (o *validateOutput) finish() {
 		return
 	}
 	fmt.Fprintf(o.w, "checked %d, skipped %d: %s, %s, %d info\n", o.checked, o.skipped, plural(o.errors, "error"), plural(o.warnings, "warning"), o.infos)
+	if o.model != "" {
+		fmt.Fprintf(o.w, "  against %s\n", o.model)
+	}
 	reasons := make([]string, 0, len(o.skipReasons))
 	for r := range o.skipReasons {
 		reasons = append(reasons, r)
