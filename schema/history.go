@@ -26,10 +26,13 @@ type History struct {
 	Credit string `json:"credit"`
 	// Releases are the model versions the history holds, oldest first
 	// ("4.0.40", ..., "4.6.1"): bit i of a Set stands for Releases[i].
-	Releases []string         `json:"releases"`
-	Types    []HistoryType    `json:"types"`
-	Elements []HistoryElement `json:"elements"`
-	Routes   []HistoryRoute   `json:"routes"`
+	Releases []string `json:"releases"`
+	// Signatures says, per release, where its signatures (what a request
+	// body must hold) come from: SignaturesModel or SignaturesRSDL.
+	Signatures []string         `json:"signatures,omitempty"`
+	Types      []HistoryType    `json:"types"`
+	Elements   []HistoryElement `json:"elements"`
+	Routes     []HistoryRoute   `json:"routes"`
 }
 
 // Set is a set of a History's releases: bit i stands for Releases[i]. In
@@ -192,6 +195,23 @@ type HistorySignature struct {
 	In Set `json:"in,omitempty"`
 }
 
+// Where a release's signatures come from (History.Signatures).
+const (
+	// SignaturesModel: the model's @InputDetail (4.2 and later).
+	SignaturesModel = "model"
+	// SignaturesRSDL: the engine's rsdl_metadata.yaml (4.0 and 4.1).
+	SignaturesRSDL = "rsdl"
+)
+
+// SignatureSource returns where the signatures of a model version of the
+// history come from, or "" for a version it does not hold.
+func (h *History) SignatureSource(version string) string {
+	if i := h.Index(version); i >= 0 && i < len(h.Signatures) {
+		return h.Signatures[i]
+	}
+	return ""
+}
+
 // DecodeHistory reads a History from JSON and checks that it is whole.
 func DecodeHistory(data []byte) (*History, error) {
 	var h History
@@ -203,6 +223,9 @@ func DecodeHistory(data []byte) (*History, error) {
 	}
 	if len(h.Releases) == 0 || len(h.Releases) > MaxReleases {
 		return nil, fmt.Errorf("schema: history of %d releases (want 1 to %d): %w", len(h.Releases), MaxReleases, ErrModel)
+	}
+	if len(h.Signatures) != 0 && len(h.Signatures) != len(h.Releases) {
+		return nil, fmt.Errorf("schema: history of %d releases names the signatures of %d: %w", len(h.Releases), len(h.Signatures), ErrModel)
 	}
 	h.fillAll()
 	return &h, nil

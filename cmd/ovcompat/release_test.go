@@ -221,3 +221,32 @@ func TestSchemaVersions(t *testing.T) {
 		t.Errorf("--all: exit %d\n%s", code, out)
 	}
 }
+
+// TestSchemaDiff: the changes from 4.5.12 to 4.6.1 (no breaking one, some
+// warnings: 4.6.1 deprecates Display's type and the VM's auto pinning)
+// with their wire names, the exit codes of diff, the output folder.
+func TestSchemaDiff(t *testing.T) {
+	code, out, errs := ovcompat(t, "schema", "diff", "model:4.5.12", "model:4.6.1")
+	if code != exitOK || !strings.Contains(out, "POST /vms/{vm_id}/start parameter attach_wgt: a new parameter of the action") ||
+		!strings.Contains(out, "type Display") || !strings.Contains(out, " 0 breaking") {
+		t.Errorf("exit %d\n%s%s", code, out, errs)
+	}
+	dir := t.TempDir()
+	code, out, _ = ovcompat(t, "schema", "diff", "model:4.5.12", "model:4.6.1", "--fail-on", "warning", "--out", dir, "--format", "json")
+	if code != exitFindings {
+		t.Errorf("--fail-on warning: exit %d", code)
+	}
+	r := readOutputs(t, dir)
+	if r.Run.Kind != "schema-diff" || r.Totals.Differences.Warning == 0 || !strings.Contains(out, `"kind": "schema-diff"`) {
+		t.Errorf("results: %+v %+v", r.Run, r.Totals)
+	}
+	code, out, _ = ovcompat(t, "schema", "diff", "4.3", "4.4", "--format", "md")
+	if code != exitFindings || !strings.Contains(out, "image_transfer.signed_ticket") {
+		t.Errorf("4.3 to 4.4 (a member removed): exit %d\n%s", code, out)
+	}
+	for _, args := range [][]string{{"4.4"}, {"4.4", "3.6"}, {"4.4", "4.5", "--fail-on", "info"}, {"4.4", "4.5", "--format", "html"}} {
+		if code, _, errs := ovcompat(t, append([]string{"schema", "diff"}, args...)...); code != exitUsage || errs == "" {
+			t.Errorf("%q: exit %d %q", args, code, errs)
+		}
+	}
+}

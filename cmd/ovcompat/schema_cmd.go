@@ -18,7 +18,7 @@ func newSchemaCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Inspect and export the API model",
 	}
 	cmd.AddCommand(newSchemaRoutesCmd(stdout), newSchemaTypesCmd(stdout), newSchemaExportCmd(stdout),
-		newSchemaVersionsCmd(stdout))
+		newSchemaVersionsCmd(stdout), newSchemaDiffCmd(stdout, stderr))
 	return cmd
 }
 

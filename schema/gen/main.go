@@ -88,6 +88,7 @@ func compileHistory(src string) (*schema.History, []*schema.File, error) {
 		return nil, nil, err
 	}
 	var files []*schema.File
+	var sources []string
 	for _, rel := range releases {
 		m, err := metamodel.Read(os.DirFS(filepath.Join(src, "model-src", rel)), ".")
 		if err != nil {
@@ -98,12 +99,14 @@ func compileHistory(src string) (*schema.History, []*schema.File, error) {
 			return nil, nil, fmt.Errorf("model %s: %w", rel, err)
 		}
 		files = append(files, f)
+		sources = append(sources, map[bool]string{true: schema.SignaturesModel, false: schema.SignaturesRSDL}[hasInputDetail(m)])
 	}
 	h, err := schema.NewHistory(releases, files)
 	if err != nil {
 		return nil, nil, err
 	}
 	h.Credit = credit
+	h.Signatures = sources
 	return h, files, nil
 }
 
