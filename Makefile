@@ -89,7 +89,7 @@ FUZZ_TARGETS := schema:FuzzValidateXML schema:FuzzScan schema:FuzzStreamValidate
 	sim/imageio:FuzzExtentMap sim/imageio:FuzzServe cmd/ovcompat:FuzzParseSize scenario/harimport:FuzzExchanges \
 	crawl:FuzzHarvest replay:FuzzParseFilter \
 	internal/expect:FuzzListener internal/yamlline:FuzzFirstBadLine \
-	schema/gen/metamodel:FuzzParse
+	schema/gen/metamodel:FuzzParse compat:FuzzUse
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; fn=$${t#*:}; echo "fuzz ./$$pkg $$fn"; \

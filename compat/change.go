@@ -45,6 +45,13 @@ const (
 	DeprecationRemoved = "deprecation-removed"        // info
 )
 
+// Where a parameter goes (Change.ParamIn).
+const (
+	ParamURL    = "url"    // a query or matrix parameter
+	ParamAction = "action" // a child of an action's <action> body
+	ParamBody   = "body"   // a field of the request body
+)
+
 // Change is one graded difference between two releases.
 type Change struct {
 	Kind  string
@@ -60,9 +67,18 @@ type Change struct {
 	// "POST /vms/{vm_id}/start parameter attach_wgt".
 	Wire string
 	// Method and Route are set for changes of a route ("POST",
-	// "/vms/{vm_id}/start").
+	// "/vms/{vm_id}/start"); Routes lists the routes ("METHOD template")
+	// of a service or an operation that is gone or new.
 	Method, Route string
-	Reason        string
+	Routes        []string
+	// Type and Member are set for changes of a type: its name, and the
+	// member's element name ("@id" for an attribute) or the enum value.
+	Type, Member string
+	// Param and ParamIn are set for changes of a parameter: its name (or
+	// the body field's path) and where it goes: ParamURL, ParamAction,
+	// ParamBody.
+	Param, ParamIn string
+	Reason         string
 	// Base and New summarise the two sides ("xs:int", "deprecated").
 	Base, New string
 }

@@ -33,6 +33,14 @@ func routeNames(rs []*schema.Route) string {
 	return strings.Join(names, ", ")
 }
 
+func routeKeys(rs []*schema.Route) []string {
+	out := make([]string, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, r.String())
+	}
+	return out
+}
+
 func allRoutes(ops map[string][]*schema.Route) []*schema.Route {
 	var out []*schema.Route
 	for _, op := range sortedKeys(ops) {
@@ -97,7 +105,7 @@ func (c *comparer) wholes(rs []*schema.Route, mine, theirs map[string]map[string
 				kind = ServiceAdded
 			}
 			rs := allRoutes(left[svc])
-			c.add(Change{Kind: kind, Grade: grade, Group: group, Subject: "service", Wire: svc,
+			c.add(Change{Kind: kind, Grade: grade, Group: group, Subject: "service", Wire: svc, Routes: routeKeys(rs),
 				Reason: "the service " + verb + ": " + plural(len(rs), "route", "routes") + ", " + routeNames(rs)})
 			continue
 		}
@@ -109,7 +117,7 @@ func (c *comparer) wholes(rs []*schema.Route, mine, theirs map[string]map[string
 				if !gone {
 					kind = addedKind
 				}
-				c.add(Change{Kind: kind, Grade: grade, Group: group, Subject: subject, Wire: rs[0].String(),
+				c.add(Change{Kind: kind, Grade: grade, Group: group, Subject: subject, Wire: rs[0].String(), Routes: routeKeys(rs),
 					Method: rs[0].Method, Route: rs[0].Path, Reason: "the " + subject + " " + op + " " + verb + ": " + routeNames(rs)})
 				continue
 			}
@@ -134,34 +142,39 @@ func methodKinds(r *schema.Route) (subject, removed, added string) {
 
 // routeChanges compares one route present in both models.
 func (c *comparer) routeChanges(group string, ra, rb *schema.Route) {
-	add := func(kind string, grade reports.Grade, subject, wire, reason, base, next string) {
+	add := func(kind string, grade reports.Grade, p param, wire, reason, base, next string) {
+		subject := "parameter"
+		if p.name == "" {
+			subject = p.in // "method", "action" or "body"
+		}
 		c.add(Change{Kind: kind, Grade: grade, Group: group, Subject: subject, Wire: wire, Method: rb.Method,
-			Route: rb.Path, Reason: reason, Base: base, New: next})
+			Route: rb.Path, Param: p.name, ParamIn: p.paramIn(), Reason: reason, Base: base, New: next})
 	}
 	subject, _, _ := methodKinds(rb)
 	if kind, grade, ok := deprecation(ra.Deprecated, rb.Deprecated); ok {
-		add(kind, grade, subject, rb.String(), "the "+subject+" "+kindWord(kind), "", "")
+		add(kind, grade, param{in: subject}, rb.String(), "the "+subject+" "+kindWord(kind), "", "")
 	}
 	for _, b := range [][2]*schema.Body{{ra.Input, rb.Input}, {ra.Output, rb.Output}} {
 		if bodyName(b[0]) != bodyName(b[1]) {
-			add(BodyChanged, reports.Breaking, "body", rb.String(), "the route takes or answers another document",
+			add(BodyChanged, reports.Breaking, param{in: "body"}, rb.String(), "the route takes or answers another document",
 				bodyName(b[0]), bodyName(b[1]))
 		}
 	}
 	for _, pa := range ra.Params {
+		p := param{name: pa.Name, in: ParamURL}
 		wire := rb.String() + " parameter " + pa.Name
 		pb := rb.Param(pa.Name)
 		switch {
 		case pb == nil:
-			add(ParameterRemoved, reports.Breaking, "parameter", wire, "the URL parameter is gone", pa.Type.String(), "")
+			add(ParameterRemoved, reports.Breaking, p, wire, "the URL parameter is gone", pa.Type.String(), "")
 		case pa.Type != pb.Type:
-			add(ParameterType, reports.Breaking, "parameter", wire, "the URL parameter's type changed", pa.Type.String(), pb.Type.String())
+			add(ParameterType, reports.Breaking, p, wire, "the URL parameter's type changed", pa.Type.String(), pb.Type.String())
 		case !pa.Required && pb.Required:
-			add(BecameMandatory, reports.Breaking, "parameter", wire, "the URL parameter became required", "optional", "required")
+			add(BecameMandatory, reports.Breaking, p, wire, "the URL parameter became required", "optional", "required")
 		}
 		if pb != nil {
 			if kind, grade, ok := deprecation(pa.Deprecated, pb.Deprecated); ok {
-				add(kind, grade, "parameter", wire, "the URL parameter "+kindWord(kind), "", "")
+				add(kind, grade, p, wire, "the URL parameter "+kindWord(kind), "", "")
 			}
 		}
 	}
@@ -171,7 +184,7 @@ func (c *comparer) routeChanges(group string, ra, rb *schema.Route) {
 			if pb.Required {
 				grade, reason = reports.Breaking, "a new URL parameter, required"
 			}
-			add(ParameterAdded, grade, "parameter", rb.String()+" parameter "+pb.Name, reason, "", pb.Type.String())
+			add(ParameterAdded, grade, param{name: pb.Name, in: ParamURL}, rb.String()+" parameter "+pb.Name, reason, "", pb.Type.String())
 		}
 	}
 	c.actionParams(ra, rb, add)
@@ -187,24 +200,36 @@ func bodyName(b *schema.Body) string {
 	return "<" + b.Element + "> " + typeName(b.Type)
 }
 
+// param names a parameter of a change: its name and where it goes; a
+// change of the route itself has no name, and in says what it is about.
+type param struct{ name, in string }
+
+func (p param) paramIn() string {
+	if p.name == "" {
+		return ""
+	}
+	return p.in
+}
+
 // actionParams compares the parameters of an action's <action> body.
-func (c *comparer) actionParams(ra, rb *schema.Route, add func(kind string, grade reports.Grade, subject, wire, reason, base, next string)) {
+func (c *comparer) actionParams(ra, rb *schema.Route, add func(kind string, grade reports.Grade, p param, wire, reason, base, next string)) {
 	if ra.Input == nil || rb.Input == nil || ra.Input.Element != "action" || rb.Input.Element != "action" {
 		return
 	}
 	for _, p := range ra.Input.Params {
 		wire := rb.String() + " parameter " + p
+		ap := param{name: p, in: ParamAction}
 		if !rb.Input.HasParam(p) {
-			add(ParameterRemoved, reports.Breaking, "parameter", wire, "the action's parameter is gone", p, "")
+			add(ParameterRemoved, reports.Breaking, ap, wire, "the action's parameter is gone", p, "")
 			continue
 		}
 		if kind, grade, ok := deprecation(slices.Contains(ra.Input.DeprecatedParams, p), slices.Contains(rb.Input.DeprecatedParams, p)); ok {
-			add(kind, grade, "parameter", wire, "the action's parameter "+kindWord(kind), "", "")
+			add(kind, grade, ap, wire, "the action's parameter "+kindWord(kind), "", "")
 		}
 	}
 	for _, p := range rb.Input.Params {
 		if !ra.Input.HasParam(p) {
-			add(ParameterAdded, reports.GradeInfo, "parameter", rb.String()+" parameter "+p, "a new parameter of the action", "", p)
+			add(ParameterAdded, reports.GradeInfo, param{name: p, in: ParamAction}, rb.String()+" parameter "+p, "a new parameter of the action", "", p)
 		}
 	}
 }

@@ -26,7 +26,7 @@ func (c *comparer) types() {
 		}
 		tb := c.b.Type(ta.Name)
 		if !modelType(tb) {
-			c.add(Change{Kind: TypeRemoved, Grade: reports.Breaking, Group: "type " + ta.Name, Subject: subjectOf(ta),
+			c.add(Change{Kind: TypeRemoved, Grade: reports.Breaking, Group: "type " + ta.Name, Subject: subjectOf(ta), Type: ta.Name,
 				Wire: c.placesA.of(ta), Reason: "the type is gone: " + c.placesA.where(ta)})
 			continue
 		}
@@ -35,7 +35,7 @@ func (c *comparer) types() {
 	}
 	for _, tb := range c.b.Types() {
 		if modelType(tb) && !modelType(c.a.Type(tb.Name)) {
-			c.add(Change{Kind: TypeAdded, Grade: reports.GradeInfo, Group: "type " + tb.Name, Subject: subjectOf(tb),
+			c.add(Change{Kind: TypeAdded, Grade: reports.GradeInfo, Group: "type " + tb.Name, Subject: subjectOf(tb), Type: tb.Name,
 				Wire: c.placesB.of(tb), Reason: "a new type: " + c.placesB.where(tb)})
 		}
 	}
@@ -79,7 +79,7 @@ func (c *comparer) typeChanges(ta, tb *schema.Type) []typeChange {
 	group := "type " + ta.Name
 	add := func(member, kind string, grade reports.Grade, subject, wire, reason, base, next string) {
 		out = append(out, typeChange{Change: Change{Kind: kind, Grade: grade, Group: group, Subject: subject,
-			Wire: wire, Reason: reason, Base: base, New: next}, member: member})
+			Wire: wire, Type: ta.Name, Member: member, Reason: reason, Base: base, New: next}, member: member})
 	}
 	if kind, grade, ok := deprecation(ta.Deprecated, tb.Deprecated); ok {
 		add("", kind, grade, subjectOf(tb), c.placesB.of(tb), "the type "+kindWord(kind), "", "")

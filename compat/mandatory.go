@@ -68,17 +68,17 @@ func required(from, to [][]string) []string {
 
 // mandatoryChanges reports the body fields a route now requires of some
 // client that sent what it required before, and those it no longer does.
-func (c *comparer) mandatoryChanges(ra, rb *schema.Route, add func(kind string, grade reports.Grade, subject, wire, reason, base, next string)) {
+func (c *comparer) mandatoryChanges(ra, rb *schema.Route, add func(kind string, grade reports.Grade, p param, wire, reason, base, next string)) {
 	if ra.Input == nil || rb.Input == nil {
 		return
 	}
 	sa, sb := mandatorySets(ra), mandatorySets(rb)
 	for _, f := range required(sa, sb) {
-		add(BecameMandatory, reports.Breaking, "parameter", rb.String()+" parameter "+f,
+		add(BecameMandatory, reports.Breaking, param{name: f, in: ParamBody}, rb.String()+" parameter "+f,
 			"the body field became mandatory: a request without it is refused (400)", "optional", "mandatory")
 	}
 	for _, f := range required(sb, sa) {
-		add(BecameOptional, reports.GradeInfo, "parameter", rb.String()+" parameter "+f,
+		add(BecameOptional, reports.GradeInfo, param{name: f, in: ParamBody}, rb.String()+" parameter "+f,
 			"the body field is no longer mandatory", "mandatory", "optional")
 	}
 }

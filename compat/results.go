@@ -1,6 +1,8 @@
 package compat
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ovcompat/ovcompat/reports"
@@ -66,4 +68,47 @@ func (c Change) step(index int) reports.Step {
 	}
 	st.Outcome = reports.Judge(nil, st.Differences, "")
 	return st
+}
+
+// Results turns the report into the neutral result model (results.json
+// with "kind": "compat", the HTML, Markdown and JUnit reports): one
+// scenario per client, one step per route it used, carrying the changes
+// that touch what it did there as graded differences; a request to a path
+// of no route of release A is a skipped step, saying so.
+func (r *Report) Results(meta Meta) *reports.Results {
+	d := r.Diff
+	res := &reports.Results{Version: reports.Version, Run: reports.Run{
+		Kind: "compat", Target: d.From + " → " + d.To, ToolVersion: meta.ToolVersion,
+		ModelVersion: d.From + " → " + d.To, Started: meta.Now, Finished: meta.Now, ReadOnly: true,
+		Notes: d.notes(),
+	}}
+	for _, c := range r.Clients {
+		sc := reports.Scenario{Name: "client " + c.Client, Steps: []reports.Step{}}
+		for _, rr := range c.Routes {
+			st := reports.Step{Index: len(sc.Steps), Name: plural(rr.Requests, "request", "requests"), Method: rr.Method,
+				Path: rr.Route, Route: rr.Route}
+			for _, a := range rr.Affected {
+				where := a.Wire
+				if a.Where != "" {
+					where = a.Where
+				}
+				st.Differences = append(st.Differences, reports.Difference{Kind: a.Kind, Grade: a.Grade, Location: where,
+					Reason: a.Reason + "; the client " + a.How, Base: a.Base, New: a.New})
+			}
+			st.Outcome = reports.Judge(nil, st.Differences, "")
+			sc.Steps = append(sc.Steps, st)
+		}
+		for _, key := range sortedKeys(c.Outside) {
+			method, path, _ := strings.Cut(key, " ")
+			sc.Steps = append(sc.Steps, reports.Step{Index: len(sc.Steps), Name: plural(c.Outside[key], "request", "requests"),
+				Method: method, Path: path, Outcome: reports.Skip, SkipReason: "no route of " + d.From + " has this path"})
+		}
+		if c.Skipped > 0 {
+			res.Run.Notes = append(res.Run.Notes, fmt.Sprintf("client %s: %s not to API v4 (v3, or outside /ovirt-engine/api) left out",
+				c.Client, plural(c.Skipped, "request", "requests")))
+		}
+		res.Scenarios = append(res.Scenarios, sc)
+	}
+	res.Settle()
+	return res
 }

@@ -14,12 +14,13 @@ import (
 type places struct {
 	m     *schema.Model
 	paths map[*schema.Type][]string // shortest first, at most maxPlaces
+	order map[*schema.Type]int      // when each type was first met
 }
 
 const maxPlaces = 4
 
 func newPlaces(m *schema.Model) *places {
-	p := &places{m: m, paths: map[*schema.Type][]string{}}
+	p := &places{m: m, paths: map[*schema.Type][]string{}, order: map[*schema.Type]int{}}
 	count := map[string]int{}
 	roots := map[string]*schema.Type{}
 	for _, r := range m.Routes().All() {
@@ -45,6 +46,9 @@ func newPlaces(m *schema.Model) *places {
 		if len(p.paths[it.t]) >= maxPlaces {
 			continue
 		}
+		if len(p.paths[it.t]) == 0 {
+			p.order[it.t] = len(p.order)
+		}
 		p.paths[it.t] = append(p.paths[it.t], it.path)
 		if expanded[it.t] {
 			continue
@@ -64,17 +68,21 @@ func newPlaces(m *schema.Model) *places {
 	return p
 }
 
-// of names a type by its first place, else the first place of a type
-// derived from it (VmBase is met as vm), else its global element, else
-// its name.
+// of names a type by its first place, else the first place of the type
+// derived from it met first (VmBase is met as vm), else its global
+// element, else its name.
 func (p *places) of(t *schema.Type) string {
 	if ps := p.paths[t]; len(ps) > 0 {
 		return ps[0]
 	}
+	var first *schema.Type
 	for _, d := range p.m.Types() {
-		if d != t && d.Extends(t) && len(p.paths[d]) > 0 {
-			return p.paths[d][0]
+		if d != t && d.Extends(t) && len(p.paths[d]) > 0 && (first == nil || p.order[d] < p.order[first]) {
+			first = d
 		}
+	}
+	if first != nil {
+		return p.paths[first][0]
 	}
 	if el := p.m.ElementOf(t); el != "" {
 		return el

@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"io"
+	"strings"
 )
 
 // WriteChangesText renders, for people at a terminal, the differences of
@@ -24,8 +25,21 @@ func WriteChangesText(w io.Writer, r *Results) error {
 		sc := &r.Scenarios[i]
 		p("\n%s\n", sc.Name)
 		for j := range sc.Steps {
-			for _, d := range sc.Steps[j].Differences {
-				p("  %-8s %-27s %s: %s", d.Grade, d.Kind, d.Location, d.Reason)
+			st := &sc.Steps[j]
+			if st.Outcome == Skip {
+				p("  %-8s %s: %s\n", Skip, st.RouteKey(), st.SkipReason)
+				continue
+			}
+			// A step that stands for a route, its differences below it (a
+			// client's use of a route), gets a heading; a step that is one
+			// change of a route names it in the difference already.
+			indent := "  "
+			if len(st.Differences) > 0 && st.Route != "" && !strings.HasPrefix(st.Differences[0].Location, st.RouteKey()) {
+				p("  %s (%s)\n", st.RouteKey(), st.Name)
+				indent = "    "
+			}
+			for _, d := range st.Differences {
+				p("%s%-8s %-27s %s: %s", indent, d.Grade, d.Kind, d.Location, d.Reason)
 				if d.Base != "" || d.New != "" {
 					p(" (%s → %s)", orDash(d.Base), orDash(d.New))
 				}

@@ -12,8 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ovcompat/ovcompat/compat"
 	"github.com/ovcompat/ovcompat/fixtures/target"
 	"github.com/ovcompat/ovcompat/har"
+	"github.com/ovcompat/ovcompat/reports"
 )
 
 // TestValidateEngineVersion: a real engine's VM (4.2/4.3 traffic, with
@@ -248,5 +250,32 @@ func TestSchemaDiff(t *testing.T) {
 		if code, _, errs := ovcompat(t, append([]string{"schema", "diff"}, args...)...); code != exitUsage || errs == "" {
 			t.Errorf("%q: exit %d %q", args, code, errs)
 		}
+	}
+}
+
+// TestCompatCommand: a recording made against engine 4.1.9.1 (its entry
+// point says so) of a VM with storage_error_resume_behaviour, held against
+// an upgrade: to 4.4 the client keeps working (exit 0, warnings shown);
+// the member is new in 4.2, so a client recorded with 4.4 downgraded to
+// 4.1 would lose it. --from auto reads the recording's product_info.
+func TestCompatCommand(t *testing.T) {
+	rec := entryPointHAR(t, "4.4.10.7-1.el8")
+	dir := t.TempDir()
+	code, out, errs := ovcompat(t, "compat", "--to", "4.1", "--out", dir, rec)
+	if code != exitFindings || !strings.Contains(out, "client "+compat.NoUserAgent) ||
+		!strings.Contains(out, "vm.storage_error_resume_behaviour: the member is gone; the client reads it in responses") {
+		t.Errorf("4.4.10.7 to 4.1: exit %d\n%s%s", code, out, errs)
+	}
+	if r := readOutputs(t, dir); r.Run.Kind != "compat" || r.Totals.Outcome != reports.Fail {
+		t.Errorf("results %+v %+v", r.Run, r.Totals)
+	}
+	if code, out, errs := ovcompat(t, "compat", "--from", "4.3", "--to", "4.4", rec); code != exitOK || !strings.Contains(out, "warning") {
+		t.Errorf("4.3 to 4.4: exit %d\n%s%s", code, out, errs)
+	}
+	if code, _, errs := ovcompat(t, "compat", "--to", "4.4", vmHAR(t)); code != exitUsage || !strings.Contains(errs, "give --from") {
+		t.Errorf("no entry point and no --from: exit %d %s", code, errs)
+	}
+	if code, _, errs := ovcompat(t, "compat", "--from", "4.3", rec); code != exitUsage || !strings.Contains(errs, "--to is required") {
+		t.Errorf("no --to: exit %d %s", code, errs)
 	}
 }

@@ -118,4 +118,5 @@ var commands = []func(stdout, stderr io.Writer) *cobra.Command{
 	newImportCmd,
 	newCrawlCmd,
 	newGenerateCmd,
+	newCompatCmd,
 }
