@@ -41,13 +41,21 @@ func run(out string) error {
 	return nil
 }
 
-// sourceModels are the models whose secret members are gathered: a member
-// secret in any of them is secret. Today the embedded model (schema.V4);
-// once the release history lands, every release of it.
+// sourceModels are the models whose secret members are gathered: every
+// release of the embedded history (4.0 to 4.6), since a member secret in
+// any of them is secret whatever release the traffic comes from.
 func sourceModels() ([]*schema.Model, error) {
-	m, err := schema.V4()
+	h, err := schema.EmbeddedHistory()
 	if err != nil {
-		return nil, fmt.Errorf("model: %w", err)
+		return nil, fmt.Errorf("model history: %w", err)
 	}
-	return []*schema.Model{m}, nil
+	var out []*schema.Model
+	for _, v := range h.Releases {
+		m, err := schema.LoadRelease(schema.ModelPrefix + v)
+		if err != nil {
+			return nil, fmt.Errorf("model %s: %w", v, err)
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }
