@@ -186,9 +186,11 @@ func (e *Engine) apiRoot(q *request) *reply {
 	add(elem("time", formatTime(q.now)))
 	if u := e.st.lookup(q.acct.userID, nil); u != nil {
 		for _, tag := range []string{"authenticated_user", "effective_user"} {
-			ref := etree.NewElement(tag)
-			ref.CreateAttr("id", u.id)
-			add(x.copy(ref, t.Elem(tag).Type))
+			if m := t.Elem(tag); m != nil { // since model 4.1
+				ref := etree.NewElement(tag)
+				ref.CreateAttr("id", u.id)
+				add(x.copy(ref, m.Type))
+			}
 		}
 	}
 	return &reply{status: http.StatusOK, el: el, typ: t}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"github.com/ovcompat/ovcompat/schema"
 	"net/url"
 	"strings"
 
@@ -262,6 +263,10 @@ func (e *Engine) seed() error {
 	e.seedEvents(s, dc, hosts)
 	s.put("permissions", x("permission", "role", ref(roles["SuperUser"].id), "user", ref(admin.userID)))
 	e.seedEveryone(s, roles["UserProfileEditor"])
-	e.seedInventory(s)
+	// The inventory of every other collection is written for the newest
+	// model; an older release (sim --engine-version) gets the core site.
+	if newest, err := schema.V4(); err == nil && e.m.Release.Model == newest.Release.Model {
+		e.seedInventory(s)
+	}
 	return s.err
 }

@@ -27,11 +27,13 @@ import (
 
 	"github.com/ovcompat/ovcompat/internal/expect"
 	"github.com/ovcompat/ovcompat/internal/yamlline"
+	"github.com/ovcompat/ovcompat/schema"
 	"github.com/ovcompat/ovcompat/sim"
 )
 
 // simFlags are the flags of `ovcompat sim`.
 type simFlags struct {
+	release       string // --engine-version
 	listen        string
 	tlsSelfSigned bool
 	tlsCert       string
@@ -115,6 +117,7 @@ The URL and the accepted credentials are printed at start; Ctrl-C stops.`,
 	addMaxBody(fl, &f.maxBody)
 	fl.Var(&f.imageLimit, "image-limit", "most image data that image transfers store at once (1GiB, 512MiB, ...; 413 beyond it)")
 	fl.BoolVar(&f.verbose, "verbose", false, "log every request to stderr")
+	fl.StringVar(&f.release, "engine-version", "", "serve this release: an engine release (4.4, 4.4.10) or model:X (default: the newest model, 4.6.1, as engine 4.5.7)")
 	return cmd
 }
 
@@ -147,6 +150,10 @@ func runSim(ctx context.Context, f simFlags, stdout, stderr io.Writer) error {
 	if settle == 0 {
 		settle = -1
 	}
+	model, err := schema.LoadRelease(f.release)
+	if err != nil {
+		return usageError("--engine-version: %v", err)
+	}
 	ln, err := net.Listen("tcp", f.listen)
 	if err != nil {
 		return usageError("--listen: %v", err)
@@ -166,7 +173,7 @@ func runSim(ctx context.Context, f simFlags, stdout, stderr io.Writer) error {
 		}
 	}
 	eng, err := sim.New(sim.Options{
-		Seed: f.seed, AdminPassword: f.adminPassword, Users: users, Faults: faults, InjectSeed: f.injectSeed,
+		Model: model, Seed: f.seed, AdminPassword: f.adminPassword, Users: users, Faults: faults, InjectSeed: f.injectSeed,
 		Latency: f.latency, TokenTTL: f.tokenTTL, Settle: settle, ImageLimit: int64(f.imageLimit), MaxBody: f.maxBody,
 		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})), CA: authority(cert),
 	})
