@@ -39,9 +39,9 @@ type Options struct {
 // Result is what Generate made.
 type Result struct {
 	Scenarios []*scenario.Scenario
-	// Exercised lists the routes the scenarios send requests to
-	// ("METHOD template"), sorted; Routes counts the model's (of the
-	// resources asked for).
+	// Exercised lists the routes of the resources asked for that the
+	// scenarios send requests to ("METHOD template"), sorted; Routes
+	// counts the model's of those resources.
 	Exercised []string
 	Routes    int
 	// Gaps says why routes are exercised less than fully (no minimal
@@ -82,7 +82,9 @@ func Generate(o Options) (*Result, error) {
 	keep := func(sc *scenario.Scenario) {
 		res.Scenarios = append(res.Scenarios, sc)
 		for _, st := range append(append([]scenario.Step(nil), sc.Steps...), sc.Cleanup...) {
-			if k := g.routeOf(st); k != "" {
+			// Steps that find or make what a scenario needs elsewhere
+			// (GET /clusters) count for their own resource's routes.
+			if k := g.routeOf(st); k != "" && slices.Contains(resources, resourceOf(k[strings.IndexByte(k, ' ')+1:])) {
 				exercised[k] = true
 			}
 		}

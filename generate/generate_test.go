@@ -141,3 +141,41 @@ func TestBundledScenario(t *testing.T) {
 	}
 	t.Fatal("no scenario gen-bookmarks")
 }
+
+// TestGenerateForEveryRelease: for the model of every embedded release
+// (4.0 with the RSDL's mandatory members, 4.2 on with @InputDetail's),
+// the scenarios send requests only to routes of that release, and to
+// nearly all of them.
+func TestGenerateForEveryRelease(t *testing.T) {
+	h, err := schema.EmbeddedHistory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range h.Releases {
+		r, err := schema.ResolveRelease("model:" + v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := schema.ModelFor(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := generate.Generate(generate.Options{Model: m})
+		if err != nil {
+			t.Fatalf("model %s: %v", v, err)
+		}
+		routes := map[string]bool{}
+		for _, rt := range m.Routes().All() {
+			routes[rt.String()] = true
+		}
+		for _, e := range res.Exercised {
+			if !routes[e] {
+				t.Errorf("model %s: the scenarios send %s, a route it lacks", v, e)
+			}
+		}
+		if res.Routes != len(routes) || len(res.Exercised)*100 < res.Routes*98 {
+			t.Errorf("model %s: requests to %d of %d routes (the model has %d), want 98%% or more", v, len(res.Exercised), res.Routes, len(routes))
+		}
+		t.Logf("model %s: requests to %d of %d routes, %d scenarios, %d gaps", v, len(res.Exercised), res.Routes, len(res.Scenarios), len(res.Gaps))
+	}
+}
