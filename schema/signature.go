@@ -14,6 +14,13 @@ import (
 // v3 leftovers) are not enforced. The simulator answers 400 with them and
 // the rsdl.mandatory-body rule reports them: one decision for both.
 func (route *Route) MissingMandatory(root *etree.Element) []string {
+	return route.MissingMandatoryExcept(root, nil)
+}
+
+// MissingMandatoryExcept is MissingMandatory with the paths for which
+// unchecked is true left out of every signature (the simulator leaves out
+// what the engine's REST layer never asks for).
+func (route *Route) MissingMandatoryExcept(root *etree.Element, unchecked func(path string) bool) []string {
 	if len(route.Signatures) == 0 || route.Input == nil {
 		return nil
 	}
@@ -21,6 +28,9 @@ func (route *Route) MissingMandatory(root *etree.Element) []string {
 	for i, sig := range route.Signatures {
 		var missing []string
 		for _, p := range sig.Mandatory {
+			if unchecked != nil && unchecked(p) {
+				continue
+			}
 			segs, ok := route.SignaturePath(p)
 			if ok && (root == nil || !HasSignaturePath(root, segs)) {
 				missing = append(missing, p)

@@ -66,7 +66,7 @@ func (e *Engine) readInput(q *request) (*etree.Element, *reply) {
 // satisfies none of the route's signatures (rsdl_metadata's mandatory
 // fields, such as a VM's name, cluster and template).
 func checkSignatures(route *schema.Route, root *etree.Element) *reply {
-	missing := route.MissingMandatory(root)
+	missing := route.MissingMandatoryExcept(root, uncheckedBy(route))
 	if missing == nil {
 		return restMissing(route, root)
 	}

@@ -30,3 +30,17 @@ func restMissing(route *schema.Route, root *etree.Element) *reply {
 	return faultReply(http.StatusBadRequest, "Incomplete parameters",
 		typeName(route.Input.Type)+" ["+strings.Join(missing, ", ")+"] required for "+strings.ToLower(route.Operation))
 }
+
+// uncheckedBy returns whether a signature path of route is one the REST
+// layer never asks for (restneeds.Unchecked).
+func uncheckedBy(route *schema.Route) func(path string) bool {
+	needs := restneeds.Of(route.Service, route.Operation)
+	return func(path string) bool {
+		for _, n := range needs {
+			if n.Check == restneeds.Unchecked && n.Path == path {
+				return true
+			}
+		}
+		return false
+	}
+}

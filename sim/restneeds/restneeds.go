@@ -17,6 +17,11 @@ const (
 	// Used: the REST layer reads the member without checking it; a body
 	// without it takes another way or fails further on, in the backend.
 	Used
+	// Unchecked: the model's signature makes the member mandatory, but the
+	// REST layer never asks for it and the backend takes a default: the
+	// engine accepts a body without it, and so does the simulator (the
+	// rsdl.mandatory-body rule still reports it: the model asks for it).
+	Unchecked
 )
 
 // Need is one member a route's body needs beyond its signatures.
@@ -39,6 +44,10 @@ func Table() []Need {
 			`validateParameters(action, "storageDomain.id|name"); rsdl_metadata lists no signature for this route`
 		groupLabel = "BackendAffinityGroup{Vm,Host}LabelsResource.add: new AffinityGroupMemberChangeParameters(getAffinityGroupId(), " +
 			"asGuid(label.getId())): the label is read by id alone"
+		attachFlags = "BackendDiskAttachmentsResource.add validates no member of the attachment, and DiskAttachmentMapper " +
+			"sets bootable and pass_discard only if (model.isSetBootable()) / if (model.isSetPassDiscard()), on a DiskVmElement " +
+			"whose boolean fields default to false; the model's DiskAttachmentsService.Add asks mandatory(bootable, " +
+			"interface, passDiscard), and the SDKs' own examples attach disks without pass_discard"
 	)
 	return []Need{
 		{"StorageDomainDiskService", "Copy", "action.storage_domain.id|name", Validated, copyMove},
@@ -57,6 +66,8 @@ func Table() []Need {
 			`BackendNetworksResource.add: validateParameters(network, getRequiredAddFields()), { "name", "dataCenter.name|id" }; ` +
 				"the model's NetworksService.Add asks only or(mandatory(network().id()), mandatory(network().name())). " +
 				"Keyed by service, this also asks it of an iSCSI bond's networks (NetworksService too)"},
+		{"DiskAttachmentsService", "Add", "disk_attachment.bootable", Unchecked, attachFlags},
+		{"DiskAttachmentsService", "Add", "disk_attachment.pass_discard", Unchecked, attachFlags},
 		{"DisksService", "Add", "disk.storage_domains.storage_domain[].id", Used,
 			"BackendDisksResource.add: getStorageDomainId(disk) reads the first storage domain's id or name, and null when the body " +
 				"names none, which AddDisk gets as is (params.setStorageDomainId(storageDomainId)) and refuses for an image disk"},
