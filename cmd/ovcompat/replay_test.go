@@ -22,6 +22,14 @@ func simFor(t *testing.T, inject string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return replayArgs(t, tg)
+}
+
+// replayArgs are the arguments of a replay against a running simulator,
+// with its admin password in the environment and its user's in a
+// credentials file; the simulator stops when the test ends.
+func replayArgs(t *testing.T, tg *target.Target) []string {
+	t.Helper()
 	t.Cleanup(func() { _ = tg.Close() })
 	t.Setenv("OVCOMPAT_PASSWORD", tg.AdminPassword)
 	creds := filepath.Join(t.TempDir(), "roles.yaml")
