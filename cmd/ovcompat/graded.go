@@ -20,7 +20,7 @@ func (g *gradedFlags) add(cmd *cobra.Command) {
 	fs := cmd.Flags()
 	fs.StringVar(&g.failOn, "fail-on", "breaking", "lowest grade that fails (exit code 1): breaking or warning")
 	fs.StringVar(&g.out, "out", "", "output `DIR` for results.json, report.html, report.md and junit.xml (default: none)")
-	fs.StringVar(&g.format, "format", "text", "standard output: text, md or json (results.json's form)")
+	fs.StringVar(&g.format, "format", "text", "standard output: text, md, json (results.json's form) or github (GitHub Actions annotations)")
 }
 
 // changeFormats are what --format writes to standard output.
@@ -32,7 +32,8 @@ var changeFormats = map[string]func(io.Writer, *reports.Results) error{
 	"markdown": func(w io.Writer, r *reports.Results) error {
 		return reports.WriteMarkdown(w, r, reports.MarkdownOptions{})
 	},
-	"json": reports.Write,
+	"json":   reports.Write,
+	"github": reports.WriteGitHub,
 }
 
 // check validates the flags before any work is done.
@@ -42,7 +43,7 @@ func (g *gradedFlags) check() (reports.Grade, error) {
 		return "", usageError("--fail-on %q: want breaking or warning", g.failOn)
 	}
 	if changeFormats[g.format] == nil {
-		return "", usageError("--format %q: want text, md or json", g.format)
+		return "", usageError("--format %q: want text, md, json or github", g.format)
 	}
 	return threshold, nil
 }

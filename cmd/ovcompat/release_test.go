@@ -246,6 +246,12 @@ func TestSchemaDiff(t *testing.T) {
 	if code != exitFindings || !strings.Contains(out, "image_transfer.signed_ticket") {
 		t.Errorf("4.3 to 4.4 (a member removed): exit %d\n%s", code, out)
 	}
+	// GitHub Actions annotations, as every judging command writes them
+	// (issue 15's output contract): the removal is an error annotation.
+	code, out, _ = ovcompat(t, "schema", "diff", "4.3", "4.4", "--format", "github")
+	if code != exitFindings || !strings.HasPrefix(out, "::error title=ovcompat ") || !strings.Contains(out, "image_transfer.signed_ticket") {
+		t.Errorf("4.3 to 4.4 --format github: exit %d\n%s", code, out)
+	}
 	for _, args := range [][]string{{"4.4"}, {"4.4", "3.6"}, {"4.4", "4.5", "--fail-on", "info"}, {"4.4", "4.5", "--format", "html"}} {
 		if code, _, errs := ovcompat(t, append([]string{"schema", "diff"}, args...)...); code != exitUsage || errs == "" {
 			t.Errorf("%q: exit %d %q", args, code, errs)
