@@ -141,6 +141,8 @@ func TestCompletion(t *testing.T) {
 		{[]string{"sim", "--inject", ""}, []string{"drop-links", "wrong-type"}},
 		{[]string{"sim", "--inject", "drop-links:0.3,"}, []string{"drop-links:0.3,wrong-type"}},
 		{[]string{"demo", "--inject", ""}, []string{"broken", "drop-links"}},
+		{[]string{"replay", "--engine-version", ""}, []string{"auto", "4.4", "4.4.10", "4.5.7", "model:4.6.1"}},
+		{[]string{"sim", "--engine-version", ""}, []string{"4.0", "model:4.0.40"}},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			code, out, errs := ovcompat(t, append([]string{"__complete"}, tc.args...)...)

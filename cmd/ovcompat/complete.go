@@ -8,6 +8,7 @@ import (
 
 	"github.com/ovcompat/ovcompat/proxy"
 	"github.com/ovcompat/ovcompat/reports"
+	"github.com/ovcompat/ovcompat/schema"
 	"github.com/ovcompat/ovcompat/sim"
 )
 
@@ -23,13 +24,14 @@ func flagValues() map[string]func(cmd *cobra.Command, toComplete string) []strin
 		return func(*cobra.Command, string) []string { return vs }
 	}
 	return map[string]func(*cobra.Command, string) []string{
-		"mode":       fixed(proxy.Observe.String(), proxy.Enforce.String()),
-		"log-level":  fixed("debug", "info", "warn", "error"),
-		"log-format": fixed("text", "json"),
-		"fail-on":    fixed("breaking", "warning"),
-		"inject":     completeFaults,
-		"disable":    func(_ *cobra.Command, _ string) []string { return ruleIDs() },
-		"severity":   completeSeverity,
+		"mode":           fixed(proxy.Observe.String(), proxy.Enforce.String()),
+		"log-level":      fixed("debug", "info", "warn", "error"),
+		"log-format":     fixed("text", "json"),
+		"fail-on":        fixed("breaking", "warning"),
+		"inject":         completeFaults,
+		"engine-version": func(*cobra.Command, string) []string { return releaseNames() },
+		"disable":        func(_ *cobra.Command, _ string) []string { return ruleIDs() },
+		"severity":       completeSeverity,
 		"format": func(cmd *cobra.Command, _ string) []string {
 			return formatValues()[cmd.CommandPath()]
 		},
@@ -111,4 +113,28 @@ func completeFaults(cmd *cobra.Command, toComplete string) []string {
 		out = append(out, "broken")
 	}
 	return out
+}
+
+// releaseNames are the values of --engine-version: auto, every engine
+// release of the embedded table (and its minor line, 4.4 for the newest
+// 4.4), and model:X for every embedded model.
+func releaseNames() []string {
+	t, err := schema.Releases()
+	if err != nil {
+		return nil
+	}
+	names := []string{autoRelease}
+	seen := map[string]bool{}
+	for _, e := range t.Engines {
+		parts := strings.SplitN(e.Engine, ".", 3)
+		if minor := strings.Join(parts[:min(2, len(parts))], "."); !seen[minor] {
+			seen[minor] = true
+			names = append(names, minor)
+		}
+		names = append(names, e.Engine)
+	}
+	for _, m := range t.Models {
+		names = append(names, "model:"+m)
+	}
+	return names
 }
