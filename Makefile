@@ -6,6 +6,10 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -X main.version=$(VERSION)
 IMAGE     ?= registry.example.com/ovcompat
 PKGS      := ./...
+# Modules of their own that check the deployment recipes with their platforms'
+# code (kept out of the main module's go.mod): Pod Security admission, and
+# actionlint + BuildKit's Dockerfile checks (shellcheck where installed).
+DEPLOY_MODULES := deploy/kubernetes/psacheck deploy/lint
 
 .PHONY: all build test test-short lint vet fmt-check bench schema fuzz clean demo demo-broken demo-check image sidecar-manifest
 
@@ -32,10 +36,11 @@ demo-check:
 	$(GO) run ./scripts/demo-check ovcompat-out
 
 ## test: formatting, vet, then every test with the race detector, and the
-## deployment recipes' own module (deploy/kubernetes/psacheck)
+## deployment recipes' own modules ($(DEPLOY_MODULES); the workflow's
+## scripts are checked with shellcheck where it is installed: apt-get install shellcheck)
 test: lint
 	$(GO) test -race -count=1 $(PKGS)
-	cd deploy/kubernetes/psacheck && $(GO) test -count=1 ./...
+	@for m in $(DEPLOY_MODULES); do echo "test $$m"; (cd $$m && $(GO) test -count=1 ./...) || exit 1; done
 
 ## test-short: the tests without the race detector, for a quick loop
 test-short:
@@ -50,7 +55,7 @@ fmt-check:
 
 vet:
 	$(GO) vet $(PKGS)
-	cd deploy/kubernetes/psacheck && $(GO) vet ./...
+	@for m in $(DEPLOY_MODULES); do (cd $$m && $(GO) vet ./...) || exit 1; done
 
 ## image: the container image of deploy/Dockerfile, tagged $(VERSION)
 image:

@@ -2,5 +2,6 @@
 // systemd unit, a GitHub Actions workflow, a Dockerfile) and, in its tests,
 // the checks that they pass their platform's own rules. The Kubernetes
 // checks live in the module deploy/kubernetes/psacheck, which carries the
-// admission controller's policy code and its dependencies.
+// admission controller's policy code and its dependencies; the workflow's
+// actionlint check lives in the module deploy/lint, for the same reason.
 package deploy
