@@ -239,7 +239,7 @@ func BenchmarkFixedLoad(b *testing.B) {
 	var validated0, shed0, secs0 float64
 	for range b.N {
 		for _, v := range vs {
-			openLoop(b, c, v.url, rate, 200*time.Millisecond) // warm the pools
+			openLoop(c, v.url, rate, 200*time.Millisecond) // warm the pools
 		}
 		p.val.drain()
 		validated0, shed0 = counter(p, "ovcompat_proxy_validated_total"), counter(p, "ovcompat_proxy_validation_shed_total")
@@ -247,7 +247,11 @@ func BenchmarkFixedLoad(b *testing.B) {
 		for r := range rounds {
 			for i := range vs {
 				v := vs[(i+r)%len(vs)]
-				lat[v.name] = append(lat[v.name], openLoop(b, c, v.url, rate, time.Second)...)
+				l, failed := openLoop(c, v.url, rate, time.Second)
+				if failed > 0 {
+					b.Errorf("%s: %d of %d requests failed at %d/s", v.name, failed, failed+len(l), rate)
+				}
+				lat[v.name] = append(lat[v.name], l...)
 			}
 		}
 	}
@@ -271,34 +275,35 @@ func BenchmarkFixedLoad(b *testing.B) {
 }
 
 // openLoop offers rate requests per second for d, whatever the answers'
-// pace, and returns every latency.
-func openLoop(tb testing.TB, c *http.Client, u string, rate int, d time.Duration) []time.Duration {
+// pace: request i is due at start + i/rate, and its latency counts from
+// that moment, so a generator (or a proxy) that falls behind shows in the
+// latencies instead of silently offering less (no coordinated omission).
+// Failed requests are counted, not latencies: past its capacity a proxy
+// may refuse or fail some, and a rung with failures does not pass.
+func openLoop(c *http.Client, u string, rate int, d time.Duration) (lat []time.Duration, failed int) {
 	var mu sync.Mutex
-	var out []time.Duration
 	var wg sync.WaitGroup
-	tick := time.NewTicker(time.Second / time.Duration(rate))
-	defer tick.Stop()
-	stop := time.After(d)
-	for {
-		select {
-		case <-stop:
-			wg.Wait()
-			return out
-		case <-tick.C:
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				l, err := fetch(c, u)
-				if err != nil {
-					tb.Error(err)
-					return
-				}
-				mu.Lock()
-				out = append(out, l)
-				mu.Unlock()
-			}()
-		}
+	n := int(d.Seconds() * float64(rate))
+	start := time.Now()
+	for i := range n {
+		due := start.Add(time.Duration(i) * time.Second / time.Duration(rate))
+		time.Sleep(time.Until(due))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := fetch(c, u)
+			l := time.Since(due)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				failed++
+				return
+			}
+			lat = append(lat, l)
+		}()
 	}
+	wg.Wait()
+	return lat, failed
 }
 
 // BenchmarkLargeResponses: 32 concurrent 50 MB responses (chunked, so no

@@ -1,7 +1,10 @@
 package proxy
 
 import (
+	"fmt"
+	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,14 +15,24 @@ import (
 // BenchmarkCapacity: the highest open-loop rate of 13 KB responses
 // (fixtures/bodies/v4/templates.xml) at which observe mode, with its
 // defaults, sheds nothing and adds at most 2 ms at p99 to the engine
-// answering directly, for the streaming validator and for the tree
-// validator it replaced (rules.Options.TreeXML), in the same run. Both
-// climb the same ladder of rates from 50 requests/s (on a busy machine the
-// validation budget is 5 % of the CPU), a quarter higher each rung; at each
-// rung the direct p99 and both proxies are measured in rotated order, and
-// a variant stops at its second failure in a row. Reports the rates
-// reached (as offered by the load generator, counted) and stream/tree, and
-// the same for shedding nothing alone, whatever the tail.
+// answering directly, for the streaming validator ("stream") and for the
+// tree validator it replaced ("tree", rules.Options.TreeXML), in the same
+// run, beside the proxy with validation off ("off"): the ceiling that no
+// validator can raise, the proxy hop's own cost on this machine.
+//
+// Every variant climbs the same ladder of rates from 50 requests/s, a
+// quarter higher each rung. A rung lasts long enough for its p99 to rest
+// on about a thousand requests (one to three seconds); at each rung the
+// engine answered directly and every variant still climbing are measured
+// in rotated order. A variant fails a rung when it sheds or falls behind,
+// when a request fails, or (the criterion) when its p99 exceeds
+// the direct one by more than 2 ms; a failed rung is measured once more
+// (with the direct p99 again) and fails only if it fails twice, so one
+// burst of machine noise does not end a climb. A variant stops at its
+// second failed rung in a row, or at once when its p99 passes a second.
+//
+// Reports the rates reached (medians over the iterations), stream/tree,
+// stream/off, and the same for "sheds nothing" alone, whatever the tail.
 func BenchmarkCapacity(b *testing.B) {
 	body := fixture(b, "templates.xml")
 	up := benchUpstream(b, body)
@@ -29,75 +42,29 @@ func BenchmarkCapacity(b *testing.B) {
 		b.Fatal(err)
 	}
 	direct := variant{name: "direct", url: up.URL, close: func() {}}
-	vs := []variant{direct, proxyVariant(b, "stream", up.URL, Config{}), proxyVariant(b, "tree", up.URL, Config{Checker: tree})}
+	proxies := []variant{
+		proxyVariant(b, "off", up.URL, Config{DisableValidation: true}),
+		proxyVariant(b, "stream", up.URL, Config{}),
+		proxyVariant(b, "tree", up.URL, Config{Checker: tree}),
+	}
 	defer func() {
-		for _, v := range vs {
+		for _, v := range proxies {
 			v.close()
 		}
 	}()
-	per := time.Second
-	if testing.Short() {
-		per = 300 * time.Millisecond
-	}
-	const addedP99 = 2 * time.Millisecond
 	c := benchClient()
-	// Two criteria per proxy: the (sheds nothing and adds at most
-	// 2 ms at p99) and shedding nothing alone, which machine noise in the
-	// tail does not blur.
-	var reached [2][2][]float64 // [proxy][criterion], per iteration
+	reached := make([]map[criterion][]float64, len(proxies))
+	for k := range reached {
+		reached[k] = map[criterion][]float64{}
+	}
 	for range b.N {
-		for _, v := range vs {
-			openLoop(b, c, v.url, 200, 200*time.Millisecond) // warm the pools
+		for _, v := range append([]variant{direct}, proxies...) {
+			openLoop(c, v.url, 200, 200*time.Millisecond) // warm the pools
 		}
-		var best [2][2]float64
-		var fails [2][2]int
-		alive := func(k int) bool { return fails[k][0] < 2 || fails[k][1] < 2 }
-		for rung, rate := 0, 50; alive(0) || alive(1); rung, rate = rung+1, rate*5/4 {
-			var p99 [3]time.Duration
-			var offered, shed [3]float64
-			for i := range vs {
-				k := (i + rung) % len(vs)
-				v := vs[k]
-				if k > 0 && !alive(k-1) {
-					continue
-				}
-				var shed0, done0 float64
-				if v.proxy != nil {
-					shed0 = counter(v.proxy, "ovcompat_proxy_validation_shed_total")
-					done0 = counter(v.proxy, "ovcompat_proxy_validated_total")
-				}
-				lat := openLoop(b, c, v.url, rate, per)
-				if v.proxy != nil {
-					// Behind is shed too: the queue holds 1,024 exchanges, so
-					// a validator that cannot keep up sheds only once a
-					// longer run fills it. Keeping up is validating all but
-					// the last tenth of a second's exchanges by the end.
-					behind := float64(len(lat)) - (counter(v.proxy, "ovcompat_proxy_validated_total") - done0)
-					v.proxy.val.drain()
-					shed[k] = counter(v.proxy, "ovcompat_proxy_validation_shed_total") - shed0
-					if behind > float64(rate)/10 {
-						shed[k] += behind
-					}
-				}
-				slices.Sort(lat)
-				p99[k], offered[k] = lat[len(lat)*99/100], float64(len(lat))/per.Seconds()
-			}
-			b.Logf("%d/s: direct p99 %v; stream %v shed or behind %v; tree %v shed or behind %v", rate, p99[0], p99[1], shed[1], p99[2], shed[2])
-			for k := range 2 {
-				ok := [2]bool{shed[k+1] == 0 && p99[k+1]-p99[0] <= addedP99, shed[k+1] == 0}
-				for crit := range 2 {
-					switch {
-					case fails[k][crit] >= 2:
-					case ok[crit]:
-						best[k][crit], fails[k][crit] = offered[k+1], 0
-					default:
-						fails[k][crit]++
-					}
-				}
-			}
-		}
-		for k := range 2 {
-			for crit := range 2 {
+		cl := climb{b: b, c: c, direct: direct, proxies: proxies}
+		best := cl.run()
+		for k := range proxies {
+			for _, crit := range criteria {
 				reached[k][crit] = append(reached[k][crit], best[k][crit])
 			}
 		}
@@ -107,10 +74,171 @@ func BenchmarkCapacity(b *testing.B) {
 		slices.Sort(xs)
 		return xs[len(xs)/2]
 	}
-	b.ReportMetric(med(reached[0][0]), "stream-req/s")
-	b.ReportMetric(med(reached[1][0]), "tree-req/s")
-	b.ReportMetric(med(reached[0][0])/med(reached[1][0]), "stream/tree")
-	b.ReportMetric(med(reached[0][1]), "stream-noshed-req/s")
-	b.ReportMetric(med(reached[1][1]), "tree-noshed-req/s")
-	b.ReportMetric(med(reached[0][1])/med(reached[1][1]), "noshed-stream/tree")
+	for _, crit := range criteria {
+		rate := map[string]float64{}
+		for k, v := range proxies {
+			rate[v.name] = med(reached[k][crit])
+			b.ReportMetric(rate[v.name], string(crit)+v.name+"-req/s")
+		}
+		b.ReportMetric(rate["stream"]/rate["tree"], string(crit)+"stream/tree")
+		b.ReportMetric(rate["stream"]/rate["off"], string(crit)+"stream/off")
+	}
+}
+
+// criterion is one way of passing a rung; its name prefixes the metrics.
+type criterion string
+
+const (
+	tailAndNoShed criterion = ""        // the issue's: sheds nothing, adds ≤ 2 ms at p99
+	noShed        criterion = "noshed-" // sheds nothing, keeps up, whatever the tail
+)
+
+var criteria = []criterion{tailAndNoShed, noShed}
+
+// addedP99 is the bound on the latency the proxy adds at p99.
+const addedP99 = 2 * time.Millisecond
+
+// climb is one ascent of the ladder by every proxy variant.
+type climb struct {
+	b       *testing.B
+	c       *http.Client
+	direct  variant
+	proxies []variant
+}
+
+// rung is what one slice at one rate showed for one variant.
+type rung struct {
+	p99    time.Duration
+	shed   float64 // shed, or left behind at the slice's end
+	failed int
+}
+
+func (r rung) passes(crit criterion, direct time.Duration) bool {
+	ok := r.shed == 0 && r.failed == 0
+	if crit == tailAndNoShed {
+		ok = ok && r.p99-direct <= addedP99
+	}
+	return ok
+}
+
+// run climbs and returns, per proxy and criterion, the highest rate passed.
+func (cl *climb) run() []map[criterion]float64 {
+	n := len(cl.proxies)
+	best := make([]map[criterion]float64, n)
+	fails := make([]map[criterion]int, n)
+	for k := range n {
+		best[k], fails[k] = map[criterion]float64{}, map[criterion]int{}
+	}
+	alive := func(k int) bool { return fails[k][tailAndNoShed] < 2 || fails[k][noShed] < 2 }
+	for step, rate := 0, 50; ; step, rate = step+1, rate*5/4 {
+		climbing := []int{}
+		for k := range n {
+			if alive(k) {
+				climbing = append(climbing, k)
+			}
+		}
+		if len(climbing) == 0 {
+			return best
+		}
+		per := sliceFor(rate)
+		directP99, got := cl.measure(climbing, step, rate, per)
+		for _, k := range climbing {
+			r := got[k]
+			passed := map[criterion]bool{}
+			retry := false
+			for _, crit := range criteria {
+				passed[crit] = r.passes(crit, directP99)
+				retry = retry || fails[k][crit] < 2 && !passed[crit]
+			}
+			if retry && r.p99 <= time.Second {
+				// Failed once: measure again before believing it.
+				d2, again := cl.measure([]int{k}, step+1, rate, per)
+				for _, crit := range criteria {
+					passed[crit] = passed[crit] || again[k].passes(crit, d2)
+				}
+				r.p99 = min(r.p99, again[k].p99)
+			}
+			for _, crit := range criteria {
+				switch {
+				case fails[k][crit] >= 2:
+				case passed[crit]:
+					best[k][crit], fails[k][crit] = float64(rate), 0
+				default:
+					fails[k][crit]++
+				}
+			}
+			if r.p99 > time.Second {
+				fails[k][tailAndNoShed], fails[k][noShed] = 2, 2
+			}
+		}
+	}
+}
+
+// sliceFor is how long a rung lasts: about a thousand requests, between
+// one and three seconds (300 ms with -short).
+func sliceFor(rate int) time.Duration {
+	if testing.Short() {
+		return 300 * time.Millisecond
+	}
+	d := time.Duration(1000/float64(rate)*1e9) * time.Nanosecond
+	return min(max(d, time.Second), 3*time.Second)
+}
+
+// measure runs one slice at rate for the engine answered directly and for
+// each of the proxies ks, in an order rotated by step, and returns the
+// direct p99 and what each proxy showed.
+func (cl *climb) measure(ks []int, step, rate int, per time.Duration) (time.Duration, map[int]rung) {
+	c := cl.c
+	order := append([]int{-1}, ks...)
+	got := map[int]rung{}
+	var directP99 time.Duration
+	for i := range order {
+		k := order[(i+step)%len(order)]
+		if k < 0 {
+			lat, _ := openLoop(c, cl.direct.url, rate, per)
+			directP99 = p99(lat)
+			continue
+		}
+		v := cl.proxies[k]
+		shed0 := counter(v.proxy, "ovcompat_proxy_validation_shed_total")
+		done0 := counter(v.proxy, "ovcompat_proxy_validated_total")
+		lat, failed := openLoop(c, v.url, rate, per)
+		r := rung{p99: p99(lat), failed: failed}
+		if !v.proxy.cfg.DisableValidation {
+			// Behind counts as shed: the queue holds 1,024 exchanges, so a
+			// validator that cannot keep up sheds only once a longer run
+			// fills it. Keeping up is validating all but the last tenth of
+			// a second's exchanges by the end of the slice.
+			behind := float64(len(lat)) - (counter(v.proxy, "ovcompat_proxy_validated_total") - done0)
+			v.proxy.val.drain()
+			r.shed = counter(v.proxy, "ovcompat_proxy_validation_shed_total") - shed0
+			if behind > float64(rate)/10 {
+				r.shed += behind
+			}
+		}
+		got[k] = r
+	}
+	cl.b.Logf("%d/s: direct p99 %v; %s", rate, directP99, describe(cl.proxies, got))
+	return directP99, got
+}
+
+// p99 is the 99th percentile of lat (0 for none).
+func p99(lat []time.Duration) time.Duration {
+	if len(lat) == 0 {
+		return 0
+	}
+	lat = slices.Clone(lat)
+	slices.Sort(lat)
+	return lat[(len(lat)-1)*99/100]
+}
+
+// describe says what each measured proxy showed at a rung, for -v.
+func describe(proxies []variant, got map[int]rung) string {
+	var parts []string
+	for k, v := range proxies {
+		if r, ok := got[k]; ok {
+			parts = append(parts, fmt.Sprintf("%s p99 %v shed or behind %v failed %d", v.name, r.p99, r.shed, r.failed))
+		}
+	}
+	return strings.Join(parts, "; ")
 }
