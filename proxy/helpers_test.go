@@ -2,7 +2,6 @@ package proxy
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/x509"
 	"encoding/pem"
@@ -18,33 +17,17 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ovcompat/ovcompat/internal/syncbuf"
 )
-
-// syncBuffer is a bytes.Buffer safe for concurrent writes and reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // running is a proxy served on loopback for a test.
 type running struct {
 	p          *Proxy
 	url        string // the proxy's base URL
 	admin      string // the admin base URL
-	violations *syncBuffer
-	logs       *syncBuffer
+	violations *syncbuf.Buffer
+	logs       *syncbuf.Buffer
 	stop       func() error // shuts down and returns Serve's error
 }
 
@@ -56,7 +39,7 @@ func startProxy(t testing.TB, upstream string, cfg Config) *running {
 		t.Fatal(err)
 	}
 	cfg.Upstream = u
-	r := &running{violations: &syncBuffer{}, logs: &syncBuffer{}}
+	r := &running{violations: &syncbuf.Buffer{}, logs: &syncbuf.Buffer{}}
 	if cfg.Violations == nil {
 		cfg.Violations = r.violations
 	}

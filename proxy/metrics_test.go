@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ovcompat/ovcompat/internal/syncbuf"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -165,7 +166,7 @@ func jsonLines(t *testing.T, s string) []map[string]any {
 func TestLogs(t *testing.T) {
 	up := engine(t, nil)
 	defer up.Close()
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	px := startProxy(t, up.URL, Config{Mode: Enforce, EnforceResponses: true,
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	c := rawClient()

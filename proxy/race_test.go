@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ovcompat/ovcompat/internal/syncbuf"
 )
 
 // vmPost is a small POST /vms body, as an SDK sends it (about 350 bytes
@@ -78,7 +80,7 @@ func TestRequestCaptureOutlivesExchange(t *testing.T) {
 		return &heldConn{Conn: conn, release: release}, nil
 	}}
 	defer tr.CloseIdleConnections()
-	viol := &syncBuffer{}
+	viol := &syncbuf.Buffer{}
 	p := newTestProxy(t, up.URL, Config{Transport: tr, Workers: 1, Violations: viol})
 	// The validator waits until the late read is done (Close below).
 	p.val.budget.mu.Lock()
@@ -209,7 +211,7 @@ func TestCaptureJudgedAtFinish(t *testing.T) {
 		{"unknown length", -1, 0, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			viol := &syncBuffer{}
+			viol := &syncbuf.Buffer{}
 			p := newTestProxy(t, "http://engine.invalid", Config{Violations: viol})
 			req := httptest.NewRequest(http.MethodPost, "/ovirt-engine/api/vms", nil)
 			req.Header.Set("Content-Type", "application/xml")

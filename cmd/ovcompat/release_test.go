@@ -8,13 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ovcompat/ovcompat/compat"
 	"github.com/ovcompat/ovcompat/fixtures/target"
 	"github.com/ovcompat/ovcompat/har"
+	"github.com/ovcompat/ovcompat/internal/syncbuf"
 	"github.com/ovcompat/ovcompat/reports"
 )
 
@@ -142,7 +142,7 @@ func TestProxyEngineVersion(t *testing.T) {
 		listen, admin := freeAddr(t), freeAddr(t)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan int, 1)
-		var stderr syncBuffer
+		var stderr syncbuf.Buffer
 		go func() {
 			done <- run(ctx, []string{"proxy", "--upstream", tg.URL, "--listen", listen, "--admin", admin,
 				"--violations", violations, "--engine-version", tc.release}, io.Discard, &stderr)
@@ -172,7 +172,7 @@ func TestProxyEngineVersion(t *testing.T) {
 }
 
 // waitReport waits for the proxy's admin endpoint and returns /report.
-func waitReport(t *testing.T, admin string, stderr *syncBuffer) string {
+func waitReport(t *testing.T, admin string, stderr *syncbuf.Buffer) string {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -190,24 +190,6 @@ func waitReport(t *testing.T, admin string, stderr *syncBuffer) string {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-// syncBuffer is a Buffer safe for a writer and a reader at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestSchemaVersions lists the embedded models with the engine releases
