@@ -230,15 +230,13 @@ func (s *store) lookup(id string, t *schema.Type) *record {
 	return nil
 }
 
-// root returns the top-level collection that holds objects of type t.
+// root returns the top-level collection that holds objects of type t, or
+// nil for objects that live only below another. A type's root is its own,
+// never its base's: a snapshot (Snapshot extends Vm) is no VM of /vms, a
+// disk snapshot (DiskSnapshot extends Disk) no disk of /disks.
 func (s *store) root(t *schema.Type) *collection {
 	if seg, ok := s.mt.rootSeg[t]; ok {
 		return s.roots[seg]
-	}
-	for x := t.Base; x != nil; x = x.Base {
-		if seg, ok := s.mt.rootSeg[x]; ok {
-			return s.roots[seg]
-		}
 	}
 	return nil
 }
