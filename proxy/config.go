@@ -73,6 +73,7 @@ const (
 	DefaultValidationShare = 0.05
 	DefaultReportKeep      = 2000
 	DefaultMaxIdleConns    = 256
+	DefaultRecordLimit     = 512 << 20
 )
 
 // Config configures a Proxy. Only Upstream is required; every other field
@@ -151,6 +152,12 @@ type Config struct {
 	// RecordScenarios also writes each finished HAR file as a scenario
 	// (YAML, ids captured as variables) beside it, for `ovcompat replay`.
 	RecordScenarios bool
+	// RecordLimit bounds what RecordDir holds, in bytes, files already
+	// there at start included (default 512 MiB, under the Kubernetes
+	// recipe's 1 GiB emptyDir). What would pass it is not written: the
+	// recording stops, logged once, the exchanges after it counted in
+	// ovcompat_proxy_record_capped_total; traffic is not affected.
+	RecordLimit int64
 	// ReportKeep is how many exchanges with violations the live /report
 	// page keeps, latest first (default 2000); counts per rule are kept
 	// for all of them.
@@ -191,6 +198,7 @@ func (c Config) withDefaults() (Config, error) {
 	orDefault(&c.MaxIdleConns, DefaultMaxIdleConns)
 	orDefault(&c.DrainTimeout, DefaultDrainTimeout)
 	orDefault(&c.ReportKeep, DefaultReportKeep)
+	orDefault(&c.RecordLimit, DefaultRecordLimit)
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}

@@ -24,6 +24,7 @@ type metrics struct {
 	upstreamErrors *prometheus.CounterVec
 	recorded       prometheus.Counter
 	recordDropped  prometheus.Counter
+	recordCapped   prometheus.Counter
 }
 
 func newMetrics(reg *prometheus.Registry, toolVersion, modelVersion string) *metrics {
@@ -52,9 +53,11 @@ func newMetrics(reg *prometheus.Registry, toolVersion, modelVersion string) *met
 			Help: "Exchanges written to the recording."}),
 		recordDropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "ovcompat_proxy_record_dropped_total",
 			Help: "Exchanges not recorded because the recorder could not keep up."}),
+		recordCapped: prometheus.NewCounter(prometheus.CounterOpts{Name: "ovcompat_proxy_record_capped_total",
+			Help: "Exchanges not recorded because the recordings reached --record-limit."}),
 	}
 	reg.MustRegister(m.requests, m.duration, m.violations, m.validation, m.validated, m.shed,
-		m.rejected, m.refused, m.upstreamErrors, m.recorded, m.recordDropped, buildInfo(toolVersion, modelVersion))
+		m.rejected, m.refused, m.upstreamErrors, m.recorded, m.recordDropped, m.recordCapped, buildInfo(toolVersion, modelVersion))
 	// A registry given by the embedder may collect the runtime already
 	// (it then refuses these as registered twice): its own stay.
 	_ = reg.Register(collectors.NewGoCollector())

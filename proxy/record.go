@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -30,23 +32,27 @@ const entriesPerFile = 1000
 // recorder writes exchanges as HAR 1.2, redacted before anything reaches
 // the disk, and each finished HAR file again as a scenario (the format
 // `ovcompat replay` runs). It runs on its own goroutine behind a bounded
-// queue.
+// queue. The folder never grows past limit bytes (files there at start
+// included): past it, recording stops for good (see full).
 type recorder struct {
 	dir     string
 	version string
 	maxBody int64
+	limit   int64
 	log     *slog.Logger
 	met     *metrics
 	queue   chan *exchange
 	mu      sync.RWMutex // guards closed against submit
 	closed  bool
 	done    chan struct{}
+	stopped atomic.Bool // the folder reached limit: nothing more is recorded
 
 	// scenarios: each closed HAR file is also written as a scenario.
 	scenarios bool
 	credit    string
 
 	// owned by the writing goroutine
+	used    int64 // bytes in the folder, the current file's included
 	name    string
 	f       *os.File
 	w       *bufio.Writer
@@ -62,11 +68,18 @@ func newRecorder(cfg Config, credit string, met *metrics) (*recorder, error) {
 	if err := os.MkdirAll(cfg.RecordDir, 0o750); err != nil {
 		return nil, fmt.Errorf("proxy: --record: %w", err)
 	}
-	r := &recorder{dir: cfg.RecordDir, version: cfg.ToolVersion, maxBody: cfg.MaxBody, log: cfg.Logger, met: met,
-		queue: make(chan *exchange, 4096), done: make(chan struct{}), stamp: time.Now().UTC().Format("20060102T150405"),
-		scenarios: cfg.RecordScenarios, credit: credit}
+	used, err := dirSize(cfg.RecordDir)
+	if err != nil {
+		return nil, fmt.Errorf("proxy: --record: %w", err)
+	}
+	r := &recorder{dir: cfg.RecordDir, version: cfg.ToolVersion, maxBody: cfg.MaxBody, limit: cfg.RecordLimit, used: used,
+		log: cfg.Logger, met: met, queue: make(chan *exchange, 4096), done: make(chan struct{}),
+		stamp: time.Now().UTC().Format("20060102T150405"), scenarios: cfg.RecordScenarios, credit: credit}
 	if r.version == "" {
 		r.version = "dev"
+	}
+	if used >= r.limit {
+		r.full()
 	}
 	go r.run()
 	return r, nil
@@ -74,6 +87,11 @@ func newRecorder(cfg Config, credit string, met *metrics) (*recorder, error) {
 
 // submit queues x for recording without waiting.
 func (r *recorder) submit(x *exchange) {
+	if r.stopped.Load() {
+		r.met.recordCapped.Inc()
+		x.done()
+		return
+	}
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	if !r.closed {
@@ -90,12 +108,23 @@ func (r *recorder) submit(x *exchange) {
 func (r *recorder) run() {
 	defer close(r.done)
 	for x := range r.queue {
+		if r.stopped.Load() {
+			r.met.recordCapped.Inc()
+			x.done()
+			continue
+		}
 		e := harEntry(x, r.maxBody)
 		x.done()
 		err := r.write(e)
-		if err == nil {
+		switch {
+		case err == nil:
 			r.met.recorded.Inc()
-		} else if r.lastErr == nil {
+		case errors.Is(err, errRecordFull):
+			r.met.recordCapped.Inc()
+			r.full()
+			err = r.closeFile()
+		}
+		if err != nil && r.lastErr == nil {
 			r.lastErr = err
 			r.log.Error("recording failed", "dir", r.dir, "error", err)
 		}
@@ -105,7 +134,29 @@ func (r *recorder) run() {
 	}
 }
 
+// harTail closes a HAR file's entries; write keeps room for it.
+const harTail = "\n]}}\n"
+
 func (r *recorder) write(e *har.Entry) error {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // bodies stay readable: <vm>, not \u003cvm\u003e
+	if err := enc.Encode(e); err != nil {
+		return fmt.Errorf("record: %w", err)
+	}
+	entry := bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+	var head []byte
+	if r.f == nil {
+		creator, _ := json.Marshal(har.Creator{Name: "ovcompat proxy", Version: r.version})
+		head = fmt.Appendf(nil, "{\"log\": {\"version\": \"1.2\", \"creator\": %s, \"entries\": [\n", creator)
+	}
+	sep := ""
+	if r.n > 0 {
+		sep = ",\n"
+	}
+	if !r.fits(int64(len(head) + len(sep) + len(entry) + len(harTail))) {
+		return errRecordFull
+	}
 	if r.f == nil {
 		r.files++
 		name := filepath.Join(r.dir, fmt.Sprintf("ovcompat-%s-%04d.har", r.stamp, r.files))
@@ -114,19 +165,11 @@ func (r *recorder) write(e *har.Entry) error {
 			return fmt.Errorf("record: %w", err)
 		}
 		r.name, r.f, r.w, r.n = name, f, bufio.NewWriter(f), 0
-		head, _ := json.Marshal(har.Creator{Name: "ovcompat proxy", Version: r.version})
-		fmt.Fprintf(r.w, "{\"log\": {\"version\": \"1.2\", \"creator\": %s, \"entries\": [\n", head)
+		r.w.Write(head)
 	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false) // bodies stay readable: <vm>, not \u003cvm\u003e
-	if err := enc.Encode(e); err != nil {
-		return fmt.Errorf("record: %w", err)
-	}
-	if r.n > 0 {
-		r.w.WriteString(",\n")
-	}
-	r.w.Write(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+	r.w.WriteString(sep)
+	r.w.Write(entry)
+	r.used += int64(len(head) + len(sep) + len(entry))
 	r.n++
 	if r.n >= entriesPerFile {
 		return r.closeFile()
@@ -138,7 +181,8 @@ func (r *recorder) closeFile() error {
 	if r.f == nil {
 		return nil
 	}
-	r.w.WriteString("\n]}}\n")
+	r.w.WriteString(harTail)
+	r.used += int64(len(harTail))
 	err := r.w.Flush()
 	if cerr := r.f.Close(); err == nil {
 		err = cerr
@@ -170,9 +214,18 @@ func (r *recorder) writeScenario(harFile string) error {
 	if len(sc.Steps) == 0 {
 		return nil // only SSO or nothing the API serves
 	}
+	data, err := scenario.Marshal(sc)
+	if err != nil {
+		return fmt.Errorf("record: scenario %s: %w", name, err)
+	}
+	if !r.fits(int64(len(data))) {
+		r.full()
+		return nil
+	}
 	if _, err := scenario.WriteFile(r.dir, sc); err != nil {
 		return fmt.Errorf("record: %w", err)
 	}
+	r.used += int64(len(data))
 	return nil
 }
 

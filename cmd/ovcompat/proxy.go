@@ -27,6 +27,7 @@ type proxyFlags struct {
 	enforceResponses, rewriteHost bool
 	recordScenarios               bool
 	validationMemory              int64
+	recordLimit                   byteSize
 	upstreamTimeout, drainTimeout time.Duration
 	upstreamIdle                  time.Duration
 	validationShare               float64
@@ -80,6 +81,8 @@ SIGINT or SIGTERM drains requests in flight, then exits 0.`,
 	fs.StringVar(&f.violations, "violations", "", "`FILE` receiving violations as JSON lines, appended (- for standard output)")
 	fs.StringVar(&f.record, "record", "", "`DIR` receiving every exchange as HAR 1.2, secrets redacted")
 	fs.BoolVar(&f.recordScenarios, "record-scenarios", true, "with --record, also write each HAR file as a scenario for ovcompat replay")
+	f.recordLimit = byteSize(proxy.DefaultRecordLimit)
+	fs.Var(&f.recordLimit, "record-limit", "most the --record folder may hold, files there at start included (1GiB, 512MiB, ...); past it recording stops, traffic goes on")
 	fs.StringVar(&f.tlsCert, "tls-cert", "", "PEM certificate `FILE` to serve HTTPS with (with --tls-key)")
 	fs.StringVar(&f.tlsKey, "tls-key", "", "PEM private key `FILE` of --tls-cert")
 	fs.Int64Var(&f.validationMemory, "validation-memory", proxy.DefaultValidationBytes, "memory the checks may hold at once, in `BYTES`: each reserves what its bodies may cost before it starts, and waits while that is spent")
@@ -139,7 +142,7 @@ func runProxy(cmd *cobra.Command, f *proxyFlags, stdout, stderr io.Writer) error
 	p, err := proxy.New(proxy.Config{Upstream: up, Mode: mode, EnforceResponses: f.enforceResponses, Checker: checker,
 		MaxBody: f.rules.maxBody, ValidationBytes: f.validationMemory, CAFile: f.engine.caFile, Insecure: f.engine.insecure, UpstreamTimeout: f.upstreamTimeout,
 		UpstreamIdleTimeout: f.upstreamIdle, RewriteHost: f.rewriteHost, DrainTimeout: f.drainTimeout, ValidationShare: f.validationShare,
-		Violations: violations, RecordDir: f.record, RecordScenarios: f.recordScenarios, Logger: logger,
+		Violations: violations, RecordDir: f.record, RecordScenarios: f.recordScenarios, RecordLimit: int64(f.recordLimit), Logger: logger,
 		ToolVersion: toolVersion(), ModelVersion: checker.Model(4).Describe()})
 	if err != nil {
 		return usageError("%v", err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
 )
@@ -122,7 +123,8 @@ func TestAdminPortOffService(t *testing.T) {
 }
 
 // TestRecordingsBounded: the folder --record writes to is an emptyDir with a
-// sizeLimit, so recordings cannot fill the node's disk.
+// sizeLimit, so recordings cannot fill the node's disk, and the proxy stops
+// recording (--record-limit) before the kubelet would evict the pod for it.
 func TestRecordingsBounded(t *testing.T) {
 	m := load(t, recipe)
 	c := sidecar(t, m)
@@ -141,7 +143,16 @@ func TestRecordingsBounded(t *testing.T) {
 			continue
 		}
 		if v.EmptyDir == nil || v.EmptyDir.SizeLimit == nil || v.EmptyDir.SizeLimit.IsZero() {
-			t.Errorf("volume %q for %s: want an emptyDir with a sizeLimit, got %+v", vol, dir, v.VolumeSource)
+			t.Fatalf("volume %q for %s: want an emptyDir with a sizeLimit, got %+v", vol, dir, v.VolumeSource)
+		}
+		limit := flagValue(c.Args, "--record-limit")
+		// ovcompat's sizes (768MiB, 1GiB) are Kubernetes quantities without the B.
+		q, err := resource.ParseQuantity(strings.TrimSuffix(limit, "B"))
+		if err != nil {
+			t.Fatalf("--record-limit=%q: want a size in MiB or GiB (%v)", limit, err)
+		}
+		if q.Cmp(*v.EmptyDir.SizeLimit) >= 0 {
+			t.Errorf("--record-limit=%s is not below the emptyDir's sizeLimit %s: the kubelet would evict the pod first", limit, v.EmptyDir.SizeLimit)
 		}
 		return
 	}
