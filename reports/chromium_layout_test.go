@@ -143,10 +143,14 @@ func (b *browser) eval(t *testing.T, expr string, out any) {
 }
 
 // TestLivePageInChromium serves the proxy's live page over loopback HTTP,
-// refreshing every second, scrolls down, and checks that the page updates
-// (the totals change on every request) while the scroll position stays:
-// the page's script, allowed by its hash in the Content-Security-Policy,
-// swaps the content in place.
+// refreshing every second. The reader opens a section, closes the one open
+// by default, chooses a filter and scrolls down; then a refresh brings new
+// data (the totals change, and a new, worse rule comes first, so every
+// section moves down one place). After it the page shows the new data, the
+// section opened is still open and the others closed (matched by key, not
+// position), the filter keeps its value and hides the new section, and the
+// scroll position stays: the page's script, allowed by its hash in the
+// Content-Security-Policy, swaps the content in place.
 func TestLivePageInChromium(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skipf("chromium not installed (%v): apt-get install -y chromium", err)
@@ -154,17 +158,40 @@ func TestLivePageInChromium(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser")
 	}
-	r := &Results{Run: Run{Kind: "proxy", Target: "http://engine"}, Scenarios: []Scenario{{Name: "live traffic"}}}
-	for i := range 150 {
-		r.Scenarios[0].Steps = append(r.Scenarios[0].Steps, Step{Index: i, Name: fmt.Sprintf("corr-%d", i), Method: "GET", Path: fmt.Sprintf("/vms/%d", i), Route: "/vms/{vm_id}", Status: 200,
-			Violations: []Violation{{Rule: "schema.unknown-element", Severity: SeverityError, Location: "/vm/bogus", Reason: "element bogus is not in type Vm"}}})
+	const (
+		opened  = "schema.unknown-element GET /vms/{vm_id}"
+		arrives = "schema.malformed GET /clusters/{cluster_id}"
+	)
+	results := func(n int64) *Results {
+		r := &Results{Run: Run{Kind: "proxy", Target: "http://engine"}, Scenarios: []Scenario{{Name: "live traffic"}}}
+		add := func(method, path, route string, v Violation) {
+			st := &r.Scenarios[0].Steps
+			*st = append(*st, Step{Index: len(*st), Name: fmt.Sprintf("corr-%d", len(*st)), Method: method, Path: path, Route: route, Status: 200, Violations: []Violation{v}})
+		}
+		for i := range 150 {
+			add("GET", fmt.Sprintf("/vms/%d", i), "/vms/{vm_id}", Violation{Rule: "schema.unknown-element", Severity: SeverityError, Location: "/vm/bogus", Reason: "element bogus is not in type Vm"})
+		}
+		for i := range 3 {
+			add("GET", fmt.Sprintf("/hosts/%d", i), "/hosts/{host_id}", Violation{Rule: "schema.missing-element", Severity: SeverityWarning, Location: "/host/name", Reason: "element name is missing"})
+		}
+		if n > 1 { // what the first refresh brings: a worse rule, sorted first
+			for i := range 200 {
+				add("GET", fmt.Sprintf("/clusters/%d", i), "/clusters/{cluster_id}", Violation{Rule: "schema.malformed", Severity: SeverityError, Location: "/cluster", Reason: "not well-formed"})
+			}
+		}
+		for i := range r.Scenarios[0].Steps {
+			st := &r.Scenarios[0].Steps[i]
+			st.Outcome = Judge(st.Violations, nil, "")
+		}
+		r.Settle()
+		return r
 	}
-	r.Settle()
 	var served atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		n := served.Add(1)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		WriteViolationsHTML(w, r, HTMLOptions{Refresh: 1, Traffic: &Traffic{Requests: n, WithViolations: 150}})
+		WriteViolationsHTML(w, results(n), HTMLOptions{Refresh: 1, Traffic: &Traffic{Requests: n, WithViolations: 150,
+			Violations: []RuleRouteCount{{Rule: "schema.unknown-element", Severity: SeverityError, Route: "GET /vms/{vm_id}", Count: 150}}}})
 	}))
 	defer srv.Close()
 	b := startChromium(t)
@@ -174,6 +201,19 @@ func TestLivePageInChromium(t *testing.T) {
 	}
 	var first string
 	b.eval(t, `document.querySelector('[data-total=requests]').textContent`, &first)
+	// The reader's choices: open a section, close the one open by default,
+	// keep only one rule, scroll down.
+	var chose bool
+	b.eval(t, `(() => {
+		const sec = document.querySelector('details[data-key="`+opened+`"]'), since = document.querySelector('details[data-key="since-start"]');
+		if (!sec || !since || sec.open || !since.open) return false;
+		sec.querySelector('summary').click(); since.querySelector('summary').click();
+		const f = document.getElementById('f-rule'); f.value = 'schema.unknown-element'; f.dispatchEvent(new Event('change'));
+		return sec.open && !since.open;
+	})()`, &chose)
+	if !chose {
+		t.Fatalf("the live page has no collapsed section %q and open section \"since-start\" to toggle", opened)
+	}
 	var y float64
 	b.eval(t, `(window.scrollTo(0, 3000), window.scrollY)`, &y)
 	if y < 2000 {
@@ -181,24 +221,51 @@ func TestLivePageInChromium(t *testing.T) {
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		var now string
-		b.eval(t, `document.querySelector('[data-total=requests]').textContent`, &now)
-		if now != first {
+		var now struct {
+			Requests string
+			Arrived  bool
+		}
+		b.eval(t, `({Requests: document.querySelector('[data-total=requests]').textContent, Arrived: !!document.querySelector('details[data-key="`+arrives+`"]')})`, &now)
+		if now.Requests != first && now.Arrived {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the page did not update in 20 s (requests still %s, served %d)", now, served.Load())
+			t.Fatalf("the page did not update in 20 s (requests still %s, new section there: %v, served %d)", now.Requests, now.Arrived, served.Load())
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	var after float64
-	b.eval(t, `window.scrollY`, &after)
-	if after != y {
-		t.Errorf("the update moved the scroll from %v to %v", y, after)
+	var after struct {
+		ScrollY      float64
+		Open         []string
+		Rule         string
+		FirstKey     string
+		ArrivedShown bool
+		OpenedShown  bool
+	}
+	b.eval(t, `({ScrollY: window.scrollY, Open: [...document.querySelectorAll('details[data-key][open]')].map(d => d.dataset.key),
+		Rule: document.getElementById('f-rule').value, FirstKey: document.querySelector('details.item[data-key]').dataset.key,
+		ArrivedShown: document.querySelector('details[data-key="`+arrives+`"]').getClientRects().length > 0,
+		OpenedShown: document.querySelector('details[data-key="`+opened+`"]').getClientRects().length > 0})`, &after)
+	if after.FirstKey != arrives {
+		t.Fatalf("the new data does not reorder the sections (first is %q): the test would not tell keys from positions", after.FirstKey)
+	}
+	if len(after.Open) != 1 || after.Open[0] != opened {
+		t.Errorf("after the update the open sections are %q, want only the one the reader opened, %q", after.Open, opened)
+	}
+	if after.Rule != "schema.unknown-element" || after.ArrivedShown || !after.OpenedShown {
+		t.Errorf("after the update the rule filter is %q (want schema.unknown-element), the new section shown: %v (want hidden), the opened one shown: %v",
+			after.Rule, after.ArrivedShown, after.OpenedShown)
+	}
+	if after.ScrollY != y {
+		t.Errorf("the update moved the scroll from %v to %v", y, after.ScrollY)
 	}
 	var anchor bool
 	b.eval(t, `!!document.getElementById(document.querySelector('a[href^="#x-"]').getAttribute('href').slice(1))`, &anchor)
 	if !anchor {
 		t.Error("a violation's \"first seen\" link leads to no exchange")
 	}
+	// The live page's filters work as the report's do.
+	var reset int
+	b.eval(t, `(() => { const f = document.getElementById('f-rule'); f.value = ''; f.dispatchEvent(new Event('change')); return 0; })()`, &reset)
+	b.checkFilters(t)
 }

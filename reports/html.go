@@ -59,11 +59,12 @@ type htmlView struct {
 	// LeftOut counts the scenarios left out by the run's selection, by
 	// reason; they are not among Scenarios.
 	LeftOut []ReasonCount
-	Groups  []RuleGroup
-	// Traffic and Exchanges are the live page's totals and latest
-	// exchanges; Script and ScriptHash its in-place refresh.
+	// Traffic, Sections and Exchanges are the live page's totals, its
+	// violations by rule and route, and its latest exchanges; Script and
+	// ScriptHash its in-place refresh.
 	Traffic    *Traffic
-	Exchanges  []LiveExchange
+	Sections   []liveSection
+	Exchanges  []exchangeView
 	Script     template.JS
 	ScriptHash string
 	// Findings is what broke where, grouped (see Results.FindingGroups).
@@ -94,6 +95,8 @@ type filterView struct {
 	Outcomes  []Outcome
 	Resources []string
 	Rules     []string
+	// Live words the filters for the live page's sections and exchanges.
+	Live bool
 }
 
 // stepFacets gathers the facets of steps: the outcomes, resources, and the
@@ -229,9 +232,18 @@ func WriteHTML(w io.Writer, r *Results, opts HTMLOptions) error {
 func WriteViolationsHTML(w io.Writer, r *Results, opts HTMLOptions) error {
 	v := baseView(r, opts, "ovcompat: violations")
 	v.Live = true
-	v.Groups = r.GroupByRule()
 	v.Traffic = opts.Traffic
-	v.Exchanges = liveExchanges(r)
+	v.Sections = liveSections(r.GroupByRule())
+	v.Exchanges = exchangeViews(r)
+	items := make([]facets, 0, len(v.Sections)+len(v.Exchanges))
+	for _, s := range v.Sections {
+		items = append(items, s.Facets)
+	}
+	for _, x := range v.Exchanges {
+		items = append(items, x.Facets)
+	}
+	v.Filters = filters(items)
+	v.Filters.Live = true
 	if opts.Refresh > 0 {
 		v.Script, v.ScriptHash = template.JS(liveScript), liveScriptHash()
 	}
