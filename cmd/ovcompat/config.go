@@ -130,9 +130,16 @@ func allFlags(root *cobra.Command) commandFlags {
 func (a commandFlags) commandNames() []string { return slices.Sorted(maps.Keys(a.commands)) }
 func (a commandFlags) flagNames() []string    { return slices.Sorted(maps.Keys(a.flags)) }
 
+// flagNames lists the flags a command takes, its parents' persistent flags
+// included once parsed, to suggest the nearest; hidden and deprecated ones
+// are not suggested.
 func flagNames(cmd *cobra.Command) []string {
 	var out []string
-	cmd.Flags().VisitAll(func(f *pflag.Flag) { out = append(out, f.Name) })
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if !f.Hidden && f.Deprecated == "" {
+			out = append(out, f.Name)
+		}
+	})
 	return out
 }
 
@@ -142,19 +149,6 @@ func nearest(s string, names []string) string {
 		return fmt.Sprintf("; did you mean %q?", n)
 	}
 	return ""
-}
-
-// valueError says what a flag's value must be, instead of the parser's
-// own words (strconv.ParseInt: parsing "abc": invalid syntax).
-func valueError(f *pflag.Flag, err error) error {
-	want := map[string]string{
-		"int": "a whole number", "int32": "a whole number", "int64": "a whole number", "uint": "a whole number",
-		"float64": "a number", "bool": "true or false", "duration": "a duration such as 30s or 1m30s",
-	}[f.Value.Type()]
-	if want == "" {
-		return err
-	}
-	return fmt.Errorf("want %s (--%s)", want, f.Name)
 }
 
 func setFromConfig(f *pflag.Flag, v any) error {

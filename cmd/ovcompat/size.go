@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -37,7 +36,8 @@ var sizeUnits = map[string]int64{
 
 var errSize = errors.New("want a whole number of bytes with an optional unit: 1GiB, 512MiB, 2G, 1000000")
 
-// parseSize reads a size, which must be positive.
+// parseSize reads a size, which must be positive. Its errors do not repeat
+// the value: the flag's error names it.
 func parseSize(s string) (int64, error) {
 	s = strings.TrimSpace(s)
 	i := 0
@@ -46,14 +46,14 @@ func parseSize(s string) (int64, error) {
 	}
 	mult, ok := sizeUnits[strings.ToLower(strings.TrimSpace(s[i:]))]
 	if i == 0 || !ok {
-		return 0, fmt.Errorf("size %q: %w", s, errSize)
+		return 0, errSize
 	}
 	n, err := strconv.ParseInt(s[:i], 10, 64)
 	if err != nil || n > math.MaxInt64/mult {
-		return 0, fmt.Errorf("size %q: too large", s)
+		return 0, errors.New("too large")
 	}
 	if n == 0 {
-		return 0, fmt.Errorf("size %q: must be more than 0", s)
+		return 0, errors.New("must be more than 0")
 	}
 	return n * mult, nil
 }
