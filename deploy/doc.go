@@ -3,5 +3,6 @@
 // the checks that they pass their platform's own rules. The Kubernetes
 // checks live in the module deploy/kubernetes/psacheck, which carries the
 // admission controller's policy code and its dependencies; the workflow's
-// actionlint check lives in the module deploy/lint, for the same reason.
+// actionlint check and the Dockerfile's BuildKit checks live in the module
+// deploy/lint, for the same reason.
 package deploy
