@@ -187,7 +187,22 @@ func (f *flow) create(coll, title string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if n := bodyName(body); n != "" {
+		name = n // the body names an existing object (ovirtmgmt listed in an iSCSI bond)
+	}
 	return f.created(add, cpath, title, name, body), nil
+}
+
+// bodyName is the <name> of a body's root element, or "".
+func bodyName(body string) string {
+	doc := etree.NewDocument()
+	if doc.ReadFromString(body) != nil || doc.Root() == nil {
+		return ""
+	}
+	if n := doc.Root().SelectElement("name"); n != nil {
+		return n.Text()
+	}
+	return ""
 }
 
 // created adds the step that makes an object of add's collection at cpath

@@ -243,7 +243,7 @@ func (d *driver) body(r *schema.Route, path string) *etree.Element {
 // domain it is not on yet.
 func (d *driver) restFill(r *schema.Route, root *etree.Element, path string) *etree.Element {
 	_, last := splitLast(r.Path)
-	for _, n := range restneeds.Of(r.Service, r.Operation) {
+	for _, n := range restneeds.At(r.Service, r.Operation, r.Path) {
 		if segs, ok := r.SignaturePath(n.Path); ok && n.Check == restneeds.Validated {
 			d.fill(root, r.Input.Type, segs, path)
 		}

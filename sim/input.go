@@ -9,6 +9,7 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/ovcompat/ovcompat/schema"
+	"github.com/ovcompat/ovcompat/sim/restneeds"
 )
 
 // syntaxReason is the engine's reason for a body it cannot read.
@@ -64,8 +65,13 @@ func (e *Engine) readInput(q *request) (*etree.Element, *reply) {
 
 // checkSignatures answers 400 "Incomplete parameters" when the body
 // satisfies none of the route's signatures (rsdl_metadata's mandatory
-// fields, such as a VM's name, cluster and template).
+// fields, such as a VM's name, cluster and template), or lacks a member the
+// REST layer validates (restneeds); nothing where the REST layer's resource
+// checks nothing (restneeds.Overridden).
 func checkSignatures(route *schema.Route, root *etree.Element) *reply {
+	if restneeds.Overridden(route.Service, route.Operation, route.Path) {
+		return nil
+	}
 	missing := route.MissingMandatoryExcept(root, uncheckedBy(route))
 	if missing == nil {
 		return restMissing(route, root)

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/ovcompat/ovcompat/schema"
 )
@@ -40,6 +41,10 @@ type resource struct {
 	// attaches marks a sub-collection whose Add only lists an existing
 	// object, named by id or name, and never makes one (a VM's tags).
 	attaches bool
+	// lists names the sub-collections of an item that only list existing
+	// objects (an iSCSI bond's networks and storage connections): an Add
+	// names one by id or name, a Remove takes it off the list and keeps it.
+	lists []string
 	// summary counts the collection in the API root's <summary>.
 	summary *summaryItem
 	// beside lists what the collection of owner shows besides its items
@@ -142,4 +147,10 @@ func (reg *registry) service(name string) *resource {
 		return res
 	}
 	return reg.none
+}
+
+// listsOnly reports whether c is a sub-collection in which its owner only
+// lists existing objects (resource.lists). Callers hold mu.
+func (reg *registry) listsOnly(c *collection) bool {
+	return c != nil && c.owner != nil && slices.Contains(reg.of(c.owner.home).lists, c.seg)
 }

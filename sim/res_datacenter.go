@@ -2,12 +2,22 @@ package sim
 
 import "github.com/beevik/etree"
 
-// dataCenterResources are the data centers: uninitialized until a data
-// domain is attached.
+// dataCenterResources are the data centers, uninitialized until a data
+// domain is attached, and their iSCSI bonds.
 func dataCenterResources(e *Engine) []resource {
 	return []resource{{
 		service: "DataCentersService", seg: "datacenters", typ: "DataCenter", unique: true, named: true,
 		prepare: e.dataCenterPrepare,
+	}, {
+		// An iSCSI bond lists networks and storage connections that exist
+		// on their own: BackendIscsiBondNetworksResource.add and
+		// BackendIscsiBondNetworkResource.remove edit the bond's list
+		// ("iscsiBond.getNetworkIds().remove(guid); return
+		// performAction(ActionType.EditIscsiBond, ...)"), and so do
+		// BackendIscsiBondStorageConnection(s)Resource with
+		// getStorageConnectionIds().
+		service: "IscsiBondsService", seg: "iscsibonds", typ: "IscsiBond",
+		lists: []string{"networks", "storageserverconnections"},
 	}}
 }
 

@@ -15,7 +15,7 @@ import (
 // (restneeds.Validated).
 func restMissing(route *schema.Route, root *etree.Element) *reply {
 	var missing []string
-	for _, n := range restneeds.Of(route.Service, route.Operation) {
+	for _, n := range restneeds.At(route.Service, route.Operation, route.Path) {
 		if n.Check != restneeds.Validated {
 			continue
 		}
@@ -34,7 +34,7 @@ func restMissing(route *schema.Route, root *etree.Element) *reply {
 // uncheckedBy returns whether a signature path of route is one the REST
 // layer never asks for (restneeds.Unchecked).
 func uncheckedBy(route *schema.Route) func(path string) bool {
-	needs := restneeds.Of(route.Service, route.Operation)
+	needs := restneeds.At(route.Service, route.Operation, route.Path)
 	return func(path string) bool {
 		for _, n := range needs {
 			if n.Check == restneeds.Unchecked && n.Path == path {

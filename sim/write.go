@@ -121,7 +121,7 @@ func (e *Engine) attachTarget(q *request, c *collection, in *etree.Element, t *s
 		if r == nil && root != nil && root != c {
 			return nil, entityNotFound(t, "id="+id)
 		}
-	} else if (e.reg.of(c).attaches || !owned && attachOnly(q.route)) && root != nil && root != c && e.reg.of(root).named {
+	} else if (e.reg.of(c).attaches || e.reg.listsOnly(c) || !owned && attachOnly(q.route)) && root != nil && root != c && e.reg.of(root).named {
 		name := textOf(in, "name")
 		if r = root.byName(name); r == nil {
 			return nil, entityNotFound(t, "name="+name)
@@ -315,7 +315,8 @@ func (e *Engine) update(q *request) *reply {
 
 // remove answers a Remove route: 200 and an empty body. Removing through
 // an object's own service destroys it; through another (a storage domain
-// attached to a data center, a tag assigned to a VM) detaches it.
+// attached to a data center, a tag assigned to a VM), or from a collection
+// that only lists it (an iSCSI bond's networks), detaches it.
 func (e *Engine) remove(q *request) *reply {
 	in, rp := e.readInput(q)
 	if rp != nil {
@@ -346,7 +347,7 @@ func (e *Engine) remove(q *request) *reply {
 	}
 	switch hr := e.homeRoute(rec); {
 	case rec.gone: // the hook removed it
-	case hr != nil && w.coll != rec.home && hr.Service != q.route.Service:
+	case hr != nil && w.coll != rec.home && (hr.Service != q.route.Service || e.reg.listsOnly(w.coll)):
 		e.detach(rec, w.coll)
 	default:
 		e.st.destroy(rec)

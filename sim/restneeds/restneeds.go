@@ -7,6 +7,11 @@
 // It imports nothing of this module, so both can import it.
 package restneeds
 
+import (
+	"slices"
+	"strings"
+)
+
 // Check says how the REST layer treats a member it needs.
 type Check int
 
@@ -37,6 +42,28 @@ type Need struct {
 	Evidence string
 }
 
+// Override is a mount of a service whose REST resource answers an
+// operation with code of its own, which checks nothing of the body: neither
+// the model's signatures nor the table.
+type Override struct {
+	// Service and Operation name the routes, Below the collection (a path
+	// segment, "iscsibonds") below which they are mounted so.
+	Service, Operation, Below string
+	Evidence                  string
+}
+
+// Overrides returns every override, in no particular order.
+func Overrides() []Override {
+	return []Override{
+		{"NetworksService", "Add", "iscsibonds",
+			"an iSCSI bond's networks are BackendIscsiBondNetworksResource, whose add validates nothing: it lists the network " +
+				"of NetworkMapper.map(network, null).getId() in the bond (performAction(ActionType.EditIscsiBond, ...))"},
+		{"StorageServerConnectionsService", "Add", "iscsibonds",
+			"an iSCSI bond's storage connections are BackendIscsiBondStorageConnectionsResource, whose add validates nothing: " +
+				"it lists the connection of StorageDomainMapper.map(conn, null).getId() in the bond (ActionType.EditIscsiBond)"},
+	}
+}
+
 // Table returns every need, in no particular order.
 func Table() []Need {
 	const (
@@ -64,8 +91,8 @@ func Table() []Need {
 				"else createDisk makes one from the <disk> of the body, which then needs all a new disk needs"},
 		{"NetworksService", "Add", "network.data_center.id|name", Validated,
 			`BackendNetworksResource.add: validateParameters(network, getRequiredAddFields()), { "name", "dataCenter.name|id" }; ` +
-				"the model's NetworksService.Add asks only or(mandatory(network().id()), mandatory(network().name())). " +
-				"Keyed by service, this also asks it of an iSCSI bond's networks (NetworksService too)"},
+				"the model's NetworksService.Add asks only or(mandatory(network().id()), mandatory(network().name())); " +
+				"not below an iSCSI bond (Overrides)"},
 		{"DiskAttachmentsService", "Add", "disk_attachment.bootable", Unchecked, attachFlags},
 		{"DiskAttachmentsService", "Add", "disk_attachment.pass_discard", Unchecked, attachFlags},
 		{"DisksService", "Add", "disk.storage_domains.storage_domain[].id", Used,
@@ -74,7 +101,30 @@ func Table() []Need {
 	}
 }
 
-// Of returns the needs of a route, by its service and operation.
+// At returns the needs of the route at path (its template,
+// "/datacenters/{datacenter:id}/iscsibonds/{iscsibond:id}/networks"): those
+// of its service and operation, or none where an override answers it.
+func At(service, operation, path string) []Need {
+	if Overridden(service, operation, path) {
+		return nil
+	}
+	return Of(service, operation)
+}
+
+// Overridden reports whether an override answers the route at path (its
+// template): its body is checked for nothing.
+func Overridden(service, operation, path string) bool {
+	segs := strings.Split(path, "/")
+	for _, o := range Overrides() {
+		if o.Service == service && o.Operation == operation && slices.Contains(segs, o.Below) {
+			return true
+		}
+	}
+	return false
+}
+
+// Of returns the needs of a service's operation wherever it is mounted
+// (what a body may carry so that every mount accepts it).
 func Of(service, operation string) []Need {
 	var out []Need
 	for _, n := range Table() {

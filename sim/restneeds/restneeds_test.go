@@ -51,3 +51,36 @@ func TestTableMatchesModel(t *testing.T) {
 		}
 	}
 }
+
+// TestOverridesMatchModel: every override names routes of the model that
+// take a body, mounted below its collection and elsewhere too (else the
+// table's entry would simply not be), with its evidence; At leaves their
+// needs out there only.
+func TestOverridesMatchModel(t *testing.T) {
+	m, err := schema.V4()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range restneeds.Overrides() {
+		below, elsewhere := 0, 0
+		for _, r := range m.Routes().All() {
+			if r.Service != o.Service || r.Operation != o.Operation || r.Input == nil {
+				continue
+			}
+			if restneeds.Overridden(r.Service, r.Operation, r.Path) {
+				below++
+				if got := restneeds.At(r.Service, r.Operation, r.Path); got != nil {
+					t.Errorf("At(%s) = %v, want nothing", r, got)
+				}
+				continue
+			}
+			elsewhere++
+			if got, want := len(restneeds.At(r.Service, r.Operation, r.Path)), len(restneeds.Of(r.Service, r.Operation)); got != want {
+				t.Errorf("At(%s) has %d needs, Of %d", r, got, want)
+			}
+		}
+		if below == 0 || elsewhere == 0 || o.Evidence == "" {
+			t.Errorf("%s.%s below %s: %d routes below, %d elsewhere, evidence %q", o.Service, o.Operation, o.Below, below, elsewhere, o.Evidence)
+		}
+	}
+}
