@@ -11,7 +11,8 @@
 // request budget. Its result is the reports package's model ("kind":
 // "crawl") with, per GET route of the model, whether the crawl reached it
 // and why not; and its exchanges, which Scenarios turns into scenarios
-// that replay against the same engine.
+// that replay against the same engine. Its scenarios (one per resource)
+// finish as it goes, each told of once (Options.ScenarioDone, finish.go).
 package crawl
 
 import (
@@ -63,6 +64,11 @@ type Options struct {
 	Clock func() time.Time
 	// Progress, when set, is called after every request.
 	Progress func(Progress)
+	// ScenarioDone, when set, is called with each scenario of the results
+	// as it finishes (see finish.go), each once: during the crawl, and
+	// when it ends for those that had not finished. Not called when the
+	// entry point could not be read.
+	ScenarioDone func(reports.Scenario)
 	// ToolVersion is ovcompat's version, for the results.
 	ToolVersion string
 }
@@ -73,6 +79,8 @@ type Progress struct {
 	Requests, MaxRequests, Queued int
 	// Reached GET routes of Routes, the model's.
 	Reached, Routes int
+	// Finished scenarios (resources) so far.
+	Finished int
 	// Method, Path and Status of the request just answered (Status 0 when
 	// none came).
 	Method, Path string
@@ -108,7 +116,15 @@ type Crawler struct {
 	reached, getRoutes int
 	// getByPath finds a GET route by its template.
 	getByPath map[string]*schema.Route
-	product   productInfo
+	// resources are the scenarios, by resource (see finish.go);
+	// finished counts those finished, unfollowed the links to them
+	// found after.
+	resources            map[string]*resource
+	finished, unfollowed int
+	// begun is set once the entry point answered: scenarios finish from
+	// then on.
+	begun   bool
+	product productInfo
 	// interrupted is set when the context ended the crawl.
 	interrupted bool
 }
@@ -156,7 +172,7 @@ func New(o Options) (*Crawler, error) {
 		}
 	}
 	return &Crawler{o: o, model: m, base: strings.TrimSuffix(o.Client.URL().EscapedPath(), "/"),
-		getRoutes: len(byPath), getByPath: byPath,
+		getRoutes: len(byPath), getByPath: byPath, resources: resources(byPath),
 		r:    &reader{c: o.Client, header: h, pace: newPacer(o.Rate), maxBody: o.MaxBody},
 		seen: map[string]bool{}, spareSeen: map[string]bool{}, routes: map[*schema.Route]*routeState{}, concrete: map[*schema.Route]string{},
 		seeded: map[*schema.Route]bool{}}, nil
@@ -187,6 +203,8 @@ type routeState struct {
 	// spare.go).
 	spare, spareSent int
 	followed         bool
+	// res is the route's resource.
+	res *resource
 }
 
 // visit is one request and what came of it.
@@ -210,16 +228,22 @@ func (c *Crawler) Run(ctx context.Context) (*Result, error) {
 	}
 	// Clients HEAD the entry point to see that the engine is up; then the
 	// entry point itself must answer, or there is nothing to crawl.
-	for _, v := range []verb{head, get} {
-		it := &item{v: v, route: entry}
+	its := []*item{{v: head, route: entry}, {v: get, route: entry}}
+	for _, it := range its {
 		c.mark(it)
+		c.waits(it.route, 1)
+	}
+	for _, it := range its {
 		if err := c.entryError(c.visit(ctx, it)); err != nil {
 			return c.result(started), err
 		}
 	}
+	c.begun = true
+	c.settle(c.state(entry).res)
 	for {
 		if err := ctx.Err(); err != nil {
 			c.interrupted = true
+			c.finishRest()
 			return c.result(started), fmt.Errorf("crawl: %w", err)
 		}
 		it := c.pop()
@@ -235,6 +259,7 @@ func (c *Crawler) Run(ctx context.Context) (*Result, error) {
 		}
 		c.visit(ctx, it)
 	}
+	c.finishRest()
 	return c.result(started), nil
 }
 
@@ -268,12 +293,19 @@ func (c *Crawler) mark(it *item) bool {
 	return true
 }
 
-// push queues an item, once per request.
+// push queues an item, once per request, unless its resource finished
+// (see finish.go).
 func (c *Crawler) push(it *item) {
+	if c.state(it.route).res.done {
+		if c.mark(it) {
+			c.unfollowed++
+		}
+		return
+	}
 	if !c.mark(it) {
 		return
 	}
-	c.state(it.route).queued++
+	c.waits(it.route, 1)
 	if c.state(it.route).sent == 0 {
 		c.fresh = append(c.fresh, it)
 	} else {
@@ -306,28 +338,36 @@ func (c *Crawler) unpop(it *item) { c.fresh = append([]*item{it}, c.fresh...) }
 func (c *Crawler) state(r *schema.Route) *routeState {
 	s := c.routes[r]
 	if s == nil {
-		s = &routeState{}
+		s = &routeState{res: c.resources[reports.ResourceOf(r.Path)]}
 		c.routes[r] = s
 	}
 	return s
 }
 
+// waits counts n more (or, negative, fewer) requests of r waiting, of the
+// route and of its resource.
+func (c *Crawler) waits(r *schema.Route, n int) {
+	st := c.state(r)
+	st.queued += n
+	st.res.queued += n
+}
+
 // visit sends an item, checks the exchange and harvests the answer.
 func (c *Crawler) visit(ctx context.Context, it *item) *visit {
+	c.waits(it.route, -1)
 	st := c.state(it.route)
-	if st.queued > 0 {
-		st.queued--
-	}
 	st.sent++
 	ans := c.r.send(ctx, it.v, c.base+it.rel)
 	v := &visit{it: it, ans: ans, step: c.judge(it, ans)}
 	c.visits = append(c.visits, v)
+	st.res.visits = append(st.res.visits, v)
 	switch {
 	case ans.err != nil:
 		st.lastErr = ans.err.Error()
 	case ans.ex.Status >= 200 && ans.ex.Status < 300:
 		if st.ok++; st.ok == 1 {
 			c.reached++
+			st.res.unreached--
 		}
 		if _, ok := c.concrete[it.route]; !ok {
 			c.concrete[it.route] = pathOf(it.rel)
@@ -338,9 +378,12 @@ func (c *Crawler) visit(ctx context.Context, it *item) *visit {
 	default:
 		st.lastStatus, st.lastPath = ans.ex.Status, pathOf(it.rel)
 	}
+	if c.begun {
+		c.settle(st.res)
+	}
 	if p := c.o.Progress; p != nil {
 		pr := Progress{Requests: c.r.sent, MaxRequests: c.o.MaxRequests, Queued: len(c.fresh) + len(c.again),
-			Reached: c.reached, Routes: c.getRoutes, Method: it.v.String(), Path: c.base + it.rel}
+			Reached: c.reached, Routes: c.getRoutes, Finished: c.finished, Method: it.v.String(), Path: c.base + it.rel}
 		if ans.ex != nil {
 			pr.Status = ans.ex.Status
 		}

@@ -21,15 +21,9 @@ import (
 type Result struct {
 	// Results has one scenario per resource, one step per request, and
 	// the coverage with the reach of every GET route.
-	Results *reports.Results
-	model   *schema.Model
-	groups  []group
-}
-
-// group is the requests of one resource, in the order they were sent.
-type group struct {
-	resource string
-	visits   []*visit
+	Results   *reports.Results
+	model     *schema.Model
+	resources []*resource
 }
 
 // judge checks one exchange and makes its step.
@@ -63,36 +57,13 @@ func (c *Crawler) judge(it *item, ans answer) reports.Step {
 // result builds the crawl's results: a scenario per resource, sorted, the
 // steps in the order they were sent.
 func (c *Crawler) result(started time.Time) *Result {
-	byRes := map[string]*group{}
-	var names []string
-	for _, v := range c.visits {
-		res := reports.ResourceOf(v.it.route.Path)
-		g := byRes[res]
-		if g == nil {
-			g = &group{resource: res}
-			byRes[res] = g
-			names = append(names, res)
-		}
-		g.visits = append(g.visits, v)
-	}
-	slices.Sort(names)
-	out := &Result{model: c.model}
+	out := &Result{model: c.model, resources: c.sent()}
 	res := &reports.Results{Version: reports.Version, Run: reports.Run{Kind: "crawl", Target: c.o.Target,
 		Product: c.product.name, EngineVersion: c.product.version, ToolVersion: c.o.ToolVersion,
 		ModelVersion: c.model.Describe(), Started: started, ReadOnly: true}}
-	for _, name := range names {
-		g := byRes[name]
-		out.groups = append(out.groups, *g)
-		sc := reports.Scenario{Name: scenarioName(name), Labels: []string{"feature:crawl", "resource:" + resourceLabel(name), "source:" + scenario.SourceCrawled}}
-		for i, v := range g.visits {
-			st := v.step
-			st.Index = i
-			sc.Steps = append(sc.Steps, st)
-			sc.Duration += st.Duration
-		}
-		res.Scenarios = append(res.Scenarios, sc)
+	for _, r := range out.resources {
+		res.Scenarios = append(res.Scenarios, r.scenario())
 	}
-	res.Settle()
 	all := make([]string, 0, c.model.Routes().Len())
 	for _, r := range c.model.Routes().All() {
 		all = append(all, r.String())
@@ -106,6 +77,9 @@ func (c *Crawler) result(started time.Time) *Result {
 	}
 	res.Run.Notes = append(res.Run.Notes, fmt.Sprintf("%d requests (GET and HEAD only) of a budget of %d, %s, %d items of each list; %d of %d GET routes reached",
 		c.r.sent, c.o.MaxRequests, pace, c.o.PerCollection, reached, total))
+	if note := c.unfollowedNote(); note != "" {
+		res.Run.Notes = append(res.Run.Notes, note)
+	}
 	if c.o.Filter {
 		res.Run.Notes = append(res.Run.Notes, "every request sent Filter: true (what the user may see)")
 	}
@@ -246,7 +220,7 @@ func (c *Crawler) onlyFromModel(r *schema.Route) bool {
 // that it still answers as it did.
 func (r *Result) Scenarios() ([]*scenario.Scenario, error) {
 	var out []*scenario.Scenario
-	for _, g := range r.groups {
+	for _, g := range r.resources {
 		var exs []har.Exchange
 		for _, v := range g.visits {
 			ex := v.ans.ex
@@ -259,8 +233,8 @@ func (r *Result) Scenarios() ([]*scenario.Scenario, error) {
 		if len(exs) == 0 {
 			continue
 		}
-		res := resourceLabel(g.resource)
-		sc, err := scenario.Build(exs, scenario.BuildOptions{Name: scenarioName(g.resource), Model: r.model, NoCleanup: true,
+		res := resourceLabel(g.name)
+		sc, err := scenario.Build(exs, scenario.BuildOptions{Name: scenarioName(g.name), Model: r.model, NoCleanup: true,
 			Description: "What ovcompat crawl read of " + res + " by following the engine's links (GET and HEAD only).",
 			Labels:      scenario.Labels{Resource: []string{res}, Feature: []string{"crawl"}, API: "v4", Source: scenario.SourceCrawled}})
 		if err != nil {

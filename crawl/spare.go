@@ -38,7 +38,7 @@ func (c *Crawler) useSpare() bool {
 			continue
 		}
 		st.spareSent++
-		st.queued++
+		c.waits(it.route, 1)
 		c.again = append(c.again, it)
 		return true
 	}

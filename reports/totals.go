@@ -163,32 +163,39 @@ func (r *Results) Count() Totals {
 }
 
 // Settle fills the outcomes a producer left empty: a step's from its
-// findings (Judge), a scenario's from its steps and its own harness error.
-// Outcomes already set are kept, except that a scenario never ends better
-// than its worst step nor better than error when it has a harness error.
+// findings (Judge), a scenario's from its steps and its own harness error
+// (see Scenario.Settle).
 func (r *Results) Settle() {
 	for i := range r.Scenarios {
-		sc := &r.Scenarios[i]
-		if sc.LeftOut != "" {
-			sc.Outcome = Skip
-			continue
-		}
-		o := Outcome("")
-		for j := range sc.Steps {
-			st := &sc.Steps[j]
-			if st.Outcome == "" {
-				st.Outcome = Judge(st.Violations, st.Differences, st.Error)
-			}
-			o = o.Worse(st.Outcome)
-		}
-		if sc.Error != "" {
-			o = o.Worse(Error)
-		}
-		if o == "" {
-			o = Skip
-		}
-		sc.Outcome = sc.Outcome.Worse(o)
+		r.Scenarios[i].Settle()
 	}
+}
+
+// Settle fills the outcomes a producer left empty, of a scenario as it
+// finishes: a step's from its findings (Judge), the scenario's from its
+// steps and its own harness error. Outcomes already set are kept, except
+// that a scenario never ends better than its worst step nor better than
+// error when it has a harness error; one left out is skipped.
+func (sc *Scenario) Settle() {
+	if sc.LeftOut != "" {
+		sc.Outcome = Skip
+		return
+	}
+	o := Outcome("")
+	for j := range sc.Steps {
+		st := &sc.Steps[j]
+		if st.Outcome == "" {
+			st.Outcome = Judge(st.Violations, st.Differences, st.Error)
+		}
+		o = o.Worse(st.Outcome)
+	}
+	if sc.Error != "" {
+		o = o.Worse(Error)
+	}
+	if o == "" {
+		o = Skip
+	}
+	sc.Outcome = sc.Outcome.Worse(o)
 }
 
 // ResourceOf names the resource a route or path belongs to: its first

@@ -50,6 +50,11 @@ report.html, report.md, junit.xml, and the exchanges as scenarios under
 scenarios/ (source: crawled): replayed against the same engine later, after
 an upgrade say, they check that it still answers as it did.
 
+On standard error, a terminal shows one line redrawn; elsewhere (a CI log) a
+line per scenario (one per resource) goes there as it finishes: once every GET
+route of the resource is reached and none of its requests waits, or when the
+crawl ends; between them a line every 100 requests.
+
 Exit code 0 when every answer conforms, 1 when one does not, 2 when the entry
 point cannot be read (target down, credentials refused) or on usage errors.`,
 		Example: `  OVCOMPAT_PASSWORD=... ovcompat crawl --target https://engine.example.com --ca-file ca.pem
@@ -78,7 +83,7 @@ point cannot be read (target down, credentials refused) or on usage errors.`,
 			}
 			pr := &crawlProgress{w: stderr, on: !noProgress, terminal: isTerminal(stderr)}
 			c, err := crawl.New(crawl.Options{Client: client, Target: target, Checker: checker, MaxRequests: maxRequests, MaxBody: rf.maxBody,
-				Rate: rate, PerCollection: perCollection, Filter: filter, ToolVersion: toolVersion(), Progress: pr.step})
+				Rate: rate, PerCollection: perCollection, Filter: filter, ToolVersion: toolVersion(), Progress: pr.step, ScenarioDone: pr.scenario})
 			if err != nil {
 				return usageError("%v", err)
 			}
@@ -115,54 +120,65 @@ point cannot be read (target down, credentials refused) or on usage errors.`,
 	f.Float64Var(&rate, "rate", crawl.DefaultRate, "most requests a second")
 	f.IntVar(&perCollection, "per-collection", crawl.DefaultPerCollection, "items of each list to follow")
 	f.BoolVar(&filter, "filter", false, "send Filter: true (a user who is no administrator needs it: the engine shows what the user may see)")
-	f.BoolVar(&noProgress, "no-progress", false, "no progress on standard error")
+	f.BoolVar(&noProgress, "no-progress", false, "no progress on standard error (a line redrawn on a terminal, a line per scenario elsewhere)")
 	sf.add(cmd, &ef, autoRelease)
 	ef.add(cmd)
 	rf.add(cmd)
 	return cmd
 }
 
-// crawlEvery is how many requests a progress line stands for when
-// standard error is no terminal (a CI log).
+// crawlEvery is how many requests go by, off a terminal, before a
+// heartbeat line says how the crawl stands when no scenario finished
+// meanwhile.
 const crawlEvery = 100
 
-// crawlProgress shows how a crawl stands: on a terminal one line redrawn
-// after every request, elsewhere one line every crawlEvery requests.
+// crawlProgress shows how a crawl stands on standard error: on a terminal
+// one line redrawn after every request; elsewhere (a CI log) a line per
+// scenario as it finishes, the line replay prints, and a heartbeat line
+// after crawlEvery requests without one.
 type crawlProgress struct {
 	mu       sync.Mutex
 	w        io.Writer
 	on       bool
 	terminal bool
-	last     crawl.Progress
+	drawn    bool
+	// quiet counts the requests since the last line, off a terminal.
+	quiet int
 }
 
 func (p *crawlProgress) step(pr crawl.Progress) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.last = pr
 	if !p.on {
 		return
 	}
-	line := fmt.Sprintf("crawl: %d/%d requests, %d of %d GET routes reached, %d queued", pr.Requests, pr.MaxRequests, pr.Reached, pr.Routes, pr.Queued)
-	switch {
-	case p.terminal:
-		fmt.Fprintf(p.w, "\r%-100.100s", line+"  "+pr.Path)
-	case pr.Requests%crawlEvery == 0:
+	line := fmt.Sprintf("crawl: %d/%d requests, %d of %d GET routes reached, %s finished, %d queued",
+		pr.Requests, pr.MaxRequests, pr.Reached, pr.Routes, plural(pr.Finished, "scenario"), pr.Queued)
+	if p.terminal {
+		fmt.Fprintf(p.w, "\r%-110.110s", line+"  "+pr.Path)
+		p.drawn = true
+		return
+	}
+	if p.quiet++; p.quiet >= crawlEvery {
 		fmt.Fprintln(p.w, line)
+		p.quiet = 0
+	}
+}
+
+// scenario prints a finished scenario's line where no line is redrawn.
+func (p *crawlProgress) scenario(sc reports.Scenario) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.on && !p.terminal {
+		fmt.Fprintln(p.w, reports.ScenarioLine(&sc))
+		p.quiet = 0
 	}
 }
 
 func (p *crawlProgress) done() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !p.on || p.last.Requests < crawlEvery && !p.terminal {
-		return
-	}
-	if p.terminal {
+	if p.drawn {
 		fmt.Fprintln(p.w)
-		return
-	}
-	if p.last.Requests%crawlEvery != 0 {
-		fmt.Fprintf(p.w, "crawl: %d/%d requests, %d of %d GET routes reached, done\n", p.last.Requests, p.last.MaxRequests, p.last.Reached, p.last.Routes)
 	}
 }
