@@ -114,7 +114,7 @@ func TestConfigFileServesEveryCommand(t *testing.T) {
 		{"mod: enforce\n", `"mod" is not a flag of any ovcompat command; did you mean "mode"?`},
 		{"validate:\n  formt: json\n", `validate: "formt" is not a flag of ovcompat validate; did you mean "format"?`},
 		{"validat:\n  format: json\n", `section "validat" is not a command of ovcompat; did you mean "validate"?`},
-		{"validate:\n  max-body: lots\n", "config file: max-body: want a whole number (--max-body)"},
+		{"validate:\n  max-body: lots\n", "config file: max-body: want a whole number of bytes with an optional unit: 1GiB, 512MiB, 2G, 1000000 (--max-body)"},
 	} {
 		write(tc.file)
 		if code, _, errs := ovcompat(t, "--config", cfg, "validate", "../../fixtures/bodies/v4/vm.xml"); code != 2 || !strings.Contains(errs, tc.want) {

@@ -20,12 +20,12 @@ func TestFlagErrors(t *testing.T) {
 	}{
 		{"int", []string{"replay", "--parallel", "abc"}, `--parallel "abc": want a whole number (see ovcompat replay --help)`},
 		{"int out of range", []string{"replay", "--parallel=99999999999999999999"}, `--parallel "99999999999999999999": out of range: want a whole number (see ovcompat replay --help)`},
-		{"int64", []string{"validate", "--max-body", "1.5", "x.xml"}, `--max-body "1.5": want a whole number (see ovcompat validate --help)`},
+		{"int64", []string{"sim", "--seed", "1.5"}, `--seed "1.5": want a whole number (see ovcompat sim --help)`},
 		{"float", []string{"crawl", "--rate", "fast"}, `--rate "fast": want a number (see ovcompat crawl --help)`},
 		{"bool", []string{"replay", "--read-only=maybe"}, `--read-only "maybe": want true or false (see ovcompat replay --help)`},
 		{"duration", []string{"proxy", up, "--drain-timeout", "5"}, `--drain-timeout "5": want a duration such as 30s or 1m30s (see ovcompat proxy --help)`},
 		{"size", []string{"proxy", up, "--record-limit", "12Q"}, `--record-limit "12Q": want a whole number of bytes with an optional unit: 1GiB, 512MiB, 2G, 1000000 (see ovcompat proxy --help)`},
-		{"size zero", []string{"proxy", up, "--record-limit", "0"}, `--record-limit "0": must be more than 0 (see ovcompat proxy --help)`},
+		{"size zero", []string{"validate", "--max-body", "0", "x.xml"}, `--max-body "0": must be more than 0 (see ovcompat validate --help)`},
 		// Enum-like flags are strings their command checks: the same shape.
 		{"enum", []string{"proxy", up, "--mode", "bogus"}, `--mode "bogus": want observe or enforce`},
 		{"unknown, nearest named", []string{"replay", "--paralel", "2"}, `unknown flag --paralel for "ovcompat replay"; did you mean --parallel? (see ovcompat replay --help)`},

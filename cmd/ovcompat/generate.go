@@ -87,7 +87,7 @@ Run them with replay or the Ginkgo suite like any other scenario.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&out, "out", "", "folder to write the scenarios to")
-	f.StringSliceVar(&resources, "resources", nil, "top-level collections to generate for (vms,disks); all when not given")
+	f.StringSliceVar(&resources, "resources", nil, "top-level `COLLECTIONS` to generate for, comma-separated (vms,disks); all when not given")
 	f.StringVar(&release, "engine-version", "", "release of the oVirt API to generate for: an engine release (`4.4.10`, 4.4 for the newest 4.4) "+
 		"or model:X for a model version; the newest model when empty. `ovcompat schema versions` lists them")
 	return cmd

@@ -91,7 +91,7 @@ recorded ones are left out unless --labels names the source.)`,
 	f.StringVar(&description, "description", "", "scenario description")
 	f.StringVar(&source, "source", scenario.SourceRecorded, "source label: recorded, simulator or hand-written")
 	f.StringVar(&credit, "credit", "", "where the traffic comes from (default: the HAR file's name)")
-	f.StringArrayVar(&features, "feature", nil, "feature label (repeatable)")
+	f.StringArrayVar(&features, "feature", nil, "feature `LABEL` (repeatable)")
 	f.BoolVar(&noCleanup, "no-cleanup", false, "add no cleanup steps for what the recording created")
 	f.BoolVar(&force, "force", false, "overwrite scenario files that exist in --out")
 	return cmd

@@ -85,7 +85,8 @@ SIGINT or SIGTERM drains requests in flight, then exits 0.`,
 	fs.Var(&f.recordLimit, "record-limit", "most the --record folder may hold, files there at start included (1GiB, 512MiB, ...); past it recording stops, traffic goes on")
 	fs.StringVar(&f.tlsCert, "tls-cert", "", "PEM certificate `FILE` to serve HTTPS with (with --tls-key)")
 	fs.StringVar(&f.tlsKey, "tls-key", "", "PEM private key `FILE` of --tls-cert")
-	fs.Int64Var(&f.validationMemory, "validation-memory", proxy.DefaultValidationBytes, "memory the checks may hold at once, in `BYTES`: each reserves what its bodies may cost before it starts, and waits while that is spent")
+	f.validationMemory = proxy.DefaultValidationBytes
+	fs.Var((*byteSize)(&f.validationMemory), "validation-memory", "memory the checks may hold at once, in `BYTES` (192MiB, 1GiB, ...): each reserves what its bodies may cost before it starts, and waits while that is spent")
 	fs.BoolVar(&f.rewriteHost, "rewrite-host", false, "send the upstream's host in the Host header (default: the client's, so Location headers keep naming the proxy)")
 	fs.DurationVar(&f.upstreamTimeout, "upstream-timeout", proxy.DefaultUpstreamTimeout, "time the engine has to send its response headers (504 after it)")
 	fs.DurationVar(&f.upstreamIdle, "upstream-idle-timeout", proxy.DefaultUpstreamIdle, "time the engine may send nothing of a response body it started (the client's response is then aborted, or answered 504 if it was held whole)")
@@ -110,8 +111,6 @@ func runProxy(cmd *cobra.Command, f *proxyFlags, stdout, stderr io.Writer) error
 		return usageError("--insecure and --ca-file exclude each other")
 	case (f.tlsCert == "") != (f.tlsKey == ""):
 		return usageError("--tls-cert and --tls-key go together")
-	case f.validationMemory <= 0:
-		return usageError("--validation-memory must be positive")
 	}
 	mode, err := proxy.ParseMode(f.mode)
 	if err != nil {

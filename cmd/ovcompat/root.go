@@ -98,6 +98,7 @@ Exit codes: 0 conforms, 1 findings, 2 usage or harness error.`,
 	root.InitDefaultCompletionCmd()
 	requireSubcommands(root)
 	addCompletions(root)
+	tidyHelp(root)
 	return root
 }
 

@@ -25,26 +25,17 @@ func (f *ruleFlags) add(cmd *cobra.Command) {
 }
 
 // addMaxBody adds --max-body, the one bound of every command on what it
-// holds of a body whole in memory, with its one default.
+// holds of a body whole in memory, with its one default: a size (16MiB),
+// so it is positive.
 func addMaxBody(fs *pflag.FlagSet, v *int64) {
-	fs.Int64Var(v, "max-body", schema.DefaultMaxBytes, "largest body held whole in memory, in `BYTES` (a request enforce mode judges, a response --enforce-responses judges, a JSON body, a recorded copy); a larger one is passed on untouched and reported as schema.limit. XML read as it streams is validated whatever its size")
-}
-
-// checkMaxBody refuses a --max-body that is not positive.
-func checkMaxBody(v int64) error {
-	if v <= 0 {
-		return usageError("--max-body must be positive")
-	}
-	return nil
+	*v = schema.DefaultMaxBytes
+	fs.Var((*byteSize)(v), "max-body", "largest body held whole in memory, in `BYTES` (16MiB, 1GiB, ...: a request enforce mode judges, a response --enforce-responses judges, a JSON body, a recorded copy); a larger one is passed on untouched and reported as schema.limit. XML read as it streams is validated whatever its size")
 }
 
 // checker builds the checker of a command that checks traffic: the default
 // catalogue with --disable and --severity applied, against the models the
 // schema flags choose. Errors are usage errors.
 func (f *ruleFlags) checker(ctx context.Context, sf *schemaFlags) (*rules.Checker, error) {
-	if err := checkMaxBody(f.maxBody); err != nil {
-		return nil, err
-	}
 	lim := schema.Limits{MaxBytes: f.maxBody}
 	cat := rules.Default()
 	over, err := cat.ParseOverrides(f.disable, f.severity)

@@ -126,9 +126,6 @@ func runSim(ctx context.Context, f simFlags, stdout, stderr io.Writer) error {
 	if (f.tlsCert == "") != (f.tlsKey == "") {
 		return usageError("--tls-cert and --tls-key go together")
 	}
-	if err := checkMaxBody(f.maxBody); err != nil {
-		return err
-	}
 	if f.tlsSelfSigned && f.tlsCert != "" {
 		return usageError("--tls-self-signed and --tls-cert exclude each other")
 	}
