@@ -12,21 +12,27 @@ import (
 	"github.com/ovcompat/ovcompat/proxy"
 )
 
+// recipeFlag is a flag a recipe passes: its line and its value.
+type recipeFlag struct {
+	line  int
+	value string
+}
+
 // recipeFlags returns the --flags a deployment recipe passes to `ovcompat
-// proxy`, with the line each is on.
-func recipeFlags(t *testing.T, path string, re *regexp.Regexp) map[string]int {
+// proxy` (re's first group: the name, its second: the value).
+func recipeFlags(t *testing.T, path string, re *regexp.Regexp) map[string]recipeFlag {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]int{}
+	out := map[string]recipeFlag{}
 	for i, line := range strings.Split(string(data), "\n") {
 		if strings.HasPrefix(strings.TrimSpace(line), "#") {
 			continue
 		}
 		for _, m := range re.FindAllStringSubmatch(line, -1) {
-			out[m[1]] = i + 1
+			out[m[1]] = recipeFlag{line: i + 1, value: m[2]}
 		}
 	}
 	if len(out) == 0 {
@@ -46,17 +52,19 @@ func proxyCommand(t *testing.T) *cobra.Command {
 }
 
 // TestDeployRecipesUseRealFlags: the systemd unit and the Kubernetes sidecar
-// pass only flags `ovcompat proxy` has, so a renamed flag cannot leave a
-// recipe that fails at start.
+// pass only flags `ovcompat proxy` has, with values that parse, so a renamed
+// flag or a misspelt value cannot leave a recipe that fails at start.
 func TestDeployRecipesUseRealFlags(t *testing.T) {
 	proxy := proxyCommand(t)
 	for path, re := range map[string]*regexp.Regexp{
-		"../../deploy/systemd/ovcompat-proxy.service":   regexp.MustCompile(`(?:^|\s)--([a-z][a-z0-9-]*)`),
-		"../../deploy/kubernetes/ovcompat-sidecar.yaml": regexp.MustCompile(`^\s*- --([a-z][a-z0-9-]*)=`),
+		"../../deploy/systemd/ovcompat-proxy.service":   regexp.MustCompile(`(?:^|\s)--([a-z][a-z0-9-]*)\s+([^\s\\]+)`),
+		"../../deploy/kubernetes/ovcompat-sidecar.yaml": regexp.MustCompile(`^\s*- --([a-z][a-z0-9-]*)=(\S+)`),
 	} {
-		for flag, line := range recipeFlags(t, path, re) {
+		for flag, at := range recipeFlags(t, path, re) {
 			if proxy.Flags().Lookup(flag) == nil {
-				t.Errorf("%s:%d: --%s is not a flag of ovcompat proxy", filepath.Base(path), line, flag)
+				t.Errorf("%s:%d: --%s is not a flag of ovcompat proxy", filepath.Base(path), at.line, flag)
+			} else if err := proxy.Flags().Set(flag, at.value); err != nil {
+				t.Errorf("%s:%d: --%s %s: %v", filepath.Base(path), at.line, flag, at.value, err)
 			}
 		}
 	}

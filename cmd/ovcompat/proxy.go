@@ -61,7 +61,8 @@ path, route, rule, severity, location, reason). The admin address serves
 violations so far). --record DIR writes every exchange as HAR 1.2 with
 Authorization, cookies, SSO tokens and passwords redacted first, and each
 finished HAR file (1,000 exchanges at most) again as a scenario that
-ovcompat replay runs.
+ovcompat replay runs, until the folder holds --record-limit (512MiB): then
+recording stops, and traffic goes on.
 
 SIGINT or SIGTERM drains requests in flight, then exits 0.`,
 		Example: `  ovcompat proxy --upstream https://engine.example.com --ca-file ca.pem --violations violations.jsonl

@@ -8,8 +8,9 @@ import (
 )
 
 // byteSize is a flag of bytes: a whole number with an optional unit, K, M,
-// G or T with or without "iB" for powers of 1024 (1GiB, 512M), or KB, MB,
-// GB or TB for powers of 1000; a bare number is bytes.
+// G or T with or without "iB" or "i" for powers of 1024 (1GiB, 512M, and
+// 768Mi as Kubernetes writes sizes), or KB, MB, GB or TB for powers of 1000;
+// a bare number is bytes.
 type byteSize int64
 
 func (b *byteSize) Set(s string) error {
@@ -28,10 +29,10 @@ func (b *byteSize) Type() string { return "size" }
 // sizeUnits are the multipliers of the units parseSize takes.
 var sizeUnits = map[string]int64{
 	"": 1, "b": 1,
-	"k": 1 << 10, "kib": 1 << 10, "kb": 1e3,
-	"m": 1 << 20, "mib": 1 << 20, "mb": 1e6,
-	"g": 1 << 30, "gib": 1 << 30, "gb": 1e9,
-	"t": 1 << 40, "tib": 1 << 40, "tb": 1e12,
+	"k": 1 << 10, "ki": 1 << 10, "kib": 1 << 10, "kb": 1e3,
+	"m": 1 << 20, "mi": 1 << 20, "mib": 1 << 20, "mb": 1e6,
+	"g": 1 << 30, "gi": 1 << 30, "gib": 1 << 30, "gb": 1e9,
+	"t": 1 << 40, "ti": 1 << 40, "tib": 1 << 40, "tb": 1e12,
 }
 
 var errSize = errors.New("want a whole number of bytes with an optional unit: 1GiB, 512MiB, 2G, 1000000")

@@ -4,7 +4,7 @@ import "testing"
 
 func TestParseSize(t *testing.T) {
 	for in, want := range map[string]int64{
-		"1GiB": 1 << 30, "1gib": 1 << 30, "512M": 512 << 20, "2 G": 2 << 30, "1GB": 1e9, "300": 300,
+		"1GiB": 1 << 30, "1gib": 1 << 30, "512M": 512 << 20, "768Mi": 768 << 20, "2 G": 2 << 30, "1GB": 1e9, "300": 300,
 		"64KiB": 64 << 10, "1T": 1 << 40, "7b": 7, " 10MB ": 1e7,
 	} {
 		if got, err := parseSize(in); err != nil || got != want {
