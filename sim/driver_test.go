@@ -195,6 +195,11 @@ func (d *driver) override(typeName string) string {
 		return `<disk_attachment><active>true</active><bootable>false</bootable><interface>virtio_scsi</interface><pass_discard>false</pass_discard>` +
 			`<disk><format>cow</format><provisioned_size>1073741824</provisioned_size><storage_domains><storage_domain id="` +
 			d.first(d.m.Type("StorageDomain"), "") + `"/></storage_domains></disk></disk_attachment>`
+	case "Role":
+		// A permit is an action group (BackendRolesResource.validatePermitId:
+		// "is not a valid permit ID."): CREATE_VM is 1.
+		d.seq++
+		return fmt.Sprintf(`<role><name>drv-role-%d</name><permits><permit id="1"/></permits></role>`, d.seq)
 	case "ImageTransfer":
 		// A disk of its own: a transfer locks its disk, and the engine
 		// refuses one plugged to a VM that is not down. The model's

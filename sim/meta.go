@@ -27,6 +27,8 @@ type meta struct {
 	// always holds, per type, the members a real engine always writes
 	// (always.tsv).
 	always map[*schema.Type][]alwaysMember
+	// groups are the engine's action groups (a role's permits).
+	groups actionGroups
 }
 
 // hyper is the hypermedia of a resource route: its sub-collections
@@ -49,6 +51,9 @@ func buildMeta(m *schema.Model) (*meta, error) {
 	}
 	var err error
 	if mt.always, err = readAlways(m, alwaysTSV); err != nil {
+		return nil, err
+	}
+	if mt.groups, err = readActionGroups(actionGroupsTSV); err != nil {
 		return nil, err
 	}
 	routes := m.Routes().All()

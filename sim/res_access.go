@@ -12,7 +12,8 @@ func accessResources(e *Engine) []resource {
 		{service: "UsersService", seg: "users", typ: "User", named: true, summary: &summaryItem{"users", ""}},
 		{service: "GroupsService", seg: "groups", typ: "Group", named: true},
 		{service: "DomainsService", seg: "domains", typ: "Domain", named: true},
-		{service: "RolesService", seg: "roles", typ: "Role", unique: true, named: true, remove: e.roleRemove},
+		{service: "RolesService", seg: "roles", typ: "Role", unique: true, named: true, prepare: e.rolePrepare, remove: e.roleRemove},
+		{service: "PermitsService", seg: "permits", typ: "Permit", prepare: e.permitPrepare, remove: e.permitRemove},
 		{service: "AssignedPermissionsService", seg: "permissions", typ: "Permission", beside: (*Engine).inheritedPermissions},
 	}
 }
@@ -69,8 +70,8 @@ func (e *Engine) listedItem(q *request) *record {
 // RemoveRoleCommand.validate refuses them (ERROR_CANNOT_REMOVE_ROLE_IS_READ_ONLY,
 // ERROR_CANNOT_REMOVE_ROLE_ATTACHED_TO_PERMISSION).
 func (e *Engine) roleRemove(o *op) *reply {
-	if textOf(o.rec.data, "mutable") == "false" {
-		return conflict("Cannot remove Role. Role is read-only.")
+	if rp := roleReadOnly(o.rec, "remove"); rp != nil {
+		return rp
 	}
 	for _, r := range e.st.byID {
 		for _, p := range r {

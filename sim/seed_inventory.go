@@ -222,22 +222,20 @@ func (e *Engine) seedProviders(s *seeder, dc *record) {
 	}
 }
 
-// seedAccess adds roles' permits (a permit's id is its action group's
-// number, ActionGroup.java: CREATE_VM(1, RoleType.USER...), CREATE_HOST(100,
-// RoleType.ADMIN...), EDIT_PROFILE(504, RoleType.USER...); UserProfileEditor
-// holds edit_profile alone: fn_db_add_action_group_to_role(v_USER_PROFILE_EDITOR_ID, 504))
+// seedAccess adds roles' permits, each role's own records of the engine's
+// action groups (actiongroups.tsv; UserProfileEditor holds edit_profile
+// alone: fn_db_add_action_group_to_role(v_USER_PROFILE_EDITOR_ID, 504);
+// every predefined user role holds login, LOGIN(1300, RoleType.USER...))
 // and the admin's SSH key, option and event subscription.
 func (e *Engine) seedAccess(s *seeder, admin *record) {
 	for _, role := range s.e.st.roots["roles"].list() {
-		if textOf(role.data, "name") == "UserProfileEditor" {
-			s.e.addChild(role, "permits", "504", x("permit", "name", "edit_profile", "administrative", "false"))
-			continue
-		}
-		for _, p := range []struct{ id, name string }{{"1", "create_vm"}, {"2", "delete_vm"}, {"3", "edit_vm_properties"},
-			{"4", "vm_basic_operations"}, {"100", "create_host"}} {
-			if adm := p.id == "100"; !adm || textOf(role.data, "administrative") == "true" {
-				s.e.addChild(role, "permits", p.id, x("permit", "name", p.name, "administrative", fmt.Sprint(adm)))
-			}
+		switch vm := []string{"create_vm", "delete_vm", "edit_vm_properties", "run_vm", "stop_vm", "change_vm_cd", "connect_to_vm", "login"}; {
+		case textOf(role.data, "name") == "UserProfileEditor":
+			s.grant(role, "edit_profile")
+		case textOf(role.data, "administrative") == "true":
+			s.grant(role, append(vm, "create_host")...)
+		default:
+			s.grant(role, vm...)
 		}
 	}
 	s.child(admin, "sshpublickeys", x("ssh_public_key", "content", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOvcompatSimulatorKey admin@example.com"))

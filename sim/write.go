@@ -21,6 +21,8 @@ type op struct {
 	coll *collection
 	// in is the request body, normalized.
 	in *etree.Element
+	// given is the id an Add's body gave the new object ("" for none).
+	given string
 	// nested holds list members of an Add body that name sub-collections
 	// (a VM's nics), created after the object.
 	nested []*etree.Element
@@ -115,6 +117,12 @@ func (e *Engine) attachTarget(q *request, c *collection, in *etree.Element, t *s
 		owned = el != nil && el.Type.Item == nil
 	}
 	root := e.st.root(t)
+	if root == nil {
+		// An object that lives only below another (a role's permit, a
+		// network's label) is its owner's own: an Add naming one by id
+		// makes the owner's, never lists another owner's.
+		return nil, nil
+	}
 	var r *record
 	if id := in.SelectAttrValue("id", ""); id != "" {
 		r = e.st.lookup(id, t)
@@ -165,7 +173,7 @@ func (e *Engine) create(q *request, c *collection, add *schema.Route, t *schema.
 	if !q.acct.admin {
 		rec.owner = q.acct.name
 	}
-	o := &op{e: e, q: q, rec: rec, coll: c, in: in}
+	o := &op{e: e, q: q, rec: rec, coll: c, in: in, given: given}
 	o.nested = e.extractNested(rec, add)
 	if rp := e.resolveRefs(in, t, true); rp != nil {
 		return nil, rp
@@ -242,8 +250,9 @@ func (e *Engine) extractNested(rec *record, add *schema.Route) []*etree.Element 
 	return out
 }
 
-// createNested creates the sub-objects an Add body carried. Items that
-// name an existing object by id are left alone.
+// createNested creates the sub-objects an Add body carried (a new role's
+// permits). Items that name an existing object of a top-level collection
+// by id are left alone.
 func (e *Engine) createNested(o *op) {
 	ir := e.homeRoute(o.rec)
 	for _, list := range o.nested {
@@ -258,7 +267,7 @@ func (e *Engine) createNested(o *op) {
 		}
 		sub := o.rec.sub(seg, lr, true)
 		for _, it := range list.ChildElements() {
-			if it.SelectAttrValue("id", "") != "" {
+			if it.SelectAttrValue("id", "") != "" && e.st.root(add.Input.Type) != nil {
 				continue
 			}
 			if rp := checkSignatures(add, it); rp != nil {
