@@ -81,7 +81,7 @@ point cannot be read (target down, credentials refused) or on usage errors.`,
 			if err != nil {
 				return usageError("%v", err)
 			}
-			pr := &crawlProgress{w: stderr, on: !noProgress, terminal: isTerminal(stderr)}
+			pr := &crawlProgress{w: stderr, on: !noProgress, terminal: isTerminal(stderr), width: termWidth(stderr)}
 			c, err := crawl.New(crawl.Options{Client: client, Target: target, Checker: checker, MaxRequests: maxRequests, MaxBody: rf.maxBody,
 				Rate: rate, PerCollection: perCollection, Filter: filter, ToolVersion: toolVersion(), Progress: pr.step, ScenarioDone: pr.scenario})
 			if err != nil {
@@ -141,7 +141,9 @@ type crawlProgress struct {
 	w        io.Writer
 	on       bool
 	terminal bool
-	drawn    bool
+	// width is the terminal's (0: unknown); drawn is set once a line was.
+	width int
+	drawn bool
 	// quiet counts the requests since the last line, off a terminal.
 	quiet int
 }
@@ -152,17 +154,35 @@ func (p *crawlProgress) step(pr crawl.Progress) {
 	if !p.on {
 		return
 	}
-	line := fmt.Sprintf("crawl: %d/%d requests, %d of %d GET routes reached, %s finished, %d queued",
-		pr.Requests, pr.MaxRequests, pr.Reached, pr.Routes, plural(pr.Finished, "scenario"), pr.Queued)
 	if p.terminal {
-		fmt.Fprintf(p.w, "\r%-110.110s", line+"  "+pr.Path)
-		p.drawn = true
+		p.redraw(pr)
 		return
 	}
 	if p.quiet++; p.quiet >= crawlEvery {
-		fmt.Fprintln(p.w, line)
+		fmt.Fprintln(p.w, crawlStatus(pr))
 		p.quiet = 0
 	}
+}
+
+// crawlStatus says how a crawl stands, in a line.
+func crawlStatus(pr crawl.Progress) string {
+	return fmt.Sprintf("crawl: %d/%d requests, %d/%d GET routes reached, %s done, %d queued",
+		pr.Requests, pr.MaxRequests, pr.Reached, pr.Routes, plural(pr.Finished, "scenario"), pr.Queued)
+}
+
+// redraw draws the terminal's line: how the crawl stands, then as much of
+// the path just requested as the width leaves (both of its ends).
+func (p *crawlProgress) redraw(pr crawl.Progress) {
+	width := p.width - 1 // the last column would wrap on some terminals
+	if width <= 0 {
+		width = 110
+	}
+	line := crawlStatus(pr)
+	if room := width - len(line) - 2; room >= 12 {
+		line += "  " + cutMiddle(pr.Path, room)
+	}
+	fmt.Fprintf(p.w, "\r%-*s", width, cutMiddle(line, width))
+	p.drawn = true
 }
 
 // scenario prints a finished scenario's line where no line is redrawn.

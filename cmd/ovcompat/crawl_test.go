@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ovcompat/ovcompat/crawl"
 	"github.com/ovcompat/ovcompat/fixtures/target"
 	"github.com/ovcompat/ovcompat/internal/syncbuf"
 	"github.com/ovcompat/ovcompat/reports"
@@ -179,5 +180,28 @@ func TestCrawlEntryPointExits2(t *testing.T) {
 	code, stdout, stderr := ovcompat(t, "crawl", "--target", tg.URL, "--out", t.TempDir(), "--basic")
 	if code != exitUsage || strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.Contains(stderr, "refused the credentials") {
 		t.Errorf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+}
+
+// TestCrawlProgressOnTerminal: on a terminal the crawl's line is redrawn
+// in place, never wider than the terminal (so it never wraps), with the
+// end of the path just requested where there is room, no scenario lines,
+// and a newline at the end.
+func TestCrawlProgressOnTerminal(t *testing.T) {
+	for _, width := range []int{80, 140} {
+		var b strings.Builder
+		p := &crawlProgress{w: &b, on: true, terminal: true, width: width}
+		p.step(crawl.Progress{Requests: 300, MaxRequests: 10000, Reached: 299, Routes: 411, Finished: 4, Queued: 403,
+			Path: "/ovirt-engine/api/users/35d74061-a363-450e-a041-d65b27884b7a/permits"})
+		p.scenario(reports.Scenario{Name: "crawl-vms", Outcome: reports.Pass})
+		p.done()
+		out := b.String()
+		line := strings.TrimSuffix(strings.TrimPrefix(out, "\r"), "\n")
+		if n := len([]rune(line)); n != width-1 || strings.ContainsAny(line, "\r\n") || !strings.HasSuffix(out, "\n") {
+			t.Errorf("width %d: %d columns: %q", width, n, out)
+		}
+		if width > 100 && !strings.Contains(line, "/permits") {
+			t.Errorf("width %d: no end of the path: %q", width, line)
+		}
 	}
 }
