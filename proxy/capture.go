@@ -53,6 +53,11 @@ type capture struct {
 	// before it was whole; sealed: the exchange is over.
 	truncated, shed, eof, sealed bool
 	err                          error
+	// spill, when set, starts validating the body as it streams once it
+	// outgrows the limit; stream is that validation, which then has the
+	// copy and every byte that follows instead of the capture.
+	spill  func() *bodyStream
+	stream *bodyStream
 }
 
 // newCapture starts a capture; size is the declared length (-1 unknown).
@@ -71,12 +76,26 @@ func (c *capture) add(p []byte) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.stream != nil && !c.sealed {
+		c.stream.add(p)
+		return
+	}
 	if c.truncated || c.shed || c.sealed {
 		return
 	}
 	if c.size+int64(len(p)) > c.limit {
 		c.truncated = true
-		c.drop()
+		if c.spill != nil {
+			c.stream = c.spill()
+		}
+		if c.stream == nil {
+			c.drop()
+			return
+		}
+		// The copy so far goes to the stream's validator, with its budget.
+		c.stream.adopt(c.chunks)
+		c.chunks, c.joined, c.size, c.held = nil, nil, 0, 0
+		c.stream.add(p)
 		return
 	}
 	for len(p) > 0 {
@@ -138,11 +157,22 @@ func (c *capture) seal() {
 
 // state reports whether the copy is the whole body and whether the body
 // outgrew the limit, without joining the chunks (snapshot's work, left to
-// the validator and the recorder).
+// the validator and the recorder). A body validated as it streamed was
+// complete when its end was read and its validator kept up.
 func (c *capture) state() (complete, truncated bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.stream != nil {
+		return c.eof && c.err == nil && c.stream.abandoned() == "", false
+	}
 	return c.whole(), c.truncated
+}
+
+// streamed returns the validation of the body as it streams, if any.
+func (c *capture) streamed() *bodyStream {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stream
 }
 
 // snapshot returns the bytes captured and whether they are the whole body.
@@ -166,11 +196,19 @@ func (c *capture) snapshot() (data []byte, complete, truncated bool) {
 	return data, complete, c.truncated
 }
 
-// wasShed reports whether the budget ran out.
-func (c *capture) wasShed() bool {
+// shedReason reports why the copy cannot be judged: "memory" when the
+// budget ran out, the stream's reason when its validation was abandoned,
+// "" otherwise.
+func (c *capture) shedReason() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.shed
+	switch {
+	case c.shed:
+		return "memory"
+	case c.stream != nil:
+		return c.stream.abandoned()
+	}
+	return ""
 }
 
 // release gives the capture's memory back to the pool and the budget.

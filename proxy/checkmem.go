@@ -48,6 +48,11 @@ func (m *checkMemory) reserve(ctx context.Context, sizes ...int) (release func()
 			cost += schema.Cost(int64(s))
 		}
 	}
+	return m.reserveBytes(ctx, cost)
+}
+
+// reserveBytes reserves cost bytes, as reserve does.
+func (m *checkMemory) reserveBytes(ctx context.Context, cost int64) (release func(), err error) {
 	if cost == 0 {
 		return func() {}, nil
 	}

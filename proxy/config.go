@@ -95,9 +95,10 @@ type Config struct {
 	DisableValidation bool
 	// Checker checks exchanges; default rules.New with MaxBody as limit.
 	Checker *rules.Checker
-	// MaxBody is the largest body validated or recorded, in bytes (default
-	// 16 MiB). Larger bodies pass through untouched and are reported as
-	// schema.limit.
+	// MaxBody is the largest body held whole to be validated or recorded,
+	// in bytes (default 16 MiB). Larger bodies pass through untouched: an
+	// XML response the proxy need not hold (no EnforceResponses) is
+	// validated as it streams, the others are reported as schema.limit.
 	MaxBody int64
 	// BufferBytes bounds the memory held by bodies captured for validation
 	// and recording, in flight and queued together (default 128 MiB).

@@ -30,6 +30,8 @@ func bigXML(root, item string, n int) []byte {
 // rejected an oversized request with 400, and --enforce-responses turned a
 // gzip response that decodes past the limit into a 502. The limit is 64
 // KiB here and the bodies 1 MiB: the rule is the same at 16 MiB and 200 MB.
+// A plain XML response is not held whole unless --enforce-responses asks
+// it: it is validated as it streams (issue 14), so no schema.limit for it.
 func TestBodiesOverTheLimit(t *testing.T) {
 	const limit = 64 << 10
 	plain := bigXML("vms", "vm", 1<<20)
@@ -61,13 +63,15 @@ func TestBodiesOverTheLimit(t *testing.T) {
 		}
 	}))
 	defer up.Close()
+	streamed := []string{"/", "request:/", "request:/"} // the gzip response and both requests
 	modes := []struct {
-		name string
-		cfg  Config
+		name   string
+		cfg    Config
+		limits []string
 	}{
-		{"observe", Config{}},
-		{"enforce", Config{Mode: Enforce}},
-		{"enforce-responses", Config{Mode: Enforce, EnforceResponses: true}},
+		{"observe", Config{}, streamed},
+		{"enforce", Config{Mode: Enforce}, streamed},
+		{"enforce-responses", Config{Mode: Enforce, EnforceResponses: true}, []string{"/", "/", "/", "request:/", "request:/"}},
 	}
 	for _, m := range modes {
 		t.Run(m.name, func(t *testing.T) {
@@ -117,7 +121,7 @@ func TestBodiesOverTheLimit(t *testing.T) {
 					locs = append(locs, v.Location)
 				}
 			}
-			if want := []string{"/", "/", "/", "request:/", "request:/"}; strings.Join(slices.Sorted(slices.Values(locs)), " ") != strings.Join(want, " ") {
+			if want := m.limits; strings.Join(slices.Sorted(slices.Values(locs)), " ") != strings.Join(want, " ") {
 				t.Errorf("schema.limit at %v, want %v\n%s", locs, want, r.violations.String())
 			}
 		})

@@ -41,7 +41,7 @@ func newMetrics(reg *prometheus.Registry, toolVersion, modelVersion string) *met
 		validated: prometheus.NewCounter(prometheus.CounterOpts{Name: "ovcompat_proxy_validated_total",
 			Help: "Exchanges validated."}),
 		shed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ovcompat_proxy_validation_shed_total",
-			Help: "Exchanges not validated: queue-full (validation could not keep up), memory (capture budget spent), incomplete (a body not seen whole: the client went away mid-body, or the engine answered before it was sent)."},
+			Help: "Exchanges not validated: queue-full (validation could not keep up), memory (capture budget spent), incomplete (a body not seen whole: the client went away mid-body, or the engine answered before it was sent), behind (the validator of a response validated as it streamed fell more than --max-body + 8 MiB behind the stream)."},
 			[]string{"reason"}),
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ovcompat_proxy_rejected_total",
 			Help: "Exchanges the proxy answered itself in enforce mode, by direction (request: 400, response: 502)."}, []string{"direction"}),
@@ -62,7 +62,7 @@ func newMetrics(reg *prometheus.Registry, toolVersion, modelVersion string) *met
 	// (it then refuses these as registered twice): its own stay.
 	_ = reg.Register(collectors.NewGoCollector())
 	_ = reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	for _, r := range []string{"queue-full", "memory", "incomplete"} {
+	for _, r := range []string{"queue-full", "memory", "incomplete", "behind"} {
 		m.shed.WithLabelValues(r)
 	}
 	return m

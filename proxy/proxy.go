@@ -381,6 +381,13 @@ func (p *Proxy) roundTrip(req *http.Request, ctx *goproxy.ProxyCtx) (*http.Respo
 	if x.capture && req.Method != http.MethodHead {
 		c = newCapture(p.mem, p.cfg.MaxBody, resp.ContentLength)
 		x.respBody = c
+		if p.streamable(x, req, resp) {
+			// Too large to hold whole, it is validated as it streams.
+			c.spill = func() *bodyStream { return p.startStream(x) }
+			if c.truncated {
+				c.stream = c.spill()
+			}
+		}
 	}
 	if resp.Body != nil {
 		resp.Body = newTee(resp.Body, c, resp.ContentLength, func(err error) {
@@ -482,7 +489,15 @@ func (p *Proxy) finish(x *exchange) {
 		refs++
 	}
 	x.refs.Store(refs + 1)
-	if toValidate && !p.val.submit(x) {
+	var stream *bodyStream
+	if x.respBody != nil {
+		stream = x.respBody.streamed()
+	}
+	switch {
+	case stream != nil:
+		// Its validator judges it once it has validated the whole body.
+		stream.seal(toValidate)
+	case toValidate && !p.val.submit(x):
 		p.met.shed.WithLabelValues("queue-full").Inc()
 		x.done()
 	}
@@ -511,11 +526,16 @@ func (p *Proxy) completeForValidation(x *exchange) bool {
 }
 
 func (p *Proxy) shedReason(x *exchange) string {
-	switch {
-	case !x.validate:
+	if !x.validate {
 		return "queue-full"
-	case x.reqBody != nil && x.reqBody.wasShed(), x.respBody != nil && x.respBody.wasShed():
-		return "memory"
+	}
+	for _, c := range []*capture{x.reqBody, x.respBody} {
+		if c == nil {
+			continue
+		}
+		if r := c.shedReason(); r != "" {
+			return r
+		}
 	}
 	return "incomplete"
 }

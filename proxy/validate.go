@@ -31,6 +31,11 @@ type validator struct {
 	mu      sync.RWMutex // guards closed against submit
 	closed  bool
 	busy    atomic.Int32 // exchanges being validated
+	// streamedBytes counts the bytes of responses validated as they
+	// streamed (stream.go); streamHold, when set, runs before a stream
+	// validates what it received (tests hold it back with it).
+	streamedBytes atomic.Int64
+	streamHold    atomic.Pointer[func()]
 }
 
 func newValidator(p *Proxy, size, workers int, b *budget) *validator {

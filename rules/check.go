@@ -144,13 +144,36 @@ func (x *Context) add(v schema.Violation) {
 }
 
 // Check checks a whole exchange: the request, then the response.
-func (c *Checker) Check(ex *har.Exchange) Result { return c.check(ex, false) }
+func (c *Checker) Check(ex *har.Exchange) Result { return c.check(ex, false, nil) }
 
 // CheckRequest checks the request alone, as enforce mode does before the
 // engine sees it.
-func (c *Checker) CheckRequest(ex *har.Exchange) Result { return c.check(ex, true) }
+func (c *Checker) CheckRequest(ex *har.Exchange) Result { return c.check(ex, true, nil) }
 
-func (c *Checker) check(ex *har.Exchange, requestOnly bool) Result {
+// StreamResponse starts validating the body of a response to method path
+// (with the request's Version header) as it streams past, against what
+// Check would validate it against: nil when the path is outside the API or
+// its version has no model. Its verdict goes to CheckStreamed.
+func (c *Checker) StreamResponse(method, path, version string, status int) *schema.XMLStream {
+	api, _, rel, ok := Locate(path, version)
+	m := c.models[api]
+	if !ok || m == nil {
+		return nil
+	}
+	t := schema.Target{Route: m.Routes().Lookup(method, rel).Route, Direction: schema.Response, Status: status}
+	return m.NewXMLStream(t, c.lim)
+}
+
+// CheckStreamed checks an exchange whose response body was validated as
+// it streamed past (StreamResponse), with that verdict: ex.ResponseBody
+// holds only the body's first bytes, enough to tell how it is written, and
+// ex.ResponseTruncated is set. A body those bytes show is not XML is
+// reported as over the size limit, as Check reports it.
+func (c *Checker) CheckStreamed(ex *har.Exchange, resp schema.Result) Result {
+	return c.check(ex, false, &resp)
+}
+
+func (c *Checker) check(ex *har.Exchange, requestOnly bool, streamed *schema.Result) Result {
 	api, base, rel, ok := Locate(ex.Path, ex.RequestHeader.Get("Version"))
 	if !ok {
 		return Result{Skipped: "path outside the oVirt API"}
@@ -164,9 +187,9 @@ func (c *Checker) check(ex *har.Exchange, requestOnly bool) Result {
 	x.Route = x.Match.Route
 	res := Result{API: api, Route: x.Route}
 
-	c.body(x, schema.Request)
+	c.body(x, schema.Request, nil)
 	if !requestOnly && !ex.NoResponse {
-		if skip := c.body(x, schema.Response); skip != "" {
+		if skip := c.body(x, schema.Response, streamed); skip != "" {
 			res.Skipped = skip
 		}
 	}
@@ -217,9 +240,10 @@ func Locate(path, versionHeader string) (api int, base, rel string, ok bool) {
 	return api, base, rel, true
 }
 
-// body validates the request or response body. It returns why the
+// body validates the request or response body, or takes streamed as the
+// verdict on an XML body validated as it streamed. It returns why the
 // response could not be checked, if it could not.
-func (c *Checker) body(x *Context, dir schema.Direction) string {
+func (c *Checker) body(x *Context, dir schema.Direction, streamed *schema.Result) string {
 	ex := x.Ex
 	data, ctype, truncated := ex.RequestBody, ex.RequestHeader.Get("Content-Type"), ex.RequestTruncated
 	prefix := "request:"
@@ -260,7 +284,7 @@ func (c *Checker) body(x *Context, dir schema.Direction) string {
 		}
 		return ""
 	}
-	if truncated {
+	if truncated && (streamed == nil || sniffed != XML) {
 		x.Report(schema.RuleLimit, prefix+"/", limitReason(dir))
 		return ""
 	}
@@ -275,6 +299,8 @@ func (c *Checker) body(x *Context, dir schema.Direction) string {
 	}
 	var res schema.Result
 	switch {
+	case streamed != nil:
+		res = *streamed
 	case sniffed == XML && c.tree:
 		res = validateTree(x.Model, data, t, c.lim)
 	case sniffed == XML:

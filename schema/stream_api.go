@@ -1,6 +1,9 @@
 package schema
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // ValidateXML validates an XML body against the model as it reads it,
 // without building a tree: the streaming validator. Its verdicts are those
@@ -56,8 +59,19 @@ type XMLStream struct {
 	x *xmlStream
 }
 
-// NewXMLStream starts validating a body against the target.
+// StreamCost bounds the memory an XMLStream holds, whatever the size of
+// the body fed to it: one unfinished token (up to 1 MiB) and the frames of
+// the open elements (MaxDepth of them). The proxy's validation memory
+// budget reserves it for each response validated as it streams.
+const StreamCost = 2 * maxToken
+
+// NewXMLStream starts validating a body against the target. MaxNodes
+// bounds the trees of bodies held whole; a stream holds no tree, so unless
+// it is set, no count of nodes stops it.
 func (m *Model) NewXMLStream(t Target, lim Limits) *XMLStream {
+	if lim.MaxNodes <= 0 {
+		lim.MaxNodes = math.MaxInt
+	}
 	return &XMLStream{m: m, x: m.stream(t, lim.withDefaults())}
 }
 
