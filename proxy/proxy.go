@@ -381,7 +381,7 @@ func (p *Proxy) roundTrip(req *http.Request, ctx *goproxy.ProxyCtx) (*http.Respo
 	if x.capture && req.Method != http.MethodHead {
 		c = newCapture(p.mem, p.cfg.MaxBody, resp.ContentLength)
 		x.respBody = c
-		if p.streamable(x, req, resp) {
+		if p.streamable(x, req.Method, resp.Header) {
 			// Too large to hold whole, it is validated as it streams.
 			c.spill = func() *bodyStream { return p.startStream(x) }
 			if c.truncated {

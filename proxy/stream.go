@@ -1,13 +1,16 @@
 package proxy
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/ovcompat/ovcompat/har"
 	"github.com/ovcompat/ovcompat/internal/media"
+	"github.com/ovcompat/ovcompat/rules"
 	"github.com/ovcompat/ovcompat/schema"
 )
 
@@ -25,8 +28,9 @@ const headSize = 1 << 10
 // past (the one rule for sizes, issue 14: what is checked as it is read is
 // not held, so it is validated whatever its size). The response's capture
 // hands it the body's bytes once the body outgrows --max-body (at once when
-// its Content-Length says so); a goroutine of its own feeds them to the
-// checker's XMLStream, paced by the validation budget as the workers are.
+// its Content-Length says so); a goroutine of its own feeds them, decoded
+// when they are compressed, to the checker's XMLStream, paced by the
+// validation budget as the workers are.
 // The stream never waits for it: when more than --max-body + streamLag
 // bytes wait to be validated, the exchange is abandoned and counted as
 // shed (behind), and when the capture budget is spent, as shed (memory).
@@ -34,14 +38,14 @@ type bodyStream struct {
 	p      *Proxy
 	x      *exchange
 	v      *schema.XMLStream
+	enc    string // the body's encoding, "" when plain
 	window int64
 	wake   chan struct{}
 
 	mu      sync.Mutex
 	queue   []*[]byte // chunks not yet taken by the validator
 	waiting int64     // bytes received and not yet validated
-	head    []byte
-	dropped string // why the stream was abandoned ("" while it is not)
+	dropped string    // why the stream was abandoned ("" while it is not)
 	// sealed: the exchange is over; ok: it is to be judged (its bodies
 	// were seen whole).
 	sealed, ok bool
@@ -50,12 +54,12 @@ type bodyStream struct {
 // streamable reports whether the response may be validated as it
 // streams: a response the proxy does not hold whole (observe mode, or
 // enforce mode without --enforce-responses), validated, XML as its
-// Content-Type says, not compressed. A compressed response over
-// --max-body is reported as schema.limit, as it was before streaming.
-func (p *Proxy) streamable(x *exchange, req *http.Request, resp *http.Response) bool {
-	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
-	return x.validate && !p.cfg.EnforceResponses && req.Method != http.MethodHead &&
-		(enc == "" || enc == "identity") && media.Declared(resp.Header.Get("Content-Type")) == media.XML
+// Content-Type says, plain or in an encoding the proxy decodes (gzip,
+// deflate: decoded as it streams, measured by its decoded size).
+func (p *Proxy) streamable(x *exchange, method string, h http.Header) bool {
+	enc := contentEncoding(h)
+	return x.validate && !p.cfg.EnforceResponses && method != http.MethodHead &&
+		(enc == "" || enc == "gzip" || enc == "x-gzip" || enc == "deflate") && media.Declared(h.Get("Content-Type")) == media.XML
 }
 
 // startStream starts validating x's response as it streams; nil when the
@@ -71,7 +75,7 @@ func (p *Proxy) startStream(x *exchange) *bodyStream {
 	if xs == nil {
 		return nil
 	}
-	s := &bodyStream{p: p, x: x, v: xs, window: p.cfg.MaxBody + streamLag, wake: make(chan struct{}, 1)}
+	s := &bodyStream{p: p, x: x, v: xs, enc: contentEncoding(x.respHeader), window: p.cfg.MaxBody + streamLag, wake: make(chan struct{}, 1)}
 	v.busy.Add(1)
 	v.wg.Add(1)
 	go s.run()
@@ -84,7 +88,6 @@ func (s *bodyStream) adopt(chunks []*[]byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, ch := range chunks {
-		s.keepHead(*ch)
 		s.waiting += int64(len(*ch))
 	}
 	s.queue = append(s.queue, chunks...)
@@ -98,7 +101,6 @@ func (s *bodyStream) add(p []byte) {
 	if s.dropped != "" || s.sealed {
 		return
 	}
-	s.keepHead(p)
 	if s.waiting+int64(len(p)) > s.window {
 		s.drop("behind")
 		return
@@ -122,13 +124,6 @@ func (s *bodyStream) add(p []byte) {
 		p = p[n:]
 	}
 	s.signal()
-}
-
-// keepHead keeps the body's first bytes; s.mu is held.
-func (s *bodyStream) keepHead(p []byte) {
-	if n := min(len(p), headSize-len(s.head)); n > 0 {
-		s.head = append(s.head, p[:n]...)
-	}
 }
 
 // drop abandons the stream; s.mu is held.
@@ -176,7 +171,10 @@ func (s *bodyStream) take() (chunks []*[]byte, judge bool) {
 	for {
 		s.mu.Lock()
 		switch {
-		case s.dropped != "":
+		case s.dropped != "" || s.sealed && !s.ok:
+			// Nothing to judge: what is left is not worth validating.
+			s.free(s.queue)
+			s.queue = nil
 			s.mu.Unlock()
 			return nil, false
 		case len(s.queue) > 0:
@@ -201,8 +199,8 @@ func (s *bodyStream) validated(n int) bool {
 	return s.dropped == ""
 }
 
-// run feeds the body to the validator as it comes, then judges the
-// exchange when it was seen whole.
+// run feeds the body to the validator as it comes, decoded when it is
+// compressed, then judges the exchange when it was seen whole.
 func (s *bodyStream) run() {
 	v := s.p.val
 	defer v.wg.Done()
@@ -212,50 +210,139 @@ func (s *bodyStream) run() {
 	if err == nil {
 		defer release()
 	}
+	r := &chunkReader{s: s}
+	src, err := io.Reader(r), error(nil)
+	if s.enc != "" {
+		src, err = decoder(s.enc, r)
+	}
+	var head []byte
+	if err == nil {
+		head, err = s.p.feed(s.v, src)
+	}
+	_, _ = io.Copy(io.Discard, r) // to the stream's end (or what is left after a failed decoding)
+	verdict := s.v.Close()
+	if r.judge {
+		s.p.judgeStreamed(s.x, verdict, head, err)
+	}
+}
+
+// feed validates what src reads with xs, paced by the validation budget,
+// and returns the first bytes it read (headSize).
+func (p *Proxy) feed(xs *schema.XMLStream, src io.Reader) (head []byte, err error) {
+	v := p.val
+	bp := chunkPool.Get().(*[]byte)
+	defer chunkPool.Put(bp)
+	buf := (*bp)[:chunkSize]
 	for {
-		chunks, judge := s.take()
-		if chunks == nil {
-			verdict := s.v.Close()
-			if judge {
-				s.judge(verdict)
+		n, err := src.Read(buf)
+		if n > 0 {
+			if len(head) < headSize {
+				head = append(head, buf[:min(n, headSize-len(head))]...)
 			}
-			return
-		}
-		if hold := v.streamHold.Load(); hold != nil {
-			(*hold)()
-		}
-		for i, ch := range chunks {
 			v.budget.wait(v.stop)
 			start := time.Now()
-			s.v.Write(*ch)
+			_, _ = xs.Write(buf[:n])
 			v.budget.spend(time.Since(start))
-			v.streamedBytes.Add(int64(len(*ch)))
-			if !s.validated(len(*ch)) {
-				s.free(chunks[i:])
-				break
-			}
-			s.free(chunks[i : i+1])
+		}
+		switch {
+		case err == io.EOF:
+			return head, nil
+		case err != nil:
+			return head, err
 		}
 	}
 }
 
-// judge checks the exchange with the verdict on its streamed response and
-// reports it, as the workers do.
-func (s *bodyStream) judge(verdict schema.Result) {
-	p, x := s.p, s.x
+// chunkReader reads a stream's chunks as they come, giving each back once
+// read; at the stream's end, judge says whether the exchange is judged.
+type chunkReader struct {
+	s     *bodyStream
+	batch []*[]byte
+	off   int
+	judge bool
+}
+
+func (r *chunkReader) Read(p []byte) (int, error) {
+	s := r.s
+	for len(r.batch) == 0 {
+		chunks, judge := s.take()
+		if chunks == nil {
+			r.judge = judge
+			return 0, io.EOF
+		}
+		if hold := s.p.val.streamHold.Load(); hold != nil {
+			(*hold)()
+		}
+		r.batch, r.off = chunks, 0
+	}
+	ch := r.batch[0]
+	n := copy(p, (*ch)[r.off:])
+	if r.off += n; r.off == len(*ch) {
+		s.p.val.streamedBytes.Add(int64(r.off))
+		s.free(r.batch[:1])
+		read := r.off
+		r.batch, r.off = r.batch[1:], 0
+		if !s.validated(read) {
+			s.free(r.batch)
+			r.batch = nil
+		}
+	}
+	return n, nil
+}
+
+// judgeStreamed checks the exchange with the verdict on its response,
+// validated as it streamed (head: its first bytes), and reports it as the
+// workers do.
+func (p *Proxy) judgeStreamed(x *exchange, verdict schema.Result, head []byte, undecodable error) {
 	defer x.done()
 	ex := p.rulesExchange(x)
-	s.mu.Lock()
-	ex.ResponseBody, ex.ResponseTruncated = s.head, true
-	s.mu.Unlock()
 	release, err := p.cmem.reserve(context.Background(), len(ex.RequestBody))
 	if err != nil {
 		return
 	}
 	defer release()
 	stop := p.met.timeValidation()
-	res := p.checker.CheckStreamed(ex, verdict)
+	res := p.checkStreamed(ex, verdict, head, undecodable)
 	stop()
 	p.met.validated.Inc()
 	p.emit(x, res)
+}
+
+// checkStreamed checks an exchange whose response was validated as it
+// streamed or decoded. A body that could not be decoded is not judged, as
+// a copy that cannot be decoded never is.
+func (p *Proxy) checkStreamed(ex *har.Exchange, verdict schema.Result, head []byte, undecodable error) rules.Result {
+	if undecodable != nil {
+		ex.ResponseBody, ex.ResponseTruncated = nil, false
+		return p.checker.Check(ex)
+	}
+	ex.ResponseBody, ex.ResponseTruncated = head, true
+	return p.checker.CheckStreamed(ex, verdict)
+}
+
+// checkDecoded checks an exchange whose compressed response was held whole
+// but decodes past --max-body: measured by its decoded size, it is
+// validated as it decodes, as it would have been had it come plain
+// (streamed). ok is false when that does not apply.
+func (p *Proxy) checkDecoded(ctx context.Context, x *exchange, ex *har.Exchange) (res rules.Result, ok bool, err error) {
+	data, cut, enc := x.wireResponse()
+	if !ex.ResponseTruncated || ex.NoResponse || cut || enc == "" || !p.streamable(x, x.method, x.respHeader) {
+		return rules.Result{}, false, nil
+	}
+	xs := p.checker.StreamResponse(x.method, x.path, x.reqHeader.Get("Version"), x.engineStatus)
+	if xs == nil {
+		return rules.Result{}, false, nil
+	}
+	release, err := p.cmem.reserveBytes(ctx, schema.StreamCost+schema.Cost(int64(len(ex.RequestBody))))
+	if err != nil {
+		xs.Close()
+		return rules.Result{}, true, err
+	}
+	defer release()
+	var head []byte
+	src, err := decoder(enc, bytes.NewReader(data))
+	if err == nil {
+		head, err = p.feed(xs, src)
+	}
+	return p.checkStreamed(ex, xs.Close(), head, err), true, nil
 }

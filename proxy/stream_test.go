@@ -2,9 +2,11 @@ package proxy
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -29,20 +31,18 @@ func streamSizes() (size int, limit int64) {
 }
 
 // hugeList writes an API list of VMs of about size bytes to w, in pieces
-// of about 32 KiB, and returns the digest of what it wrote. When bad is
-// set, one VM near the end has a memory that is no number. pace, when
-// set, is called before each piece with the bytes written so far.
-func hugeList(w io.Writer, size int, bad bool, pace func(sent int64)) ([32]byte, error) {
-	h := sha256.New()
-	out := io.MultiWriter(w, h)
+// of about 32 KiB (flushed when w flushes). When bad is set, one VM near
+// the end has a memory that is no number. pace, when set, is called before
+// each piece.
+func hugeList(w io.Writer, size int, bad bool, pace func()) error {
 	var piece bytes.Buffer
-	var sent int64
+	sent := 0
 	flush := func() error {
 		if pace != nil {
-			pace(sent)
+			pace()
 		}
-		n, err := out.Write(piece.Bytes())
-		sent += int64(n)
+		n, err := w.Write(piece.Bytes())
+		sent += n
 		piece.Reset()
 		if f, ok := w.(http.Flusher); ok {
 			f.Flush()
@@ -50,9 +50,9 @@ func hugeList(w io.Writer, size int, bad bool, pace func(sent int64)) ([32]byte,
 		return err
 	}
 	piece.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<vms>\n")
-	for i := 0; int(sent)+piece.Len() < size; i++ {
+	for i := 0; sent+piece.Len() < size; i++ {
 		memory := "1073741824"
-		if bad && int(sent)+piece.Len() > size-(64<<10) {
+		if bad && sent+piece.Len() > size-(64<<10) {
 			// the path the validator names: /vms/vm[N] counts from 1
 			piece.WriteString("<!-- /vms/vm[" + strconv.Itoa(i+1) + "]/memory -->")
 			memory, bad = "lots", false
@@ -60,22 +60,46 @@ func hugeList(w io.Writer, size int, bad bool, pace func(sent int64)) ([32]byte,
 		fmt.Fprintf(&piece, `  <vm href="/ovirt-engine/api/vms/%[1]d" id="%[1]d"><name>vm%[1]d</name><memory>%[2]s</memory></vm>`+"\n", i, memory)
 		if piece.Len() >= 32<<10 {
 			if err := flush(); err != nil {
-				return [32]byte{}, err
+				return err
 			}
 		}
 	}
 	piece.WriteString("</vms>\n")
-	if err := flush(); err != nil {
-		return [32]byte{}, err
-	}
-	return [32]byte(h.Sum(nil)), nil
+	return flush()
+}
+
+// wireWriter counts and hashes the bytes an upstream sends.
+type wireWriter struct {
+	w http.ResponseWriter
+	h hash.Hash
+	n atomic.Int64
+}
+
+func (w *wireWriter) Write(p []byte) (int, error) {
+	w.h.Write(p)
+	w.n.Add(int64(len(p)))
+	return w.w.Write(p)
+}
+
+func (w *wireWriter) Flush() { w.w.(http.Flusher).Flush() }
+
+// gzipFlusher compresses a body and flushes what it has compressed.
+type gzipFlusher struct {
+	*gzip.Writer
+	wire *wireWriter
+}
+
+func (g gzipFlusher) Flush() {
+	_ = g.Writer.Flush()
+	g.wire.Flush()
 }
 
 // streamUpstream serves hugeList at /ovirt-engine/api/vms: ?size=N bytes,
-// &bad=1 for one bad value near the end, &sized=1 with a Content-Length.
-// With a proxy in *paced, it writes no further ahead of what the proxy
-// has validated than a streamed response may wait: an engine slower than
-// the validator. The digest of each body sent goes to sent.
+// &bad=1 for one bad value near the end, &sized=1 with a Content-Length,
+// &gzip=1 compressed. With a proxy in *paced, it writes no further ahead
+// of what the proxy has validated than a streamed response may wait: an
+// engine slower than the validator. The digest of each body as it went on
+// the wire goes to sent.
 func streamUpstream(t *testing.T, paced *atomic.Pointer[Proxy], sent chan<- [32]byte) *httptest.Server {
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -84,22 +108,32 @@ func streamUpstream(t *testing.T, paced *atomic.Pointer[Proxy], sent chan<- [32]
 		w.Header().Set("Content-Type", "application/xml")
 		if q.Get("sized") == "1" {
 			var n countWriter
-			_, _ = hugeList(&n, size, bad, nil)
+			_ = hugeList(&n, size, bad, nil)
 			w.Header().Set("Content-Length", strconv.FormatInt(int64(n), 10))
 		}
-		var pace func(int64)
+		wire := &wireWriter{w: w, h: sha256.New()}
+		var body io.Writer = wire
+		if q.Get("gzip") == "1" {
+			w.Header().Set("Content-Encoding", "gzip")
+			gz := gzip.NewWriter(wire)
+			defer gz.Close()
+			body = gzipFlusher{gz, wire}
+		}
+		var pace func()
 		if p := paced.Load(); p != nil {
-			pace = func(sent int64) {
-				for sent-p.val.streamedBytes.Load() > p.cfg.MaxBody+streamLag/2 {
+			pace = func() {
+				for wire.n.Load()-p.val.streamedBytes.Load() > p.cfg.MaxBody+streamLag/2 {
 					time.Sleep(time.Millisecond)
 				}
 			}
 		}
-		sum, err := hugeList(w, size, bad, pace)
-		if err != nil {
+		if err := hugeList(body, size, bad, pace); err != nil {
 			t.Errorf("upstream: %v", err)
 		}
-		sent <- sum
+		if gz, ok := body.(gzipFlusher); ok {
+			_ = gz.Close()
+		}
+		sent <- [32]byte(wire.h.Sum(nil))
 	}))
 }
 
@@ -164,34 +198,38 @@ func TestLargeResponseValidatedAsItStreams(t *testing.T) {
 	sent := make(chan [32]byte, 1)
 	up := streamUpstream(t, &paced, sent)
 	defer up.Close()
+	// A gzip body of hugeList is about a tenth of its size: over a
+	// --max-body of a 64th of it, it is decoded as it streams; under
+	// half of it, held whole, then validated as it decodes.
 	cases := []struct {
-		name  string
-		cfg   Config
-		query string
-		bad   bool
+		name     string
+		cfg      Config
+		query    string
+		bad      bool
+		streamed bool // validated as it came, not from a copy held whole
 	}{
-		{"observe/chunked", Config{}, "", false},
-		{"observe/chunked/bad", Config{}, "&bad=1", true},
-		{"enforce/sized/bad", Config{Mode: Enforce}, "&sized=1&bad=1", true},
+		{"observe/chunked", Config{MaxBody: limit}, "", false, true},
+		{"observe/chunked/bad", Config{MaxBody: limit}, "&bad=1", true, true},
+		{"enforce/sized/bad", Config{Mode: Enforce, MaxBody: limit}, "&sized=1&bad=1", true, true},
+		{"observe/gzip/bad", Config{MaxBody: int64(size / 64)}, "&gzip=1&bad=1", true, true},
+		{"observe/gzip-held/bad", Config{MaxBody: int64(size / 2)}, "&gzip=1&bad=1", true, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cfg := c.cfg
-			cfg.MaxBody = limit
-			r := startProxy(t, up.URL, cfg)
+			r := startProxy(t, up.URL, c.cfg)
 			paced.Store(r.p)
 			defer paced.Store(nil)
 			got := fetchDigest(t, r.url+"/ovirt-engine/api/vms?size="+strconv.Itoa(size)+c.query)
 			if want := <-sent; got != want {
 				t.Errorf("the client got a body other than the engine's")
 			}
-			r.p.val.drain()
+			settle(t, r.p, 1)
 			if n := counter(r.p, "ovcompat_proxy_validated_total"); n != 1 {
-				t.Errorf("validated %v exchanges, want 1 (shed behind %v, memory %v)", n,
+				t.Errorf("validated %v exchanges, want 1 (shed behind %v, memory %v, incomplete %v, queue-full %v)", n, shedBy(r.p, "incomplete"), shedBy(r.p, "queue-full"),
 					shedBy(r.p, "behind"), shedBy(r.p, "memory"))
 			}
-			if n := r.p.val.streamedBytes.Load(); n < int64(size) {
-				t.Errorf("%d bytes validated as they streamed, want the whole body (%d)", n, size)
+			if n := r.p.val.streamedBytes.Load(); c.streamed != (n > c.cfg.MaxBody) {
+				t.Errorf("%d bytes validated as they streamed, want streamed=%v", n, c.streamed)
 			}
 			var found []string
 			for _, v := range violationsOf(t, r) {
@@ -234,7 +272,7 @@ func TestStreamBehindIsShed(t *testing.T) {
 		t.Errorf("the client got a body other than the engine's")
 	}
 	once.Do(func() { close(release) })
-	r.p.val.drain()
+	settle(t, r.p, 1)
 	if n := shedBy(r.p, "behind"); n != 1 {
 		t.Errorf("shed behind %v, want 1", n)
 	}
@@ -290,7 +328,7 @@ func TestStreamMemoryBounded(t *testing.T) {
 		}
 	}()
 	got := fetchDigest(t, r.url+"/ovirt-engine/api/vms?size="+strconv.Itoa(size))
-	r.p.val.drain()
+	settle(t, r.p, 1)
 	close(stop)
 	<-done
 	if want := <-sent; got != want {
@@ -328,8 +366,23 @@ func shedBy(p *Proxy, reason string) float64 {
 // comment before it.
 func badPath(size int) string {
 	var b bytes.Buffer
-	_, _ = hugeList(&b, size, true, nil)
+	_ = hugeList(&b, size, true, nil)
 	_, after, _ := strings.Cut(b.String(), "<!-- ")
 	path, _, _ := strings.Cut(after, " -->")
 	return path
+}
+
+// settle waits until n exchanges were validated or shed: the client may
+// have its last byte before the proxy has finished the exchange, and a
+// worker may have taken it from the queue without being counted busy yet.
+func settle(t *testing.T, p *Proxy, n float64) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for counter(p, "ovcompat_proxy_validated_total")+counter(p, "ovcompat_proxy_validation_shed_total") < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%v exchanges neither validated nor shed after 2 minutes", n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	p.val.drain()
 }

@@ -1,11 +1,13 @@
 package proxy
 
 import (
+	"bufio"
 	"bytes"
 	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"runtime"
@@ -114,6 +116,9 @@ func (v *validator) close() {
 // budget; it fails only when ctx is done while it waits for memory.
 func (p *Proxy) check(ctx context.Context, x *exchange) (rules.Result, error) {
 	ex := p.rulesExchange(x)
+	if res, ok, err := p.checkDecoded(ctx, x, ex); ok {
+		return res, err
+	}
 	release, err := p.cmem.reserve(ctx, len(ex.RequestBody), len(ex.ResponseBody))
 	if err != nil {
 		return rules.Result{}, err
@@ -156,14 +161,7 @@ func (x *exchange) requestBody() (data []byte, complete, truncated bool) {
 // ("" when none) and wire its length as it came; a compressed copy that
 // was cut, or that could not be decoded, yields no data (nil).
 func (x *exchange) responseBody(limit int64) (data []byte, truncated bool, enc string, wire int) {
-	data, truncated = x.respBytes, x.respTruncated
-	if x.respBody != nil {
-		data, _, truncated = x.respBody.snapshot()
-	}
-	enc = strings.ToLower(strings.TrimSpace(x.respHeader.Get("Content-Encoding")))
-	if enc == "identity" || len(data) == 0 {
-		enc = ""
-	}
+	data, truncated, enc = x.wireResponse()
 	if enc == "" {
 		return data, truncated, "", len(data)
 	}
@@ -175,22 +173,33 @@ func (x *exchange) responseBody(limit int64) (data []byte, truncated bool, enc s
 	return x.decoded, x.decodedTruncated, enc, wire
 }
 
+// wireResponse returns the response body's copy as it came, whether the
+// body outgrew the limit, and its encoding ("" when none or no copy).
+func (x *exchange) wireResponse() (data []byte, truncated bool, enc string) {
+	data, truncated = x.respBytes, x.respTruncated
+	if x.respBody != nil {
+		data, _, truncated = x.respBody.snapshot()
+	}
+	enc = contentEncoding(x.respHeader)
+	if len(data) == 0 {
+		enc = ""
+	}
+	return data, truncated, enc
+}
+
+// contentEncoding is a response's encoding, "" for none (identity).
+func contentEncoding(h http.Header) string {
+	enc := strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding")))
+	if enc == "identity" {
+		return ""
+	}
+	return enc
+}
+
 // decode decompresses a body copy, up to limit bytes. An encoding it
 // cannot read yields no body, so no rule judges bytes it cannot see.
 func decode(enc string, data []byte, limit int64) ([]byte, bool) {
-	var r io.Reader
-	var err error
-	switch enc {
-	case "gzip", "x-gzip":
-		r, err = gzip.NewReader(bytes.NewReader(data))
-	case "deflate":
-		// "deflate" is zlib by the RFC, raw deflate in practice; try both.
-		if r, err = zlib.NewReader(bytes.NewReader(data)); err != nil {
-			r, err = flate.NewReader(bytes.NewReader(data)), nil
-		}
-	default:
-		return nil, false
-	}
+	r, err := decoder(enc, bytes.NewReader(data))
 	if err != nil {
 		return nil, false
 	}
@@ -199,4 +208,24 @@ func decode(enc string, data []byte, limit int64) ([]byte, bool) {
 		return nil, false
 	}
 	return out, truncated
+}
+
+// errEncoding: a Content-Encoding the proxy cannot decode.
+var errEncoding = errors.New("unknown content encoding")
+
+// decoder reads r decompressed as enc says: gzip (x-gzip) or deflate.
+func decoder(enc string, r io.Reader) (io.Reader, error) {
+	switch enc {
+	case "gzip", "x-gzip":
+		return gzip.NewReader(r)
+	case "deflate":
+		// "deflate" is zlib by the RFC, raw deflate in practice: a zlib
+		// header (method 8, a multiple of 31) tells them apart.
+		br := bufio.NewReader(r)
+		if h, err := br.Peek(2); err == nil && h[0]&0x0f == 8 && (uint16(h[0])<<8|uint16(h[1]))%31 == 0 {
+			return zlib.NewReader(br)
+		}
+		return flate.NewReader(br), nil
+	}
+	return nil, errEncoding
 }
