@@ -47,22 +47,55 @@ func TestPrincipalRoles(t *testing.T) {
 }
 
 // TestSystemOptions: GET /options/{name} answers an engine configuration
-// value with its values, and 404 for a name that is none
+// value with its values, as options.tsv has them from the engine's
+// ConfigValues.java and 0000_config.sql, and 404 for a name that is none
 // (BackendSystemOptionResource.get: ConfigValues.valueOf(id) ->
-// IllegalArgumentException -> "throw new WebApplicationException(Response.Status.NOT_FOUND)").
+// IllegalArgumentException -> "throw new WebApplicationException(Response.Status.NOT_FOUND)")
+// or that GetSystemOptionQuery keeps from the user: an Internal value
+// (OrganizationName, no ClientAccessLevel) from everyone, an Admin one
+// (MigrationPolicies) from a user who is no administrator. The model's
+// example (SystemOptionService.Get) lists MigrationPolicies for versions
+// 4.2 to 4.7 in that order, and ?version=4.2 that version's value alone.
 func TestSystemOptions(t *testing.T) {
-	e, srv := testEngine(t, Options{Seed: 1})
+	e, srv := testEngine(t, Options{Seed: 1, Users: []User{{Name: "alice@internal", Password: "alice", Role: RoleUser}}})
 	c := newClient(t, e, srv)
+	alice := newClient(t, e, srv)
+	alice.user, alice.pass = "alice@internal", "alice"
+	versions := func(body []byte) (out []string) {
+		doc := etree.NewDocument()
+		if err := doc.ReadFromBytes(body); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range doc.FindElements("/system_option/values/system_option_value") {
+			out = append(out, v.SelectElement("version").Text()+"="+v.SelectElement("value").Text())
+		}
+		return out
+	}
 	body := c.must(http.StatusOK, "GET", "/options/MigrationPolicies", "")
 	validXML(t, e.Model(), e.Model().Routes().Lookup("GET", "/options/MigrationPolicies").Route, http.StatusOK, body)
-	doc := etree.NewDocument()
-	if err := doc.ReadFromBytes(body); err != nil {
-		t.Fatal(err)
+	got := versions(body)
+	var vs []string
+	for _, v := range got {
+		vs = append(vs, v[:3])
+		if !strings.Contains(v, `"name":"Minimal downtime"`) || !strings.Contains(v, `"name":"Post-copy migration"`) {
+			t.Errorf("MigrationPolicies %s lacks the engine's policies", v[:3])
+		}
 	}
-	if v := doc.FindElement("/system_option/values/system_option_value/version"); v == nil || v.Text() != "4.7" {
-		t.Errorf("MigrationPolicies: %s, want its value for 4.7", body)
+	if strings.Join(vs, " ") != "4.2 4.3 4.4 4.5 4.6 4.7" {
+		t.Errorf("MigrationPolicies versions %v, want 4.2 to 4.7", vs)
 	}
-	for _, name := range []string{"0badc0de-0000-4000-8000-000000000404", "NoSuchOption", "migrationpolicies"} {
+	if got := versions(c.must(http.StatusOK, "GET", "/options/MigrationPolicies?version=4.2", "")); len(got) != 1 || got[0][:3] != "4.2" {
+		t.Errorf("?version=4.2 answers %d values", len(got))
+	}
+	if got := versions(alice.must(http.StatusOK, "GET", "/options/SearchResultsLimit", "")); strings.Join(got, " ") != "general=100" {
+		t.Errorf("SearchResultsLimit (User) for a user: %v, want general=100", got)
+	}
+	if got := versions(c.must(http.StatusOK, "GET", "/options/MaxNumOfVmCpus?version=4.7", "")); strings.Join(got, " ") != `4.7={"x86":710,"ppc":384,"s390x":384}` {
+		t.Errorf("MaxNumOfVmCpus 4.7: %v", got)
+	}
+	alice.must(http.StatusNotFound, "GET", "/options/MigrationPolicies", "")
+	c.must(http.StatusNotFound, "GET", "/options/MigrationPolicies?version=3.6", "")
+	for _, name := range []string{"0badc0de-0000-4000-8000-000000000404", "NoSuchOption", "migrationpolicies", "OrganizationName"} {
 		c.must(http.StatusNotFound, "GET", "/options/"+name, "")
 	}
 }

@@ -29,6 +29,8 @@ type meta struct {
 	always map[*schema.Type][]alwaysMember
 	// groups are the engine's action groups (a role's permits).
 	groups actionGroups
+	// options are the engine's configuration values /options answers.
+	options map[string]*systemOption
 }
 
 // hyper is the hypermedia of a resource route: its sub-collections
@@ -54,6 +56,9 @@ func buildMeta(m *schema.Model) (*meta, error) {
 		return nil, err
 	}
 	if mt.groups, err = readActionGroups(actionGroupsTSV); err != nil {
+		return nil, err
+	}
+	if mt.options, err = readOptions(optionsTSV); err != nil {
 		return nil, err
 	}
 	routes := m.Routes().All()

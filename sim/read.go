@@ -88,7 +88,7 @@ func (e *Engine) keyedItem(q *request) *record {
 		d.AddChild(elem("name", q.segs[1]))
 	}
 	if q.route.Service == "SystemOptionService" {
-		values := systemOptionValues(q.segs[1])
+		values := e.meta.systemOptionValues(q.segs[1], q.query.Get("version"), q.acct.admin)
 		if values == nil {
 			return nil
 		}
