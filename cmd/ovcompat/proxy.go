@@ -83,7 +83,7 @@ SIGINT or SIGTERM drains requests in flight, then exits 0.`,
 	fs.StringVar(&f.record, "record", "", "`DIR` receiving every exchange as HAR 1.2, secrets redacted")
 	fs.BoolVar(&f.recordScenarios, "record-scenarios", true, "with --record, also write each HAR file as a scenario for ovcompat replay")
 	f.recordLimit = byteSize(proxy.DefaultRecordLimit)
-	fs.Var(&f.recordLimit, "record-limit", "most the --record folder may hold, files there at start included (1GiB, 512MiB, ...); past it recording stops, traffic goes on")
+	fs.Var(&f.recordLimit, "record-limit", "most the --record folder may hold, in `BYTES` (512MiB, 1GiB, ...), files there at start included; past it recording stops, traffic goes on")
 	fs.StringVar(&f.tlsCert, "tls-cert", "", "PEM certificate `FILE` to serve HTTPS with (with --tls-key)")
 	fs.StringVar(&f.tlsKey, "tls-key", "", "PEM private key `FILE` of --tls-cert")
 	f.validationMemory = proxy.DefaultValidationBytes

@@ -24,7 +24,9 @@ func (b *byteSize) Set(s string) error {
 
 func (b byteSize) String() string { return formatSize(int64(b)) }
 
-func (b *byteSize) Type() string { return "size" }
+// Type is the placeholder --help shows for the value, as the other size
+// flags write it (--max-body BYTES).
+func (b *byteSize) Type() string { return "BYTES" }
 
 // sizeUnits are the multipliers of the units parseSize takes.
 var sizeUnits = map[string]int64{
