@@ -69,6 +69,17 @@ type seeder struct {
 	e   *Engine
 	q   *request
 	err error
+	// lenient skips what the model lacks (a collection an older release
+	// does not have) instead of failing the seed.
+	lenient bool
+}
+
+// lacks records that the model has no collection seg (below what): an
+// error, or nothing for a lenient seeder.
+func (s *seeder) lacks(seg, what string) {
+	if !s.lenient {
+		s.err = fmt.Errorf("no collection %s %s", seg, what)
+	}
 }
 
 // put creates an object in a top-level collection, with its hooks.
@@ -78,7 +89,7 @@ func (s *seeder) put(seg string, data *etree.Element) *record {
 	}
 	c := s.e.st.roots[seg]
 	if c == nil {
-		s.err = fmt.Errorf("no collection %s in the model", seg)
+		s.lacks(seg, "in the model")
 		return nil
 	}
 	data.Tag = c.tag
@@ -99,7 +110,7 @@ func (s *seeder) raw(seg, id string, data *etree.Element) *record {
 	}
 	c := s.e.st.roots[seg]
 	if c == nil {
-		s.err = fmt.Errorf("no collection %s in the model", seg)
+		s.lacks(seg, "in the model")
 		return nil
 	}
 	if id == "" {
@@ -122,7 +133,7 @@ func (s *seeder) attach(parent *record, seg string, r *record) {
 	}
 	lr := s.e.meta.subRoute(s.e.homeRoute(parent), seg)
 	if lr == nil {
-		s.err = fmt.Errorf("no collection %s below %s", seg, parent.tag)
+		s.lacks(seg, "below "+parent.tag)
 		return
 	}
 	c := parent.sub(seg, lr, true)
@@ -264,9 +275,10 @@ func (e *Engine) seed() error {
 	s.put("permissions", x("permission", "role", ref(roles["SuperUser"].id), "user", ref(admin.userID)))
 	e.seedEveryone(s, roles["UserProfileEditor"])
 	// The inventory of every other collection is written for the newest
-	// model; an older release (sim --engine-version) gets the core site.
-	if newest, err := schema.V4(); err == nil && e.m.Release.Model == newest.Release.Model {
-		e.seedInventory(s)
-	}
+	// model; an older release (sim --engine-version) gets what of it the
+	// release has.
+	newest, err := schema.V4()
+	s.lenient = err != nil || e.m.Release.Model != newest.Release.Model
+	e.seedInventory(s)
 	return s.err
 }

@@ -21,7 +21,7 @@ func (s *seeder) child(parent *record, seg string, data *etree.Element) *record 
 	}
 	r := s.e.addChild(parent, seg, "", data)
 	if r == nil {
-		s.err = fmt.Errorf("no collection %s below %s", seg, parent.tag)
+		s.lacks(seg, "below "+parent.tag)
 	}
 	return r
 }
