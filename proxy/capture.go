@@ -53,10 +53,12 @@ type capture struct {
 	// before it was whole; sealed: the exchange is over.
 	truncated, shed, eof, sealed bool
 	err                          error
-	// spill, when set, starts validating the body as it streams once it
-	// outgrows the limit; stream is that validation, which then has the
-	// copy and every byte that follows instead of the capture.
-	spill  func() *bodyStream
+	// spill, when set, is the exchange whose body is validated as it
+	// streams once it outgrows the limit (Proxy.startStream, by px);
+	// stream is that validation, which then has the copy and every byte
+	// that follows instead of the capture.
+	px     *Proxy
+	spill  *exchange
 	stream *bodyStream
 }
 
@@ -86,7 +88,7 @@ func (c *capture) add(p []byte) {
 	if c.size+int64(len(p)) > c.limit {
 		c.truncated = true
 		if c.spill != nil {
-			c.stream = c.spill()
+			c.stream = c.px.startStream(c.spill)
 		}
 		if c.stream == nil {
 			c.drop()

@@ -32,7 +32,8 @@ func bigXML(root, item string, n int) []byte {
 // KiB here and the bodies 1 MiB: the rule is the same at 16 MiB and 200 MB.
 // An XML response, plain or compressed, is not held whole unless
 // --enforce-responses asks it: it is validated as it streams or decodes
-// (issue 14), so no schema.limit for it.
+// (issue 14), so no schema.limit for it; a JSON one is decoded whole to be
+// judged, so held, and reported.
 func TestBodiesOverTheLimit(t *testing.T) {
 	const limit = 64 << 10
 	plain := bigXML("vms", "vm", 1<<20)
@@ -41,6 +42,7 @@ func TestBodiesOverTheLimit(t *testing.T) {
 		t.Fatalf("the gzip body is %d bytes, over the limit: it must pass the limit only when decoded", len(zipped))
 	}
 	bigReq := bigXML("vm", "description", 1<<20)
+	bigJSON := []byte(`{"vm": [` + strings.Repeat(`{"name": "myvm"},`, 1<<16) + `{"name": "myvm"}]}`)
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got, _ := io.ReadAll(r.Body)
 		h := w.Header()
@@ -56,6 +58,9 @@ func TestBodiesOverTheLimit(t *testing.T) {
 		case "gzip":
 			h.Set("Content-Encoding", "gzip")
 			w.Write(zipped)
+		case "json": // decoded whole to be judged: held, so bounded
+			h.Set("Content-Type", "application/json")
+			w.Write(bigJSON)
 		default: // a created VM, and the length the engine got
 			h.Set("X-Got", strconv.Itoa(len(got)))
 			h.Set("Location", "http://"+r.Host+"/ovirt-engine/api/vms/123")
@@ -64,7 +69,7 @@ func TestBodiesOverTheLimit(t *testing.T) {
 		}
 	}))
 	defer up.Close()
-	streamed := []string{"request:/", "request:/"} // the requests, held to be judged
+	streamed := []string{"/", "request:/", "request:/"} // the JSON response and the requests, held to be judged
 	modes := []struct {
 		name   string
 		cfg    Config
@@ -72,7 +77,7 @@ func TestBodiesOverTheLimit(t *testing.T) {
 	}{
 		{"observe", Config{}, streamed},
 		{"enforce", Config{Mode: Enforce}, streamed},
-		{"enforce-responses", Config{Mode: Enforce, EnforceResponses: true}, []string{"/", "/", "/", "request:/", "request:/"}},
+		{"enforce-responses", Config{Mode: Enforce, EnforceResponses: true}, []string{"/", "/", "/", "/", "request:/", "request:/"}},
 	}
 	for _, m := range modes {
 		t.Run(m.name, func(t *testing.T) {
@@ -80,11 +85,11 @@ func TestBodiesOverTheLimit(t *testing.T) {
 			cfg.MaxBody = limit
 			r := startProxy(t, up.URL, cfg)
 			c := rawClient()
-			for _, answer := range []string{"plain", "chunked", "gzip"} {
+			for _, answer := range []string{"plain", "chunked", "gzip", "json"} {
 				resp, body := get(t, c, "GET", r.url+"/ovirt-engine/api/vms?answer="+answer, "", "Version: 4")
-				want := plain
-				if answer == "gzip" {
-					want = zipped
+				want := map[string][]byte{"gzip": zipped, "json": bigJSON}[answer]
+				if want == nil {
+					want = plain
 				}
 				if resp.StatusCode != http.StatusOK || !bytes.Equal(body, want) {
 					t.Errorf("%s response: status %d, %d bytes, want 200 and the engine's %d bytes", answer, resp.StatusCode, len(body), len(want))

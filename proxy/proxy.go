@@ -383,9 +383,9 @@ func (p *Proxy) roundTrip(req *http.Request, ctx *goproxy.ProxyCtx) (*http.Respo
 		x.respBody = c
 		if p.streamable(x, req.Method, resp.Header) {
 			// Too large to hold whole, it is validated as it streams.
-			c.spill = func() *bodyStream { return p.startStream(x) }
+			c.px, c.spill = p, x
 			if c.truncated {
-				c.stream = c.spill()
+				c.stream = p.startStream(x)
 			}
 		}
 	}
