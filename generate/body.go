@@ -74,6 +74,10 @@ func (f *flow) fillSignature(r *schema.Route, root *etree.Element, sig schema.Si
 func (f *flow) fill(el *etree.Element, t *schema.Type, segs []string, name string) error {
 	seg, _ := strings.CutSuffix(segs[0], "[]")
 	alts := strings.Split(seg, "|")
+	if kind, ok := vocabulary()[t.Name]; ok && len(segs) == 1 && slices.Contains(alts, "@id") && isRoot(el) && t.Elem("name") != nil {
+		ensure(el, "name").SetText(kind) // a kind the engine defines (a permit's action group)
+		return nil
+	}
 	if len(segs) == 1 && slices.Contains(alts, "@id") && isRoot(el) && f.addsOwn(t) {
 		// The object added names itself (4.6.1 NetworksService.Add:
 		// or(mandatory(network().id()), mandatory(network().name()));
@@ -120,10 +124,17 @@ func (f *flow) fill(el *etree.Element, t *schema.Type, segs []string, name strin
 func isRoot(el *etree.Element) bool { return el.Parent() == nil || el.Parent().Parent() == nil }
 
 // addsOwn reports whether the body being built adds to the collection
-// that holds the objects of type t (rather than attaching one of them).
+// that holds the objects of type t (rather than attaching one of them), or
+// to one of the same kind mounted elsewhere: the labels of a network
+// listed in an iSCSI bond (.../iscsibonds/{id}/networks/{network_id}/networklabels)
+// are that network's, as /networks/{network_id}/networklabels.
 func (f *flow) addsOwn(t *schema.Type) bool {
 	lists := f.ix.lists[t]
-	return len(lists) > 0 && lists[0] == f.adding
+	if len(lists) == 0 {
+		return false
+	}
+	own := strings.Split(lists[0], "/")
+	return lists[0] == f.adding || (len(own) >= 4 && strings.HasSuffix(f.adding, "/"+strings.Join(own[len(own)-3:], "/")))
 }
 
 // ensure returns el's child named tag, made when missing.

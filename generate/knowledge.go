@@ -29,6 +29,16 @@ func wellKnown() map[string]string {
 // changed, so a scenario makes one of its own to work with.
 func unchangeable() []string { return []string{"/templates", "/roles"} }
 
+// vocabulary names the types whose objects are kinds an engine defines,
+// not things a scenario makes or finds, and the kind a body adding one at
+// its root names: a permit is one of the engine's action groups
+// (PermitMapper: ActionGroup.valueOf(model.getName().toUpperCase())), and
+// AttachActionGroupsToRoleCommand refuses one the role holds ("This action
+// group is already attached to Role.") or an administrator's group on a
+// user role. A role a scenario makes holds UserRole's first permit, so the
+// Add names a user group UserRole does not begin with: ATTACH_DISK_PROFILE.
+func vocabulary() map[string]string { return map[string]string{"Permit": "attach_disk_profile"} }
+
 // made lists the types a scenario makes for itself when a body refers to
 // one (a template is made from a VM that is down; a disk is attached
 // only when no VM uses it; an affinity label is a name): making one is

@@ -22,24 +22,7 @@ import (
 // refuses too (written up for the generator in NOTES-crawl.md). The test
 // fails when one of them passes (the list stays true) or another step fails.
 func simGaps() map[string]string {
-	return map[string]string{
-		// Not the simulator's: the scenario lists ovirtmgmt in an iSCSI
-		// bond and attaches to it "the first network_label" of ovirtmgmt
-		// (GET /networks/{id}/networklabels), which has none, as on a
-		// fresh engine (the seed labels vmnet). For the crawl helper
-		// (NOTES-crawl.md, 16:55 UTC).
-		"gen-datacenters-iscsibonds-networks-networklabels step 5": "ovirtmgmt has no network label to attach",
-		// Not the simulator's: a role's permit is one of the engine's action
-		// groups (PermitMapper: ActionGroup.valueOf(name.toUpperCase()) or
-		// forValue(id)), attached once (AttachActionGroupsToRoleCommand:
-		// "This action group is already attached to Role."). gen-roles-permits
-		// adds <permit><name>ovc-roles-permits</name></permit> (no action
-		// group: 400); the principals' scenarios add the permit their new
-		// role was made with (409). For the crawl helper (NOTES-crawl.md).
-		"gen-roles-permits step 6":        "a permit named as no action group",
-		"gen-groups-roles-permits step 9": "a permit the role already holds",
-		"gen-users-roles-permits step 10": "a permit the role already holds",
-	}
+	return map[string]string{}
 }
 
 // replayed runs scenarios against a fresh simulator.
