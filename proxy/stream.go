@@ -76,7 +76,7 @@ func (p *Proxy) startStream(x *exchange) *bodyStream {
 		return nil
 	}
 	s := &bodyStream{p: p, x: x, v: xs, enc: contentEncoding(x.respHeader), window: p.cfg.MaxBody + streamLag, wake: make(chan struct{}, 1)}
-	v.busy.Add(1)
+	v.pending.Add(1)
 	v.wg.Add(1)
 	go s.run()
 	return s
@@ -204,7 +204,7 @@ func (s *bodyStream) validated(n int) bool {
 func (s *bodyStream) run() {
 	v := s.p.val
 	defer v.wg.Done()
-	defer v.busy.Add(-1)
+	defer v.pending.Add(-1)
 	lowerPriority()
 	release, err := s.p.cmem.reserveBytes(context.Background(), schema.StreamCost)
 	if err == nil {

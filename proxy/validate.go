@@ -32,7 +32,10 @@ type validator struct {
 	once    sync.Once
 	mu      sync.RWMutex // guards closed against submit
 	closed  bool
-	busy    atomic.Int32 // exchanges being validated
+	// pending counts the exchanges submitted and not yet through: raised
+	// before one enters the queue, so drain never sees an empty queue and
+	// no work in the moment a worker takes one.
+	pending atomic.Int32
 	// streamedBytes counts the bytes of responses validated as they
 	// streamed (stream.go); streamHold, when set, runs before a stream
 	// validates what it received (tests hold it back with it).
@@ -59,7 +62,7 @@ func (v *validator) depth() float64 { return float64(len(v.queue)) }
 // drain waits until the queue is empty and the exchange being validated,
 // if any, is through (tests and benchmarks count after it).
 func (v *validator) drain() {
-	for len(v.queue) > 0 || v.busy.Load() > 0 {
+	for v.pending.Load() > 0 {
 		time.Sleep(time.Millisecond)
 	}
 }
@@ -71,10 +74,12 @@ func (v *validator) submit(x *exchange) bool {
 	if v.closed {
 		return false
 	}
+	v.pending.Add(1)
 	select {
 	case v.queue <- x:
 		return true
 	default:
+		v.pending.Add(-1)
 		return false
 	}
 }
@@ -83,7 +88,6 @@ func (v *validator) run() {
 	defer v.wg.Done()
 	lowerPriority()
 	for x := range v.queue {
-		v.busy.Add(1)
 		v.budget.wait(v.stop)
 		start := time.Now()
 		res, _ := v.p.check(context.Background(), x)
@@ -92,7 +96,7 @@ func (v *validator) run() {
 		v.p.met.validated.Inc()
 		v.p.emit(x, res)
 		x.done()
-		v.busy.Add(-1)
+		v.pending.Add(-1)
 		// Let goroutines that waited behind this validation (traffic) run
 		// before the next one.
 		runtime.Gosched()
