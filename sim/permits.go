@@ -26,7 +26,12 @@ type actionGroup struct {
 // actionGroups indexes the engine's action groups by id and by name.
 type actionGroups struct {
 	byID, byName map[string]actionGroup
+	// order lists the names in the table's order.
+	order []string
 }
+
+// names returns every action group's name, in the table's order.
+func (g actionGroups) names() []string { return g.order }
 
 // readActionGroups parses the table.
 func readActionGroups(tsv string) (actionGroups, error) {
@@ -41,6 +46,7 @@ func readActionGroups(tsv string) (actionGroups, error) {
 		}
 		a := actionGroup{id: cols[0], name: cols[1], admin: cols[2] == "true"}
 		g.byID[a.id], g.byName[a.name] = a, a
+		g.order = append(g.order, a.name)
 	}
 	return g, nil
 }

@@ -29,8 +29,12 @@ func TestPredefinedRolesReadOnly(t *testing.T) {
 	role := firstID(t, c, "/roles?search=name%3DUserRole")
 	permits := "/roles/" + role + "/permits"
 	list := c.must(200, "GET", permits, "")
-	if !strings.Contains(string(list), "<name>login</name>") || len(permitIDs(list)) == 0 {
-		t.Fatalf("UserRole's permits lack login (LOGIN(1300, RoleType.USER)):\n%s", list)
+	if !strings.Contains(string(list), "<name>login</name>") || !strings.Contains(string(list), "<name>vm_pool_basic_operations</name>") {
+		t.Fatalf("UserRole's permits lack login or vm_pool_basic_operations (insert_predefined_roles.sql):\n%s", list)
+	}
+	super := c.must(200, "GET", "/roles/"+firstID(t, c, "/roles?search=name%3DSuperUser")+"/permits", "")
+	if n := len(permitIDs(super)); n != len(e.meta.groups.names()) || n < 90 {
+		t.Errorf("SuperUser holds %d permits, want every action group (%d)", n, len(e.meta.groups.names()))
 	}
 	for _, tc := range []struct{ method, path, body, detail string }{
 		{"POST", permits, `<permit id="5"/>`, "[Cannot attach Role. The Role is Read-Only.]"},

@@ -223,19 +223,31 @@ func (e *Engine) seedProviders(s *seeder, dc *record) {
 }
 
 // seedAccess adds roles' permits, each role's own records of the engine's
-// action groups (actiongroups.tsv; UserProfileEditor holds edit_profile
-// alone: fn_db_add_action_group_to_role(v_USER_PROFILE_EDITOR_ID, 504);
-// every predefined user role holds login, LOGIN(1300, RoleType.USER...))
-// and the admin's SSH key, option and event subscription.
+// action groups (actiongroups.tsv), and the admin's SSH key, option and
+// event subscription. insert_predefined_roles.sql gives SuperUser every
+// group ("INSERT INTO roles_groups(role_id,action_group_id)
+// VALUES(v_SUPER_USER_ID,v_CREATE_VM)" and so on, as later upgrades do for
+// each new group) and UserRole VM_BASIC_OPERATIONS, CHANGE_VM_CD,
+// CONNECT_TO_VM and VM_POOL_BASIC_OPERATIONS, VM_BASIC_OPERATIONS being
+// REBOOT_VM ... RUN_VM since ActionGroup split it; UserProfileEditor holds
+// EDIT_PROFILE alone (fn_db_add_action_group_to_role(v_USER_PROFILE_EDITOR_ID,
+// 504)); every user role holds LOGIN. The other predefined roles' lists
+// are approximations.
 func (e *Engine) seedAccess(s *seeder, admin *record) {
+	user := []string{"reboot_vm", "stop_vm", "shut_down_vm", "hibernate_vm", "run_vm", "change_vm_cd", "connect_to_vm",
+		"vm_pool_basic_operations", "login"}
 	for _, role := range s.e.st.roots["roles"].list() {
-		switch vm := []string{"create_vm", "delete_vm", "edit_vm_properties", "run_vm", "stop_vm", "change_vm_cd", "connect_to_vm", "login"}; {
-		case textOf(role.data, "name") == "UserProfileEditor":
+		switch name := textOf(role.data, "name"); {
+		case name == "SuperUser":
+			s.grant(role, s.e.meta.groups.names()...)
+		case name == "UserRole":
+			s.grant(role, user...)
+		case name == "UserProfileEditor":
 			s.grant(role, "edit_profile")
 		case textOf(role.data, "administrative") == "true":
-			s.grant(role, append(vm, "create_host")...)
+			s.grant(role, "create_vm", "delete_vm", "edit_vm_properties", "create_host", "login")
 		default:
-			s.grant(role, vm...)
+			s.grant(role, append([]string{"create_vm", "delete_vm", "edit_vm_properties"}, user...)...)
 		}
 	}
 	s.child(admin, "sshpublickeys", x("ssh_public_key", "content", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOvcompatSimulatorKey admin@example.com"))
