@@ -86,17 +86,6 @@ func SummaryFormats() []string {
 	return []string{SummaryText, SummaryMD, SummaryJSON, SummaryGitHub}
 }
 
-// CheckSummaryFormat accepts one of SummaryFormats ("markdown" for md).
-func CheckSummaryFormat(name string) (string, error) {
-	if name == "markdown" {
-		name = SummaryMD
-	}
-	if slices.Contains(SummaryFormats(), name) {
-		return name, nil
-	}
-	return "", fmt.Errorf("%s: want %s", unknownName("--format", name, SummaryFormats()), strings.Join(SummaryFormats(), ", "))
-}
-
 // WriteSummary writes a run's summary on standard output in format (see
 // SummaryFormats): text is WriteText, md WriteMarkdown, json Write, github
 // WriteGitHub.

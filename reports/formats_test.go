@@ -36,9 +36,6 @@ func TestFormatsOneList(t *testing.T) {
 	if _, err := ChooseFormats(nil); err == nil {
 		t.Error("no format chosen is not an error")
 	}
-	if f, err := CheckSummaryFormat("markdown"); f != SummaryMD || err != nil {
-		t.Errorf("CheckSummaryFormat(markdown) = %q, %v", f, err)
-	}
 }
 
 // TestWriteTextGroups: the run's text summary is a scenario table, the

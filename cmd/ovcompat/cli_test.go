@@ -114,7 +114,7 @@ func TestConfigFileServesEveryCommand(t *testing.T) {
 		{"mod: enforce\n", `"mod" is not a flag of any ovcompat command; did you mean "mode"?`},
 		{"validate:\n  formt: json\n", `validate: "formt" is not a flag of ovcompat validate; did you mean "format"?`},
 		{"validat:\n  format: json\n", `section "validat" is not a command of ovcompat; did you mean "validate"?`},
-		{"validate:\n  max-body: lots\n", "config file: max-body: want a whole number of bytes with an optional unit: 1GiB, 512MiB, 2G, 1000000 (--max-body)"},
+		{"validate:\n  max-body: lots\n", `max-body "lots": want a whole number of bytes with an optional unit: 1GiB, 512MiB, 2G, 1000000 (--max-body)`},
 	} {
 		write(tc.file)
 		if code, _, errs := ovcompat(t, "--config", cfg, "validate", "../../fixtures/bodies/v4/vm.xml"); code != 2 || !strings.Contains(errs, tc.want) {
@@ -124,7 +124,8 @@ func TestConfigFileServesEveryCommand(t *testing.T) {
 }
 
 // TestCompletion: the shell completes flag values from where they are
-// decided: modes, formats, faults, rule IDs, RULE=LEVEL.
+// decided: a choice flag's own names (modes, formats, grades, log levels),
+// faults, rule IDs, RULE=LEVEL, releases; exactly those for a choice.
 func TestCompletion(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
@@ -132,6 +133,15 @@ func TestCompletion(t *testing.T) {
 	}{
 		{[]string{"proxy", "--mode", ""}, []string{"observe", "enforce"}},
 		{[]string{"proxy", "--log-format", ""}, []string{"text", "json"}},
+		{[]string{"proxy", "--log-level", ""}, []string{"debug", "info", "warn", "error"}},
+		{[]string{"diff", "--fail-on", ""}, []string{"breaking", "warning"}},
+		{[]string{"compat", "--fail-on", ""}, []string{"breaking", "warning"}},
+		{[]string{"schema", "export", "--format", ""}, []string{"jsonschema", "model", "rsdl", "xsd"}},
+		{[]string{"rules", "--format", ""}, []string{"text", "json"}},
+		{[]string{"crawl", "--format", ""}, []string{"text", "md", "json", "github"}},
+		{[]string{"schema", "diff", "--format", ""}, []string{"text", "md", "json", "github"}},
+		{[]string{"report", "--format", ""}, []string{"html", "md", "junit", "json"}},
+		{[]string{"report", "--format", "html,md,"}, []string{"html,md,junit", "html,md,json"}},
 		{[]string{"validate", "--format", ""}, []string{"text", "json"}},
 		{[]string{"diff", "--format", ""}, []string{"text", "md", "json", "github"}},
 		{[]string{"replay", "--format", ""}, []string{"text", "md", "json", "github"}},
@@ -150,6 +160,14 @@ func TestCompletion(t *testing.T) {
 				t.Fatalf("exit %d %q", code, errs)
 			}
 			got := strings.Split(strings.TrimSpace(out), "\n")
+			if directive := got[len(got)-1]; strings.HasPrefix(directive, ":") {
+				got = got[:len(got)-1]
+			}
+			// The rows of the longer lists name some of the values.
+			some := map[string]bool{"--disable": true, "--severity": true, "--inject": true, "--engine-version": true}
+			if !some[tc.args[len(tc.args)-2]] && !slices.Equal(got, tc.want) {
+				t.Errorf("completions %q, want exactly %q", got, tc.want)
+			}
 			for _, w := range tc.want {
 				if !slices.Contains(got, w) {
 					t.Errorf("completions %q lack %q", got, w)

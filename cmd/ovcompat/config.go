@@ -28,7 +28,7 @@ func envName(flag string) string {
 // environment, then from the config file. Precedence: flag, environment,
 // config file, default.
 func applyConfig(cmd *cobra.Command) error {
-	file, err := loadConfigFile(cmd)
+	path, file, err := loadConfigFile(cmd)
 	if err != nil {
 		return err
 	}
@@ -50,8 +50,8 @@ func applyConfig(cmd *cobra.Command) error {
 			}
 		}
 		if v, ok := file[f.Name]; ok {
-			if err := setFromConfig(f, v); err != nil {
-				firstErr = fmt.Errorf("config file: %s: %w", f.Name, valueError(f, err))
+			if bad, err := setFromConfig(f, v); err != nil {
+				firstErr = fmt.Errorf("config file %s: %s %q: %w", path, f.Name, bad, valueError(f, err))
 			}
 			f.Changed = true
 		}
@@ -61,14 +61,20 @@ func applyConfig(cmd *cobra.Command) error {
 
 // loadConfigFile reads --config (or OVCOMPAT_CONFIG) into flag values: the
 // top level, overridden by the section named after the command.
-func loadConfigFile(cmd *cobra.Command) (map[string]any, error) {
+func loadConfigFile(cmd *cobra.Command) (string, map[string]any, error) {
 	path, _ := cmd.Flags().GetString("config")
 	if path == "" {
 		path = os.Getenv(envPrefix + "CONFIG")
 	}
 	if path == "" {
-		return nil, nil
+		return "", nil, nil
 	}
+	flags, err := readConfigFile(cmd, path)
+	return path, flags, err
+}
+
+// readConfigFile reads the config file at path into cmd's flag values.
+func readConfigFile(cmd *cobra.Command, path string) (map[string]any, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("config file: %w", err)
@@ -151,14 +157,18 @@ func nearest(s string, names []string) string {
 	return ""
 }
 
-func setFromConfig(f *pflag.Flag, v any) error {
-	if list, ok := v.([]any); ok {
-		for _, x := range list {
-			if err := f.Value.Set(fmt.Sprint(x)); err != nil {
-				return err
-			}
-		}
-		return nil
+// setFromConfig sets f to a config file's value v, each item of a list in
+// turn; a value f refuses is returned with the error.
+func setFromConfig(f *pflag.Flag, v any) (string, error) {
+	items, ok := v.([]any)
+	if !ok {
+		items = []any{v}
 	}
-	return f.Value.Set(fmt.Sprint(v))
+	for _, x := range items {
+		s := fmt.Sprint(x)
+		if err := f.Value.Set(s); err != nil {
+			return s, err
+		}
+	}
+	return "", nil
 }

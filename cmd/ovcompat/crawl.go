@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -77,10 +76,6 @@ point cannot be read (target down, credentials refused) or on usage errors.`,
 			if err != nil {
 				return err
 			}
-			format, err := reports.CheckSummaryFormat(format)
-			if err != nil {
-				return usageError("%v", err)
-			}
 			pr := &crawlProgress{w: stderr, on: !noProgress, terminal: isTerminal(stderr), width: termWidth(stderr)}
 			c, err := crawl.New(crawl.Options{Client: client, Target: target, Checker: checker, MaxRequests: maxRequests, MaxBody: rf.maxBody,
 				Rate: rate, PerCollection: perCollection, Filter: filter, ToolVersion: toolVersion(), Progress: pr.step, ScenarioDone: pr.scenario})
@@ -115,7 +110,7 @@ point cannot be read (target down, credentials refused) or on usage errors.`,
 	f := cmd.Flags()
 	f.StringVar(&target, "target", "", "the engine's URL (https://engine.example.com or .../ovirt-engine/api)")
 	f.StringVar(&out, "out", defaultOutDir, "output folder for results.json, the reports and scenarios/")
-	f.StringVar(&format, "format", reports.SummaryText, "summary on standard output: "+strings.Join(reports.SummaryFormats(), ", "))
+	summaryFormatVar(f, &format, "summary on standard output: text, md (CI summaries, pull requests), json (results.json) or github (Actions annotations)")
 	f.IntVar(&maxRequests, "max-requests", crawl.DefaultMaxRequests, "request budget of the crawl")
 	f.Float64Var(&rate, "rate", crawl.DefaultRate, "most requests a second")
 	f.IntVar(&perCollection, "per-collection", crawl.DefaultPerCollection, "items of each list to follow")

@@ -69,7 +69,7 @@ the harness fails.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&out, "out", defaultOutDir, "output folder for the reports")
-	f.StringVar(&inject, "inject", "", "faults the simulator injects: NAME[:RATE],... or broken for a mix")
+	injectVar(f, &inject, []string{"broken"}, "faults the simulator injects: NAME[:RATE],... or broken for a mix")
 	f.Int64Var(&injectSeed, "inject-seed", 1, "seed choosing which answers are corrupted")
 	f.StringVar(&labels, "labels", "", "label filter picking scenarios, as for replay")
 	f.BoolVar(&noProgress, "no-progress", false, "no progress bar")

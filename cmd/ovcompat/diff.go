@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"os"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -69,14 +70,7 @@ otherwise, 2 on bad input.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			threshold, err := reports.ParseGrade(failOn)
-			if err != nil || threshold == reports.GradeInfo {
-				return usageError("--fail-on %q: want breaking or warning", failOn)
-			}
-			format, err := reports.CheckSummaryFormat(format)
-			if err != nil {
-				return usageError("%v", err)
-			}
+			threshold := reports.Grade(failOn)
 			var bl reports.Baseline
 			if baseline != "" {
 				f, err := os.Open(baseline)
@@ -119,10 +113,10 @@ otherwise, 2 on bad input.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&failOn, "fail-on", "breaking", "lowest grade that fails: breaking or warning")
+	failOnVar(cmd.Flags(), &failOn, "lowest grade that fails: breaking or warning")
 	cmd.Flags().StringVar(&baseline, "baseline", "", "YAML `FILE` of accepted findings")
 	cmd.Flags().BoolVar(&all, "all", false, "list every change, accepted ones too, after the groups")
-	cmd.Flags().StringVar(&format, "format", "text", "standard output: text, md (CI summaries, pull requests), json or github (Actions annotations)")
+	summaryFormatVar(cmd.Flags(), &format, "standard output: text, md (CI summaries, pull requests), json or github (Actions annotations)")
 	cmd.Flags().StringVar(&out, "out", "", "also write results.json (\"kind\": \"diff\"), report.html, report.md and junit.xml into `DIR`")
 	return cmd
 }
@@ -134,10 +128,10 @@ func changeKinds() []string {
 }
 
 // ruleIDs lists the rule IDs of the catalogue.
-func ruleIDs() []string {
+var ruleIDs = sync.OnceValue(func() []string {
 	var ids []string
 	for _, r := range rules.Default().Rules() {
 		ids = append(ids, r.ID)
 	}
 	return ids
-}
+})

@@ -65,12 +65,18 @@ func unknownFlag(cmd *cobra.Command, e *pflag.NotExistError) string {
 // parser's own words would not tell a user (strconv.ParseInt: parsing
 // "abc": invalid syntax).
 func wantOf(f *pflag.Flag) (string, bool) {
+	if w, ok := f.Value.(wanter); ok {
+		return w.want(), true
+	}
 	want, ok := map[string]string{
 		"int": "a whole number", "int32": "a whole number", "int64": "a whole number", "uint": "a whole number",
 		"float64": "a number", "bool": "true or false", "duration": "a duration such as 30s or 1m30s",
 	}[f.Value.Type()]
 	return want, ok
 }
+
+// wanter is a flag value of ours that says what it wants (a choice).
+type wanter interface{ want() string }
 
 // valueProblem says what is wrong with a value that f's parser refused
 // with err: what the flag wants, or the parser's own reason for a type of
@@ -79,8 +85,9 @@ func wantOf(f *pflag.Flag) (string, bool) {
 // describe a bad value by it.
 func valueProblem(f *pflag.Flag, err error) string {
 	want, ok := wantOf(f)
+	_, ours := f.Value.(wanter)
 	switch {
-	case !ok:
+	case !ok || ours:
 		return err.Error()
 	case errors.Is(err, strconv.ErrRange):
 		return "out of range: want " + want

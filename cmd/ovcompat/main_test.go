@@ -42,7 +42,7 @@ func TestValidateExitCodes(t *testing.T) {
 	if code, _, errs := ovcompat(t, "validate", "--bogus-flag", bad); code != 2 || !strings.Contains(errs, "--help") {
 		t.Errorf("bad flag: exit %d %q", code, errs)
 	}
-	if code, _, errs := ovcompat(t, "validate", "--disable", "schema.no-such-rule", bad); code != 2 || !strings.Contains(errs, "unknown rule") {
+	if code, _, errs := ovcompat(t, "validate", "--disable", "schema.no-such-rule", bad); code != 2 || !strings.Contains(errs, `--disable "schema.no-such-rule": want a rule ID, as ovcompat rules lists them (see`) {
 		t.Errorf("unknown rule: exit %d %q", code, errs)
 	}
 	if code, _, _ := ovcompat(t, "validate", "--disable", "schema.invalid-value", bad); code != 0 {

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"strings"
 	"syscall"
 	"time"
 
@@ -77,7 +76,7 @@ SIGINT or SIGTERM drains requests in flight, then exits 0.`,
 	fs.StringVar(&f.upstream, "upstream", "", "the engine's `URL` (scheme and host; any path is ignored, every path passes through)")
 	fs.StringVar(&f.listen, "listen", "127.0.0.1:8443", "`ADDRESS` the proxy listens on")
 	fs.StringVar(&f.admin, "admin", "127.0.0.1:9090", "`ADDRESS` of /metrics, /healthz, /readyz and /report (empty: none)")
-	fs.StringVar(&f.mode, "mode", "observe", "observe (pass everything) or enforce (answer invalid requests with 400 and a <fault>)")
+	choiceVar(fs, &f.mode, "mode", proxy.Observe.String(), proxyModes(), nil, "observe (pass everything) or enforce (answer invalid requests with 400 and a <fault>)")
 	fs.BoolVar(&f.enforceResponses, "enforce-responses", false, "turn responses that violate an error rule into 502 with a <fault> (buffers responses up to --max-body)")
 	fs.StringVar(&f.violations, "violations", "", "`FILE` receiving violations as JSON lines, appended (- for standard output)")
 	fs.StringVar(&f.record, "record", "", "`DIR` receiving every exchange as HAR 1.2, secrets redacted")
@@ -93,8 +92,8 @@ SIGINT or SIGTERM drains requests in flight, then exits 0.`,
 	fs.DurationVar(&f.upstreamIdle, "upstream-idle-timeout", proxy.DefaultUpstreamIdle, "time the engine may send nothing of a response body it started (the client's response is then aborted, or answered 504 if it was held whole)")
 	fs.DurationVar(&f.drainTimeout, "drain-timeout", proxy.DefaultDrainTimeout, "time requests in flight have to finish at shutdown")
 	fs.Float64Var(&f.validationShare, "validation-share", proxy.DefaultValidationShare, "share of the CPU validation may always use, even when the proxy is saturated (it also uses a quarter of the idle CPU)")
-	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
-	fs.StringVar(&f.logFormat, "log-format", "text", "text or json")
+	choiceVar(fs, &f.logLevel, "log-level", "info", namesOf(logLevels, func(l logLevel) string { return l.name }), nil, "least severe log lines written")
+	choiceVar(fs, &f.logFormat, "log-format", "text", namesOf(logFormats, func(l logFormat) string { return l.name }), nil, "log lines as text (key=value) or json")
 	f.rules.add(cmd)
 	f.engine.add(cmd)
 	f.schema.add(cmd, &f.engine, autoRelease)
@@ -117,10 +116,7 @@ func runProxy(cmd *cobra.Command, f *proxyFlags, stdout, stderr io.Writer) error
 	if err != nil {
 		return usageError("--%v", err)
 	}
-	logger, err := newLogger(stderr, f.logLevel, f.logFormat)
-	if err != nil {
-		return err
-	}
+	logger := newLogger(stderr, f.logLevel, f.logFormat)
 	f.schema.product, f.schema.warn = f.entryPointProduct(up), stderr
 	checker, err := f.rules.checker(cmd.Context(), &f.schema)
 	if err != nil {
@@ -197,18 +193,41 @@ func (f *proxyFlags) entryPointProduct(up *url.URL) func(context.Context) (strin
 	}
 }
 
-// newLogger builds the slog logger of --log-level and --log-format.
-func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
-	var lv slog.Level
-	if err := lv.UnmarshalText([]byte(level)); err != nil {
-		return nil, usageError("--log-level %q: want debug, info, warn or error", level)
+// proxyModes are the values of --mode.
+func proxyModes() []string { return []string{proxy.Observe.String(), proxy.Enforce.String()} }
+
+// logLevels are the values of --log-level, least severe first.
+var logLevels = []logLevel{{"debug", slog.LevelDebug}, {"info", slog.LevelInfo}, {"warn", slog.LevelWarn}, {"error", slog.LevelError}}
+
+// logFormats are the values of --log-format.
+var logFormats = []logFormat{
+	{"text", func(w io.Writer, o *slog.HandlerOptions) slog.Handler { return slog.NewTextHandler(w, o) }},
+	{"json", func(w io.Writer, o *slog.HandlerOptions) slog.Handler { return slog.NewJSONHandler(w, o) }},
+}
+
+type logLevel struct {
+	name  string
+	level slog.Level
+}
+
+type logFormat struct {
+	name    string
+	handler func(io.Writer, *slog.HandlerOptions) slog.Handler
+}
+
+// newLogger builds the slog logger of --log-level and --log-format, which
+// their choice flags have checked.
+func newLogger(w io.Writer, level, format string) *slog.Logger {
+	opts := &slog.HandlerOptions{}
+	for _, l := range logLevels {
+		if l.name == level {
+			opts.Level = l.level
+		}
 	}
-	opts := &slog.HandlerOptions{Level: lv}
-	switch strings.ToLower(format) {
-	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
-	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	for _, f := range logFormats {
+		if f.name == format {
+			return slog.New(f.handler(w, opts))
+		}
 	}
-	return nil, usageError("--log-format %q: want text or json", format)
+	return slog.New(slog.NewTextHandler(w, opts))
 }

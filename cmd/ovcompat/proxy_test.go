@@ -21,7 +21,7 @@ func TestProxyUsage(t *testing.T) {
 		{"bad mode", []string{"proxy", "--upstream", "http://e", "--mode", "block"}, "want observe or enforce"},
 		{"insecure and ca-file", []string{"proxy", "--upstream", "https://e", "--insecure", "--ca-file", "x"}, "exclude each other"},
 		{"cert without key", []string{"proxy", "--upstream", "https://e", "--tls-cert", "c.pem"}, "go together"},
-		{"unknown rule", []string{"proxy", "--upstream", "http://e", "--disable", "rest.nope"}, "unknown rule"},
+		{"unknown rule", []string{"proxy", "--upstream", "http://e", "--disable", "rest.nope"}, `--disable "rest.nope": want a rule ID`},
 		{"bad listen address", []string{"proxy", "--upstream", "http://e", "--listen", "256.0.0.1:1"}, "--listen"},
 	})
 }

@@ -236,7 +236,7 @@ func checkConfigFile(t *testing.T, cfg string) {
 				t.Errorf("config file: %s has no flag %q", name, k)
 				continue
 			}
-			if err := setFromConfig(f, v); err != nil {
+			if _, err := setFromConfig(f, v); err != nil {
 				t.Errorf("config file: %s %s: %v", name, k, err)
 			}
 		}

@@ -85,9 +85,6 @@ errors.`,
 			if err := sel.Check(loaded); err != nil {
 				return usageError("%v", err)
 			}
-			if format, err = reports.CheckSummaryFormat(format); err != nil {
-				return usageError("%v", err)
-			}
 			bar := newProgressBar(stderr, countSteps(loaded, sel), !noProgress, isTerminal(stderr))
 			// Target goes into the results as it is: ef.sender refused a URL
 			// holding credentials.
@@ -119,7 +116,7 @@ errors.`,
 	f.IntVar(&parallel, "parallel", 1, "scenarios run at once (the steps of one scenario always run in order)")
 	f.DurationVar(&pollInterval, "poll-interval", 0, "cap on the wait between attempts of polling steps (default: each step's own)")
 	f.BoolVar(&noProgress, "no-progress", false, "no progress on standard error (a bar on a terminal, a line per scenario elsewhere)")
-	f.StringVar(&format, "format", reports.SummaryText, "summary on standard output: "+strings.Join(reports.SummaryFormats(), ", "))
+	summaryFormatVar(f, &format, "summary on standard output: text, md (CI summaries, pull requests), json (results.json) or github (Actions annotations)")
 	sf.add(cmd, &ef, autoRelease)
 	ef.add(cmd)
 	rf.add(cmd)

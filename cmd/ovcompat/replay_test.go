@@ -107,7 +107,7 @@ func TestReplaySummaryFormats(t *testing.T) {
 		readOutputs(t, out)
 	}
 	code, _, stderr := ovcompat(t, append(simFor(t, ""), "--out", t.TempDir(), "--format", "githb")...)
-	if code != exitUsage || !strings.Contains(stderr, `unknown --format "githb" (did you mean "github"?)`) {
+	if code != exitUsage || !strings.Contains(stderr, `--format "githb": want text, md, json or github; did you mean github?`) {
 		t.Errorf("--format githb: exit %d\n%s", code, stderr)
 	}
 }

@@ -66,7 +66,7 @@ reports were written, whatever the run's outcome, and 2 on bad input.`,
 	}
 	cmd.Flags().StringVar(&in, "in", "", "results `FILE` to render (- for standard input)")
 	cmd.Flags().StringVar(&out, "out", defaultOutDir, "output `DIR`")
-	cmd.Flags().StringSliceVar(&formats, "format", reports.FormatNames(), "`FORMATS` to write, comma-separated: "+strings.Join(reports.FormatNames(), ", "))
+	choicesVar(cmd.Flags(), &formats, "format", reports.FormatNames(), reports.FormatNames(), formatAliases(reports.FormatNames()), "`FORMATS` to write, comma-separated: "+strings.Join(reports.FormatNames(), ", "))
 	return cmd
 }
 

@@ -165,7 +165,7 @@ func TestDiffGate(t *testing.T) {
 		{"bad baseline", []string{"diff", "--baseline", badBaseline, simBase, simFault}, "line 1"},
 		{"unknown kind", []string{"diff", "--baseline", unknownKind, simBase, simFault}, `line 1: unknown kind "element-removd" (did you mean "element-removed"?)`},
 		{"unknown rule", []string{"diff", "--baseline", unknownRule, simBase, simFault}, `line 1: unknown rule "schema.unknown-elemnt" (did you mean "schema.unknown-element"?)`},
-		{"bad format", []string{"diff", "--format", "html", simBase, simFault}, "text, md, json, github"},
+		{"bad format", []string{"diff", "--format", "html", simBase, simFault}, `--format "html": want text, md, json or github`},
 	})
 }
 

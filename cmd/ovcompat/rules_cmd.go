@@ -19,8 +19,7 @@ func newRulesCmd(stdout, _ io.Writer) *cobra.Command {
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cat := rules.Default()
-			switch format {
-			case "json":
+			if format == "json" {
 				type row struct {
 					ID        string `json:"id"`
 					Severity  string `json:"severity"`
@@ -33,18 +32,16 @@ func newRulesCmd(stdout, _ io.Writer) *cobra.Command {
 				enc := json.NewEncoder(stdout)
 				enc.SetIndent("", "  ")
 				return enc.Encode(out)
-			case "text":
-				tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "RULE\tSEVERITY\tRATIONALE")
-				for _, r := range cat.Rules() {
-					fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID, r.Severity, r.Rationale)
-				}
-				return tw.Flush()
 			}
-			return usageError("--format %q: want text or json", format)
+			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "RULE\tSEVERITY\tRATIONALE")
+			for _, r := range cat.Rules() {
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID, r.Severity, r.Rationale)
+			}
+			return tw.Flush()
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	choiceVar(cmd.Flags(), &format, "format", "text", rulesFormats(), nil, "a table for people or json")
 	return cmd
 }
 

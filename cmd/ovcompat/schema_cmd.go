@@ -222,10 +222,7 @@ func newSchemaExportCmd(stdout io.Writer) *cobra.Command {
 		Short: "Write the model in another form for other tools (" + strings.Join(names, ", ") + ")",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, ok := exportFormats[format]
-			if !ok {
-				return usageError("--format %q: want one of %s", format, strings.Join(names, ", "))
-			}
+			f := exportFormats[format]
 			m, err := schema.V4()
 			if err != nil {
 				return err
@@ -233,6 +230,6 @@ func newSchemaExportCmd(stdout io.Writer) *cobra.Command {
 			return f(stdout, m)
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "model", "what to write: "+strings.Join(names, ", "))
+	choiceVar(cmd.Flags(), &format, "format", "model", names, nil, "what to write")
 	return cmd
 }

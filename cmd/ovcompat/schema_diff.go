@@ -44,10 +44,7 @@ report.md and junit.xml; --format chooses what standard output shows.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			threshold, err := g.check()
-			if err != nil {
-				return err
-			}
+			threshold := g.threshold()
 			a, err := releaseArg(stderr, args[0])
 			if err != nil {
 				return err

@@ -108,7 +108,7 @@ The URL and the accepted credentials are printed at start; Ctrl-C stops.`,
 	fl.Int64Var(&f.seed, "seed", 1, "seed of the inventory and of new ids")
 	fl.StringVar(&f.adminPassword, "admin-password", "", "password of admin@internal (random when empty)")
 	fl.StringVar(&f.users, "users", "", "YAML file of further users (name, password, role, permissions)")
-	fl.StringVar(&f.inject, "inject", "", "faults to inject: NAME[:RATE],...")
+	injectVar(fl, &f.inject, nil, "faults to inject: NAME[:RATE],...")
 	fl.Int64Var(&f.injectSeed, "inject-seed", 1, "seed of the choice of corrupted responses")
 	fl.DurationVar(&f.latency, "latency", sim.DefaultLatency, "delay added by the slow fault")
 	fl.DurationVar(&f.tokenTTL, "token-ttl", sim.DefaultTokenTTL, "lifetime of SSO tokens and sessions")

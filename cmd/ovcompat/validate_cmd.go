@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"sort"
 	"strings"
 
@@ -57,9 +56,6 @@ Exit code 0 when no error-severity violation was found, 1 when some was,
   OVCOMPAT_PASSWORD=... ovcompat validate --schema-from https://engine.example.com --ca-file ca.pem traffic.har`,
 		Args: atLeastOne(".xml, .json or .har files or folders"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !slices.Contains(validateFormats(), format) {
-				return usageError("--format %q: want text or json", format)
-			}
 			cfg.Limits.MaxBytes = rf.maxBody
 			sf.product, sf.warn = recordedProduct(args), cmd.ErrOrStderr()
 			checker, err := rf.checker(cmd.Context(), &sf)
@@ -89,7 +85,7 @@ Exit code 0 when no error-severity violation was found, 1 when some was,
 	cmd.Flags().StringVar(&cfg.Route, "route", "", "route of bare bodies: `'METHOD PATH'`, a template or a concrete path")
 	cmd.Flags().BoolVar(&cfg.Request, "request", false, "validate bare bodies as the route's request body (default: response)")
 	cmd.Flags().IntVar(&cfg.Status, "status", 0, "response status bare bodies were answered with (an error status expects a <fault>)")
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text (for people) or json (one object per line)")
+	choiceVar(cmd.Flags(), &format, "format", "text", validateFormats(), nil, "output format: text (for people) or json (one object per line)")
 	rf.add(cmd)
 	sf.add(cmd, &ef, "")
 	ef.add(cmd)
