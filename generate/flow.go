@@ -11,6 +11,7 @@ import (
 
 	"github.com/ovcompat/ovcompat/scenario"
 	"github.com/ovcompat/ovcompat/schema"
+	"github.com/ovcompat/ovcompat/sim/restneeds"
 )
 
 // flow builds one scenario's steps. Objects the steps need and the
@@ -212,9 +213,13 @@ func (f *flow) created(add *schema.Route, cpath, title, name, body string) strin
 	coll := add.Path
 	v := f.newVar(strings.ReplaceAll(add.Input.Element, "_", "-"))
 	f.named[v] = name
-	f.step(add, scenario.Step{Name: title, Request: f.request(http.MethodPost, cpath, body),
-		Response: &scenario.Response{Status: http.StatusCreated, Header: []scenario.Pair{{Name: "Location", Value: f.base + coll + "/{id}"}}},
-		Captures: []scenario.Capture{{Var: v, From: scenario.FromLocation}}})
+	if restneeds.AnswersAction(add.Service, add.Operation, add.Path) {
+		f.performed(add, cpath, title, name, body, v)
+	} else {
+		f.step(add, scenario.Step{Name: title, Request: f.request(http.MethodPost, cpath, body),
+			Response: &scenario.Response{Status: http.StatusCreated, Header: []scenario.Pair{{Name: "Location", Value: f.base + coll + "/{id}"}}},
+			Captures: []scenario.Capture{{Var: v, From: scenario.FromLocation}}})
+	}
 	item := f.ix.item(coll)
 	if item == "" {
 		return v
@@ -229,6 +234,25 @@ func (f *flow) created(add *schema.Route, cpath, title, name, body string) strin
 		f.step(get, settle(get, scenario.Step{Name: "wait until the " + add.Input.Element + " settles", Request: f.request(http.MethodGet, ipath, "")}))
 	}
 	return v
+}
+
+// performed adds the steps of an Add the engine answers with an <action>
+// and no Location (restneeds.AnswersAction: an object listed in an iSCSI
+// bond): 200, then the collection, from which v takes the id of the
+// object the body named.
+func (f *flow) performed(add *schema.Route, cpath, title, name, body, v string) {
+	f.step(add, scenario.Step{Name: title, Request: f.request(http.MethodPost, cpath, body),
+		Response: &scenario.Response{Status: http.StatusOK}})
+	which := "[1]"
+	if name != "" {
+		which = `[name="` + name + `"]`
+	}
+	list := f.ix.get(http.MethodGet, add.Path)
+	if list == nil || list.Output == nil || list.Output.Type.Item == nil {
+		return
+	}
+	f.step(list, scenario.Step{Name: "the collection lists it (GET " + add.Path + ")", Request: f.request(http.MethodGet, cpath, ""),
+		Captures: []scenario.Capture{{Var: v, From: scenario.FromPath, Arg: list.Output.Type.Item.Name + which + "/@id"}}})
 }
 
 // assign returns the variable of an object of an item template whose

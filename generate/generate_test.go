@@ -179,3 +179,28 @@ func TestGenerateForEveryRelease(t *testing.T) {
 		t.Logf("model %s: requests to %d of %d routes, %d scenarios, %d gaps", v, len(res.Exercised), res.Routes, len(res.Scenarios), len(res.Gaps))
 	}
 }
+
+// TestPerformActionAdds: an Add the engine answers with performAction's
+// <action> (restneeds.AnswersAction: BackendIscsiBondNetworksResource.java:40
+// and BackendIscsiBondStorageConnectionsResource.java:41 "return
+// performAction(ActionType.EditIscsiBond, ...)", answered
+// "Response.ok().entity(action)" by BackendResource.java:178-194) expects
+// 200 and no Location, and the next step finds the listed object's id in
+// the collection.
+func TestPerformActionAdds(t *testing.T) {
+	res := generated(t, "datacenters")
+	for _, tt := range []struct{ scenario, coll, capture string }{
+		{"gen-datacenters-iscsibonds-networks", "networks", `network[name="ovirtmgmt"]/@id`},
+		{"gen-datacenters-iscsibonds-storageserverconnections", "storageserverconnections", `storage_connection[name="ovc-datacenters-iscsibonds-storageserver"]/@id`},
+	} {
+		path := "/datacenters/{data_center_id}/iscsibonds/{iscsi_bond_id}/" + tt.coll
+		add := find(t, res, tt.scenario, "create (POST "+path+")")
+		if add.Response == nil || add.Response.Status != 200 || len(add.Response.Header) != 0 || len(add.Captures) != 0 {
+			t.Errorf("%s: the Add expects %+v and captures %+v; want 200, no Location, no capture", tt.scenario, add.Response, add.Captures)
+		}
+		list := find(t, res, tt.scenario, "the collection lists it (GET "+path+")")
+		if len(list.Captures) != 1 || list.Captures[0].From != scenario.FromPath || list.Captures[0].Arg != tt.capture {
+			t.Errorf("%s: the list step captures %+v, want %s", tt.scenario, list.Captures, tt.capture)
+		}
+	}
+}

@@ -160,7 +160,7 @@ func (c *Checker) StreamResponse(method, path, version string, status int) *sche
 	if !ok || m == nil {
 		return nil
 	}
-	t := schema.Target{Route: m.Routes().Lookup(method, rel).Route, Direction: schema.Response, Status: status}
+	t := schema.Target{Route: ResponseRoute(m, m.Routes().Lookup(method, rel).Route), Direction: schema.Response, Status: status}
 	return m.NewXMLStream(t, c.lim)
 }
 
@@ -288,9 +288,9 @@ func (c *Checker) body(x *Context, dir schema.Direction, streamed *schema.Result
 		x.Report(schema.RuleLimit, prefix+"/", limitReason(dir))
 		return ""
 	}
-	t := schema.Target{Route: x.Route, Direction: dir, Status: ex.Status}
+	t := schema.Target{Route: ResponseRoute(x.Model, x.Route), Direction: dir, Status: ex.Status}
 	if dir == schema.Request {
-		t.Status = 0
+		t.Route, t.Status = x.Route, 0
 	}
 	if sniffed == JSON && x.Route == nil && !(dir == schema.Response && ex.Status >= 400) {
 		// A JSON body does not name its type: off the model's routes

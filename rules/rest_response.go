@@ -27,9 +27,13 @@ func checkStatus(x *Context) {
 	if !responded(x) || x.Route == nil || st < 200 || st > 299 {
 		return
 	}
+	kind := x.Route.Kind
+	if answersAction(x.Route) {
+		kind = schema.Action // performAction: 200, or 202 when the client does not wait
+	}
 	var allowed []int
-	if int(x.Route.Kind) < len(successStatus) {
-		allowed = successStatus[x.Route.Kind]
+	if int(kind) < len(successStatus) {
+		allowed = successStatus[kind]
 	}
 	for _, a := range allowed {
 		if st == a {

@@ -103,3 +103,19 @@ func (e *Engine) outputDefaults(result *etree.Element, out *schema.Body) {
 		setChild(result, out.Type, c)
 	}
 }
+
+// performed answers a write whose REST resource answers as
+// BackendResource.performAction does (restneeds.AnswersAction), whatever
+// the model's operation returns: 200 and an <action> whose status is
+// complete, or 202 and no body when the client does not wait
+// (performNonBlockingAction, which has no action to send).
+func (e *Engine) performed(q *request, rec *record) *reply {
+	if boolParam(q.query.Get("async")) || expects(q.r, "202-accepted") {
+		return &reply{status: http.StatusAccepted, rec: rec}
+	}
+	at := e.m.Type("Action")
+	result := etree.NewElement("action")
+	setText(result, at, "status", "complete")
+	x := &renderer{e: e, base: q.base}
+	return &reply{status: http.StatusOK, el: x.copy(result, at), typ: at, rec: rec}
+}

@@ -112,7 +112,7 @@ func ruleChecker(t testing.TB, m *schema.Model) *rules.Checker {
 func checkExchange(t *testing.T, m *schema.Model, checker *rules.Checker, r *schema.Route, c *client, path, req string, resp *http.Response, data []byte) {
 	t.Helper()
 	if len(data) > 0 {
-		target := schema.Target{Route: r, Status: resp.StatusCode}
+		target := schema.Target{Route: rules.ResponseRoute(m, r), Status: resp.StatusCode}
 		var res schema.Result
 		if c.json {
 			res = m.ValidateJSON(data, target, schema.Limits{})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ovcompat/ovcompat/internal/expect"
 	"github.com/ovcompat/ovcompat/schema"
+	"github.com/ovcompat/ovcompat/sim/restneeds"
 )
 
 // op is a write in progress, as hooks see it.
@@ -80,7 +81,10 @@ func (e *Engine) add(q *request) *reply {
 			return rp
 		}
 	}
-	if expects201(q.r) {
+	if restneeds.AnswersAction(q.route.Service, q.route.Operation, q.route.Path) {
+		return e.performed(q, rec)
+	}
+	if expects(q.r, "201-created") {
 		e.settleRecord(rec)
 	}
 	status := http.StatusCreated
@@ -93,10 +97,17 @@ func (e *Engine) add(q *request) *reply {
 	return &reply{status: status, el: el, typ: q.route.Output.Type, location: q.base + path, add: true, rec: rec}
 }
 
-// expects201 reports whether the client asked for the object to exist
-// before the answer (Expect: 201-created, or as expect.Listener renames it).
-func expects201(r *http.Request) bool {
-	return strings.EqualFold(strings.TrimSpace(expect.Value(r.Header)), "201-created")
+// expects reports whether the client expects v (201-created: the object
+// exists before the answer; 202-accepted: the answer does not wait), in
+// Expect (or as expect.Listener renames it) or X-Ovirt-Expect, the headers
+// the engine's ExpectationHelper reads.
+func expects(r *http.Request, v string) bool {
+	for _, h := range []string{expect.Value(r.Header), r.Header.Get("X-Ovirt-Expect")} {
+		if strings.EqualFold(strings.TrimSpace(h), v) {
+			return true
+		}
+	}
+	return false
 }
 
 func forbidden() *reply {
@@ -322,7 +333,8 @@ func (e *Engine) update(q *request) *reply {
 	return &reply{status: http.StatusOK, el: x.record(rec, q.rel, get, q.route.Output.Element, nil), typ: q.route.Output.Type, rec: rec}
 }
 
-// remove answers a Remove route: 200 and an empty body. Removing through
+// remove answers a Remove route: 200 and an empty body (an <action> where
+// restneeds.AnswersAction). Removing through
 // an object's own service destroys it; through another (a storage domain
 // attached to a data center, a tag assigned to a VM), or from a collection
 // that only lists it (an iSCSI bond's networks), detaches it.
@@ -360,6 +372,9 @@ func (e *Engine) remove(q *request) *reply {
 		e.detach(rec, w.coll)
 	default:
 		e.st.destroy(rec)
+	}
+	if restneeds.AnswersAction(q.route.Service, q.route.Operation, q.route.Path) {
+		return e.performed(q, rec)
 	}
 	return &reply{status: http.StatusOK}
 }

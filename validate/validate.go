@@ -171,6 +171,9 @@ func (cfg Config) target() (schema.Target, error) {
 			return t, fmt.Errorf("%w: --route %q matches no route; `ovcompat schema routes` lists them", ErrUsage, cfg.Route)
 		}
 		t.Route = r
+		if !cfg.Request {
+			t.Route = rules.ResponseRoute(m, r) // an <action> where the engine answers one
+		}
 	}
 	return t, nil
 }

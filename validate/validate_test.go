@@ -147,6 +147,19 @@ func TestBareBodies(t *testing.T) {
 	if err != nil || recs[0].OK || recs[0].Violations[0].Rule != schema.RuleWrongRoot {
 		t.Errorf("--route mismatch: %+v %v", recs, err)
 	}
+	// An iSCSI bond's Add answers performAction's <action>
+	// (BackendIscsiBondNetworksResource.java:40, BackendResource.java:178-194).
+	action := write("action.xml", "<action><status>complete</status></action>")
+	bondAdd := "POST /datacenters/{data_center_id}/iscsibonds/{iscsi_bond_id}/networks"
+	if recs, err := run(validate.Config{Paths: []string{action}, Route: bondAdd}); err != nil || !recs[0].OK {
+		t.Errorf("--route %s, the engine's answer: %+v %v", bondAdd, recs, err)
+	}
+	if recs, err := run(validate.Config{Paths: []string{action}, Route: "POST /networks"}); err != nil || recs[0].OK {
+		t.Errorf("--route POST /networks, an <action>: %+v %v", recs, err)
+	}
+	if err := os.Remove(action); err != nil {
+		t.Fatal(err)
+	}
 	recs, err = run(validate.Config{Paths: []string{dir}, Type: "Vm"})
 	if err != nil || len(recs) != 4 {
 		t.Errorf("folder: %d records, %v", len(recs), err)

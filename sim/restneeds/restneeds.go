@@ -49,18 +49,34 @@ type Override struct {
 	// Service and Operation name the routes, Below the collection (a path
 	// segment, "iscsibonds") below which they are mounted so.
 	Service, Operation, Below string
-	Evidence                  string
+	// Action: the resource answers what BackendResource.performAction(task,
+	// params) answers, whatever the model's operation returns: 200 and an
+	// <action> whose status is complete (Response.ok().entity(action)), or,
+	// when the client does not wait (async=true, Expect: 202-accepted),
+	// performNonBlockingAction's 202 and no body (it has no action to send).
+	Action   bool
+	Evidence string
 }
 
 // Overrides returns every override, in no particular order.
 func Overrides() []Override {
+	const (
+		bondNets = "an iSCSI bond's networks are BackendIscsiBondNetworksResource and BackendIscsiBondNetworkResource: "
+		bondConn = "an iSCSI bond's storage connections are BackendIscsiBondStorageConnectionsResource and " +
+			"BackendIscsiBondStorageConnectionResource: "
+		performs = "; it returns performAction(ActionType.EditIscsiBond, new EditIscsiBondParameters(iscsiBond)), " +
+			"which BackendResource.java:178-194 answers Response.ok().entity(action) with " +
+			"action.setStatus(CreationStatus.COMPLETE.value())"
+	)
 	return []Override{
-		{"NetworksService", "Add", "iscsibonds",
-			"an iSCSI bond's networks are BackendIscsiBondNetworksResource, whose add validates nothing: it lists the network " +
-				"of NetworkMapper.map(network, null).getId() in the bond (performAction(ActionType.EditIscsiBond, ...))"},
-		{"StorageServerConnectionsService", "Add", "iscsibonds",
-			"an iSCSI bond's storage connections are BackendIscsiBondStorageConnectionsResource, whose add validates nothing: " +
-				"it lists the connection of StorageDomainMapper.map(conn, null).getId() in the bond (ActionType.EditIscsiBond)"},
+		{"NetworksService", "Add", "iscsibonds", true,
+			bondNets + "add validates nothing: it lists the network of NetworkMapper.map(network, null).getId() in the bond" + performs},
+		{"NetworkService", "Remove", "iscsibonds", true,
+			bondNets + "remove takes the network off the bond's list (iscsiBond.getNetworkIds().remove(guid))" + performs},
+		{"StorageServerConnectionsService", "Add", "iscsibonds", true,
+			bondConn + "add validates nothing: it lists the connection of StorageDomainMapper.map(conn, null).getId() in the bond" + performs},
+		{"StorageServerConnectionService", "Remove", "iscsibonds", true,
+			bondConn + "remove takes the connection off the bond's list (iscsiBond.getStorageConnectionIds().remove(id))" + performs},
 	}
 }
 
@@ -114,13 +130,27 @@ func At(service, operation, path string) []Need {
 // Overridden reports whether an override answers the route at path (its
 // template): its body is checked for nothing.
 func Overridden(service, operation, path string) bool {
+	_, ok := override(service, operation, path)
+	return ok
+}
+
+// AnswersAction reports whether the route at path (its template) answers
+// as performAction does (Override.Action): 200 and <action> with status
+// complete, or 202 and no body when the client does not wait.
+func AnswersAction(service, operation, path string) bool {
+	o, ok := override(service, operation, path)
+	return ok && o.Action
+}
+
+// override finds the override of the route at path (its template).
+func override(service, operation, path string) (Override, bool) {
 	segs := strings.Split(path, "/")
 	for _, o := range Overrides() {
 		if o.Service == service && o.Operation == operation && slices.Contains(segs, o.Below) {
-			return true
+			return o, true
 		}
 	}
-	return false
+	return Override{}, false
 }
 
 // Of returns the needs of a service's operation wherever it is mounted

@@ -52,10 +52,10 @@ func TestTableMatchesModel(t *testing.T) {
 	}
 }
 
-// TestOverridesMatchModel: every override names routes of the model that
-// take a body, mounted below its collection and elsewhere too (else the
-// table's entry would simply not be), with its evidence; At leaves their
-// needs out there only.
+// TestOverridesMatchModel: every override names routes of the model,
+// mounted below its collection and elsewhere too (else the table's entry
+// would simply not be), with its evidence; At leaves their needs out there
+// only, and AnswersAction holds there only, for the overrides that say so.
 func TestOverridesMatchModel(t *testing.T) {
 	m, err := schema.V4()
 	if err != nil {
@@ -64,8 +64,11 @@ func TestOverridesMatchModel(t *testing.T) {
 	for _, o := range restneeds.Overrides() {
 		below, elsewhere := 0, 0
 		for _, r := range m.Routes().All() {
-			if r.Service != o.Service || r.Operation != o.Operation || r.Input == nil {
+			if r.Service != o.Service || r.Operation != o.Operation {
 				continue
+			}
+			if got := restneeds.AnswersAction(r.Service, r.Operation, r.Path); got != (o.Action && restneeds.Overridden(r.Service, r.Operation, r.Path)) {
+				t.Errorf("AnswersAction(%s) = %v", r, got)
 			}
 			if restneeds.Overridden(r.Service, r.Operation, r.Path) {
 				below++
