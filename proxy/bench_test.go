@@ -67,7 +67,26 @@ func serveVariant(tb testing.TB, name string, h http.Handler, p *Proxy) variant 
 	}}
 }
 
+// benchCPUs is the cores the benchmark's proxies are told of when asTheCLI
+// raised GOMAXPROCS above them (0: GOMAXPROCS).
+var benchCPUs int
+
+// asTheCLI runs a benchmark's process as `ovcompat proxy` runs its own:
+// GOMAXPROCS raised by SpareProcs for one proxy's validation workers (one
+// proxy at a time carries the load), every proxy told the cores. Run the
+// benchmarks with GOGC=400 as well, the CLI's other setting.
+func asTheCLI(tb testing.TB) {
+	var c Config
+	restore := SpareProcs(&c)
+	benchCPUs = c.CPUs
+	tb.Cleanup(func() {
+		restore()
+		benchCPUs = 0
+	})
+}
+
 func proxyVariant(tb testing.TB, name, upstream string, cfg Config) variant {
+	orDefault(&cfg.CPUs, benchCPUs)
 	u, _ := url.Parse(upstream)
 	cfg.Upstream = u
 	cfg.Logger = discardLogger()
@@ -159,6 +178,7 @@ func counter(p *Proxy, name string) float64 {
 // same proxy with validation off and against httputil.ReverseProxy,
 // enforce mode against the pass-through proxy, and the share validated.
 func BenchmarkSaturation(b *testing.B) {
+	asTheCLI(b)
 	body := fixture(b, "templates.xml")
 	up := benchUpstream(b, body)
 	defer up.Close()
@@ -217,6 +237,7 @@ func BenchmarkSaturation(b *testing.B) {
 // httputil.ReverseProxy. Reports p50 and p99 latency, the p99 the proxy adds, the
 // share validated and validation's cost per KB.
 func BenchmarkFixedLoad(b *testing.B) {
+	asTheCLI(b)
 	body := fixture(b, "templates.xml")
 	up := benchUpstream(b, body)
 	defer up.Close()
@@ -310,6 +331,7 @@ func openLoop(c *http.Client, u string, rate int, d time.Duration) (lat []time.D
 // length tells the proxy in advance) through observe mode with recording
 // off. Reports the peak RSS of the whole test process, sampled.
 func BenchmarkLargeResponses(b *testing.B) {
+	asTheCLI(b)
 	const size, clients = 50 << 20, 32
 	block := []byte(strings.Repeat(`<vm href="/ovirt-engine/api/vms/1" id="1"><name>vm</name></vm>`, 512))
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {

@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"runtime"
 	"sync"
 	"time"
 )
@@ -18,14 +17,14 @@ const idleShare = 0.25
 // Time is cut in windows; in each, validation may spend a floor share of
 // the CPU (so a saturated proxy still validates a sample) plus a quarter
 // of the CPU left idle in the previous window: idle for the process
-// (GOMAXPROCS minus what it used) and, where the machine tells, idle
+// (its CPUs minus what it used) and, where the machine tells, idle
 // machine-wide, the smaller of the two. Workers that spend the window's
 // allowance wait for the next; meanwhile the queue fills and the proxy
 // sheds, so traffic never waits for validation.
 type budget struct {
 	window   time.Duration
 	floor    float64 // share of capacity always allowed
-	capacity float64 // cores (GOMAXPROCS)
+	capacity float64 // cores (Config.CPUs)
 	cpu      func() (time.Duration, bool)
 	sys      func() (idle, total uint64, ok bool)
 
@@ -40,8 +39,8 @@ type budget struct {
 	unlimited bool
 }
 
-func newBudget(floor float64, cpu func() (time.Duration, bool), sys func() (uint64, uint64, bool)) *budget {
-	b := &budget{window: 100 * time.Millisecond, floor: floor, capacity: float64(runtime.GOMAXPROCS(0)), cpu: cpu, sys: sys}
+func newBudget(floor float64, cpus int, cpu func() (time.Duration, bool), sys func() (uint64, uint64, bool)) *budget {
+	b := &budget{window: 100 * time.Millisecond, floor: floor, capacity: float64(cpus), cpu: cpu, sys: sys}
 	b.start = time.Now()
 	b.cpuAt, _ = cpu()
 	b.sysIdle, b.sysAll, _ = sys()

@@ -34,6 +34,7 @@ import (
 // Reports the rates reached (medians over the iterations), stream/tree,
 // stream/off, and the same for "sheds nothing" alone, whatever the tail.
 func BenchmarkCapacity(b *testing.B) {
+	asTheCLI(b)
 	body := fixture(b, "templates.xml")
 	up := benchUpstream(b, body)
 	defer up.Close()

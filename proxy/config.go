@@ -112,9 +112,13 @@ type Config struct {
 	ValidationBytes int64
 	// QueueSize bounds the exchanges waiting for validation (default 1024).
 	QueueSize int
-	// Workers validate in parallel; default half of GOMAXPROCS, at least 1.
+	// CPUs is how many cores the proxy has: what validation's share and
+	// its budget are parts of (default GOMAXPROCS when New runs; give it
+	// when GOMAXPROCS was raised above the cores, as SpareProcs does).
+	CPUs int
+	// Workers validate in parallel; default half of CPUs, at least 1.
 	Workers int
-	// ValidationShare is the share of the CPU (GOMAXPROCS) validation may
+	// ValidationShare is the share of the CPUs validation may
 	// always use, even when the proxy is saturated (default 0.05). Beyond
 	// it, validation uses at most a quarter of the CPU left idle; what it cannot
 	// validate is shed and counted, so traffic never waits for it.
@@ -192,7 +196,8 @@ func (c Config) withDefaults() (Config, error) {
 	orDefault(&c.BufferBytes, DefaultBufferBytes)
 	orDefault(&c.ValidationBytes, DefaultValidationBytes)
 	orDefault(&c.QueueSize, DefaultQueueSize)
-	orDefault(&c.Workers, max(1, runtime.GOMAXPROCS(0)/2))
+	orDefault(&c.CPUs, runtime.GOMAXPROCS(0))
+	orDefault(&c.Workers, max(1, c.CPUs/2))
 	orDefault(&c.ValidationShare, DefaultValidationShare)
 	orDefault(&c.UpstreamTimeout, DefaultUpstreamTimeout)
 	orDefault(&c.UpstreamIdleTimeout, DefaultUpstreamIdle)

@@ -74,7 +74,7 @@ func New(cfg Config) (*Proxy, error) {
 	p.met = newMetrics(cfg.Registry, cfg.ToolVersion, cfg.ModelVersion)
 	p.live = newLiveReport(cfg.ReportKeep)
 	p.sink = newViolationSink(cfg.Violations)
-	p.val = newValidator(p, cfg.QueueSize, cfg.Workers, newBudget(cfg.ValidationShare, processCPU, systemCPU))
+	p.val = newValidator(p, cfg.QueueSize, cfg.Workers, newBudget(cfg.ValidationShare, cfg.CPUs, processCPU, systemCPU))
 	p.met.gauge("ovcompat_proxy_validation_queue_depth", "Exchanges waiting for validation.", p.val.depth)
 	p.met.gauge("ovcompat_proxy_validation_memory_bytes", "Memory reserved by the checks running (within --validation-memory).",
 		func() float64 { return float64(p.cmem.held.Load()) })

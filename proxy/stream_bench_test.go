@@ -18,6 +18,7 @@ import (
 // of observe mode's responses were validated whole or shed (behind: the
 // validator, paced by the validation budget, fell behind the stream).
 func BenchmarkStreamedResponse(b *testing.B) {
+	asTheCLI(b)
 	var body bytes.Buffer
 	if err := hugeList(&body, 50<<20, false, nil); err != nil {
 		b.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -66,7 +67,7 @@ func TestCapture(t *testing.T) {
 
 func TestBudget(t *testing.T) {
 	cpu := time.Duration(0)
-	b := newBudget(0.05, func() (time.Duration, bool) { return cpu, true }, func() (uint64, uint64, bool) { return 0, 0, false })
+	b := newBudget(0.05, runtime.GOMAXPROCS(0), func() (time.Duration, bool) { return cpu, true }, func() (uint64, uint64, bool) { return 0, 0, false })
 	b.window = 10 * time.Millisecond
 	b.capacity = 2
 	b.allowed = b.allowance(0) // a saturated start: the floor only

@@ -135,11 +135,18 @@ func runProxy(cmd *cobra.Command, f *proxyFlags, stdout, stderr io.Writer) error
 		defer vf.Close()
 		violations = vf
 	}
-	p, err := proxy.New(proxy.Config{Upstream: up, Mode: mode, EnforceResponses: f.enforceResponses, Checker: checker,
+	cfg := proxy.Config{Upstream: up, Mode: mode, EnforceResponses: f.enforceResponses, Checker: checker,
 		MaxBody: f.rules.maxBody, ValidationBytes: f.validationMemory, CAFile: f.engine.caFile, Insecure: f.engine.insecure, UpstreamTimeout: f.upstreamTimeout,
 		UpstreamIdleTimeout: f.upstreamIdle, RewriteHost: f.rewriteHost, DrainTimeout: f.drainTimeout, ValidationShare: f.validationShare,
 		Violations: violations, RecordDir: f.record, RecordScenarios: f.recordScenarios, RecordLimit: int64(f.recordLimit), Logger: logger,
-		ToolVersion: toolVersion(), ModelVersion: checker.Model(4).Describe()})
+		ToolVersion: toolVersion(), ModelVersion: checker.Model(4).Describe()}
+	if os.Getenv("GOMAXPROCS") == "" {
+		// A scheduler slot per validation worker beyond the cores, so
+		// that validation never holds one the traffic needs
+		// (proxy.SpareProcs). GOMAXPROCS overrides it.
+		defer proxy.SpareProcs(&cfg)()
+	}
+	p, err := proxy.New(cfg)
 	if err != nil {
 		return usageError("%v", err)
 	}

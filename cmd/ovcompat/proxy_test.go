@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -41,6 +42,7 @@ func freeAddr(t *testing.T) string {
 // violations file.
 func TestProxyCommand(t *testing.T) {
 	t.Setenv("GOGC", "100") // keep the test process's collector as it is
+	procs := runtime.GOMAXPROCS(0)
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/xml")
 		fmt.Fprint(w, `<vm href="/ovirt-engine/api/vms/2" id="2"><bogus/></vm>`)
@@ -78,9 +80,17 @@ func TestProxyCommand(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), "<bogus/>") {
 		t.Errorf("observe mode changed the answer: %d %s", resp.StatusCode, body)
 	}
+	// A spare scheduler slot per validation worker while it runs
+	// (proxy.SpareProcs), the process's own again once it stops.
+	if got, want := runtime.GOMAXPROCS(0), procs+max(1, procs/2); got != want {
+		t.Errorf("GOMAXPROCS while the proxy runs: %d, want %d (%d cores + workers)", got, want, procs)
+	}
 	cancel()
 	if code := <-done; code != 0 {
 		t.Fatalf("exit %d after a clean stop: %s", code, stderr.String())
+	}
+	if got := runtime.GOMAXPROCS(0); got != procs {
+		t.Errorf("GOMAXPROCS after the proxy stopped: %d, want %d", got, procs)
 	}
 	data, err := os.ReadFile(violations)
 	if err != nil {
