@@ -93,7 +93,7 @@ FUZZ_TARGETS := schema:FuzzValidateXML schema:FuzzScan schema:FuzzStreamValidate
 	reports:FuzzRead reports:FuzzParseBaseline rules:FuzzRESTHeaders sim/imageio:FuzzParseRange sim/imageio:FuzzParseContentRange \
 	sim/imageio:FuzzExtentMap sim/imageio:FuzzServe cmd/ovcompat:FuzzParseSize scenario/harimport:FuzzExchanges \
 	crawl:FuzzHarvest replay:FuzzParseFilter \
-	internal/expect:FuzzListener internal/yamlline:FuzzFirstBadLine \
+	internal/expect:FuzzListener internal/yamlline:FuzzFirstBadLine proxy:FuzzReadUpTo \
 	schema/gen/metamodel:FuzzParse compat:FuzzUse
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \

@@ -285,7 +285,7 @@ func (p *Proxy) onRequest(req *http.Request, ctx *goproxy.ProxyCtx) (*http.Reque
 // the proxy's 400 answer when an error-severity rule is violated.
 func (p *Proxy) enforceRequest(x *exchange, req *http.Request) *http.Response {
 	if req.Body != nil && req.Body != http.NoBody {
-		data, read, truncated, err := readUpTo(req.Body, p.cfg.MaxBody)
+		data, read, truncated, err := readUpTo(req.Body, p.cfg.MaxBody, req.ContentLength)
 		if err != nil {
 			return p.badRequestBody(x, req)
 		}
@@ -333,14 +333,39 @@ func (p *Proxy) badRequestBody(x *exchange, req *http.Request) *http.Response {
 
 // readUpTo reads r up to limit bytes and one more: truncated says r is
 // longer than limit. read is every byte taken from r (give them all back
-// when passing r on); data is the first limit of them.
-func readUpTo(r io.Reader, limit int64) (data, read []byte, truncated bool, err error) {
-	read, err = io.ReadAll(io.LimitReader(r, limit+1))
+// when passing r on); data is the first limit of them. size is the length
+// the sender announced (-1: unknown): the buffer starts at that size, up to
+// maxSizeHint, so a body of known length is read without growing (and
+// copying) the buffer several times; a length that lies costs no more.
+func readUpTo(r io.Reader, limit, size int64) (data, read []byte, truncated bool, err error) {
+	start := int64(512)
+	if size >= 0 {
+		start = min(size, limit, maxSizeHint) + 1
+	}
+	read = make([]byte, 0, start)
+	lr := io.LimitReader(r, limit+1)
+	for {
+		if len(read) == cap(read) {
+			read = append(read, 0)[:len(read)]
+		}
+		n, e := lr.Read(read[len(read):cap(read)])
+		read = read[:len(read)+n]
+		if e == io.EOF {
+			break
+		}
+		if e != nil {
+			err = e
+			break
+		}
+	}
 	if int64(len(read)) > limit {
 		return read[:limit], read, true, err
 	}
 	return read, read, false, err
 }
+
+// maxSizeHint bounds the buffer readUpTo sets aside for an announced length.
+const maxSizeHint = 1 << 20
 
 // replay gives back a body whose start was read already.
 func replay(data []byte, more bool, rc io.ReadCloser) io.ReadCloser {
@@ -402,7 +427,7 @@ func (p *Proxy) roundTrip(req *http.Request, ctx *goproxy.ProxyCtx) (*http.Respo
 // enforceResponse reads and checks the response before the client sees
 // it, and answers 502 in its place when it violates an error rule.
 func (p *Proxy) enforceResponse(x *exchange, req *http.Request, resp *http.Response) *http.Response {
-	data, read, truncated, err := readUpTo(resp.Body, p.cfg.MaxBody)
+	data, read, truncated, err := readUpTo(resp.Body, p.cfg.MaxBody, resp.ContentLength)
 	if err != nil {
 		resp.Body.Close()
 		x.respHeader = nil

@@ -207,7 +207,7 @@ func decode(enc string, data []byte, limit int64) ([]byte, bool) {
 	if err != nil {
 		return nil, false
 	}
-	out, _, truncated, err := readUpTo(r, limit)
+	out, _, truncated, err := readUpTo(r, limit, -1)
 	if err != nil {
 		return nil, false
 	}
