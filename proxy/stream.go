@@ -30,7 +30,7 @@ const headSize = 1 << 10
 // hands it the body's bytes once the body outgrows --max-body (at once when
 // its Content-Length says so); a goroutine of its own feeds them, decoded
 // when they are compressed, to the checker's XMLStream, paced by the
-// validation budget as the workers are.
+// validation budget as the workers are and by its own streamPace.
 // The stream never waits for it: when more than --max-body + streamLag
 // bytes wait to be validated, the exchange is abandoned and counted as
 // shed (behind), and when the capture budget is spent, as shed (memory).
@@ -226,13 +226,15 @@ func (s *bodyStream) run() {
 	}
 }
 
-// feed validates what src reads with xs, paced by the validation budget,
-// and returns the first bytes it read (headSize).
+// feed validates what src reads with xs, paced by the validation budget
+// and the stream's own pace, and returns the first bytes it read
+// (headSize).
 func (p *Proxy) feed(xs *schema.XMLStream, src io.Reader) (head []byte, err error) {
 	v := p.val
 	bp := chunkPool.Get().(*[]byte)
 	defer chunkPool.Put(bp)
 	buf := (*bp)[:chunkSize]
+	pace := newStreamPace(v.budget.cpu)
 	for {
 		n, err := src.Read(buf)
 		if n > 0 {
@@ -240,9 +242,12 @@ func (p *Proxy) feed(xs *schema.XMLStream, src io.Reader) (head []byte, err erro
 				head = append(head, buf[:min(n, headSize-len(head))]...)
 			}
 			v.budget.wait(v.stop)
+			pace.wait(v.budget, v.stop)
 			start := time.Now()
 			_, _ = xs.Write(buf[:n])
-			v.budget.spend(time.Since(start))
+			d := time.Since(start)
+			v.budget.spend(d)
+			pace.spent += d
 		}
 		switch {
 		case err == io.EOF:
