@@ -60,7 +60,11 @@ func TestMapperWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	mp := &mappers{m: m, methods: map[string][]method{}, to: map[string][]method{}}
-	for _, meth := range methods("VmBaseMapper.java", tokenize(vmMapper)) {
+	toks, err := tokenize(vmMapper)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, meth := range methods("VmBaseMapper.java", toks) {
 		mp.methods[meth.name] = append(mp.methods[meth.name], meth)
 		if tt := mp.modelType(meth.to); tt != nil {
 			mp.to[tt.Name] = append(mp.to[tt.Name], meth)

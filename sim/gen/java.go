@@ -3,6 +3,8 @@ package main
 import (
 	"strings"
 	"unicode"
+
+	"github.com/ovcompat/ovcompat/schema/gen/metamodel"
 )
 
 // A small reader of the engine's Java mappers: enough to find, in each
@@ -16,59 +18,21 @@ type token struct {
 	line int
 }
 
-// tokenize splits Java source into tokens, dropping comments.
-func tokenize(src string) []token {
-	var out []token
-	line := 1
-	for i := 0; i < len(src); {
-		c := src[i]
-		switch {
-		case c == '\n':
-			line++
-			i++
-		case c == ' ' || c == '\t' || c == '\r':
-			i++
-		case strings.HasPrefix(src[i:], "//"):
-			for i < len(src) && src[i] != '\n' {
-				i++
-			}
-		case strings.HasPrefix(src[i:], "/*"):
-			end := strings.Index(src[i+2:], "*/")
-			if end < 0 {
-				return out
-			}
-			line += strings.Count(src[i:i+2+end], "\n")
-			i += end + 4
-		case c == '"' || c == '\'':
-			j := i + 1
-			for j < len(src) && src[j] != c {
-				if src[j] == '\\' {
-					j++
-				}
-				j++
-			}
-			out = append(out, token{`"S"`, line})
-			i = j + 1
-		case isIdent(rune(c)):
-			j := i
-			for j < len(src) && (isIdent(rune(src[j])) || unicode.IsDigit(rune(src[j]))) {
-				j++
-			}
-			out = append(out, token{src[i:j], line})
-			i = j
-		case unicode.IsDigit(rune(c)):
-			j := i
-			for j < len(src) && (isIdent(rune(src[j])) || unicode.IsDigit(rune(src[j])) || src[j] == '.') {
-				j++
-			}
-			out = append(out, token{src[i:j], line})
-			i = j
-		default:
-			out = append(out, token{string(c), line})
-			i++
+// tokenize splits Java source into tokens with the model reader's lexer
+// (metamodel.Lex), string and character literals read as "S".
+func tokenize(src string) ([]token, error) {
+	toks, err := metamodel.Lex([]byte(src))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]token, len(toks))
+	for i, t := range toks {
+		out[i] = token{t.Text, t.Line}
+		if t.Literal && (t.Text[0] == '"' || t.Text[0] == '\'') {
+			out[i].text = `"S"`
 		}
 	}
-	return out
+	return out, nil
 }
 
 func isIdent(r rune) bool { return r == '_' || r == '$' || unicode.IsLetter(r) }

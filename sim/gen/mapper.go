@@ -50,7 +50,11 @@ func readMappers(m *schema.Model, dir string) (*mappers, error) {
 		if err != nil {
 			return err
 		}
-		for _, meth := range methods(filepath.Base(path), tokenize(string(src))) {
+		toks, err := tokenize(string(src))
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		for _, meth := range methods(filepath.Base(path), toks) {
 			mp.methods[meth.name] = append(mp.methods[meth.name], meth)
 			if t := mp.modelType(meth.to); t != nil && meth.from != meth.to && mp.modelType(meth.from) == nil {
 				mp.to[t.Name] = append(mp.to[t.Name], meth)

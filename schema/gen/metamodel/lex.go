@@ -99,3 +99,26 @@ func isIdentPart(b []byte) bool {
 	r, _ := utf8.DecodeRune(b)
 	return r == '_' || r == '$' || unicode.IsLetter(r) || unicode.IsDigit(r)
 }
+
+// Token is a token of Java source for other readers of the engine's Java
+// (sim/gen reads its mappers): its text as written and its line.
+type Token struct {
+	Text    string
+	Line    int
+	Literal bool // a string, character or number literal
+}
+
+// Lex splits Java source into tokens as the model's reader does,
+// dropping whitespace and comments; it fails on an unterminated comment
+// or literal, naming the line.
+func Lex(src []byte) ([]Token, error) {
+	toks, err := lex(src)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Token, 0, len(toks)-1)
+	for _, t := range toks[:len(toks)-1] { // without tokEOF
+		out = append(out, Token{Text: t.text, Line: t.line, Literal: t.kind == tokLiteral})
+	}
+	return out, nil
+}
