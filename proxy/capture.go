@@ -57,9 +57,12 @@ type capture struct {
 	// streams once it outgrows the limit (Proxy.startStream, by px);
 	// stream is that validation, which then has the copy and every byte
 	// that follows instead of the capture.
-	px     *Proxy
-	spill  *exchange
-	stream *bodyStream
+	// spillAt is the size past which that exchange's body goes to its
+	// stream: limit, or streamFrom when no copy must be kept (proxy.go).
+	px      *Proxy
+	spill   *exchange
+	spillAt int64
+	stream  *bodyStream
 }
 
 // newCapture starts a capture; size is the declared length (-1 unknown).
@@ -85,19 +88,21 @@ func (c *capture) add(p []byte) {
 	if c.truncated || c.shed || c.sealed {
 		return
 	}
-	if c.size+int64(len(p)) > c.limit {
-		c.truncated = true
-		if c.spill != nil {
-			c.stream = c.px.startStream(c.spill)
-		}
-		if c.stream == nil {
-			c.drop()
+	if c.spill != nil && c.size+int64(len(p)) > c.spillAt {
+		if c.stream = c.px.startStream(c.spill); c.stream != nil {
+			// The copy so far goes to the stream's validator, with its
+			// budget.
+			c.truncated = true
+			c.stream.adopt(c.chunks)
+			c.chunks, c.joined, c.size, c.held = nil, nil, 0, 0
+			c.stream.add(p)
 			return
 		}
-		// The copy so far goes to the stream's validator, with its budget.
-		c.stream.adopt(c.chunks)
-		c.chunks, c.joined, c.size, c.held = nil, nil, 0, 0
-		c.stream.add(p)
+		c.spill = nil // no stream: held as any other body
+	}
+	if c.size+int64(len(p)) > c.limit {
+		c.truncated = true
+		c.drop()
 		return
 	}
 	for len(p) > 0 {

@@ -19,6 +19,22 @@ type streamPace struct {
 	spent time.Duration // this validator's own validation time
 }
 
+// paceLag is how far a stream may move on while its pace holds the
+// validator back before the validation is abandoned (shed, behind): a
+// validator held back in a burst is not going to catch up, and every byte
+// it would be handed is a copy the stream pays for. 1 MiB is a
+// millisecond of loopback; a paced engine (one the validator keeps up
+// with) never gets that far ahead while the validator waits.
+const paceLag = 1 << 20
+
+// A pacedStream is what a pace holds back: told when the hold begins and
+// ends, it says whether the validation is still wanted; quit is closed
+// once it is not.
+type pacedStream interface {
+	hold(on bool) (wanted bool)
+	quit() <-chan struct{}
+}
+
 // paceGrace is how long a stream validates before its pace is judged:
 // shorter, the process's CPU time says too little.
 const paceGrace = 200 * time.Microsecond
@@ -43,13 +59,34 @@ func (s *streamPace) allowed(now time.Time, capacity float64) bool {
 	return float64(s.spent) <= idleShare*idle
 }
 
-// wait holds the validator until it is allowed to go on, or stop closes.
-func (s *streamPace) wait(b *budget, stop <-chan struct{}) {
+// wait holds the validator until it is allowed to go on (true), stop
+// closes (true), or the stream it is held for, if any, abandons the
+// validation meanwhile (false).
+func (s *streamPace) wait(b *budget, stop <-chan struct{}, ps pacedStream) bool {
+	if s.allowed(time.Now(), b.capacity) {
+		if ps != nil {
+			ps.hold(false)
+		}
+		return true
+	}
+	var quit <-chan struct{}
+	if ps != nil {
+		if !ps.hold(true) {
+			return false
+		}
+		defer ps.hold(false)
+		quit = ps.quit()
+	}
+	t := time.NewTicker(time.Millisecond)
+	defer t.Stop()
 	for !s.allowed(time.Now(), b.capacity) {
 		select {
-		case <-time.After(time.Millisecond):
+		case <-t.C:
+		case <-quit:
+			return false
 		case <-stop:
-			return
+			return true
 		}
 	}
+	return true
 }

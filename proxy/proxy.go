@@ -407,10 +407,13 @@ func (p *Proxy) roundTrip(req *http.Request, ctx *goproxy.ProxyCtx) (*http.Respo
 		c = newCapture(p.mem, p.cfg.MaxBody, resp.ContentLength)
 		x.respBody = c
 		if p.streamable(x, req.Method, resp.Header) {
-			// Too large to hold whole, it is validated as it streams.
-			c.px, c.spill = p, x
-			if c.truncated {
-				c.stream = p.startStream(x)
+			// Too large to hold whole, or larger than streamFrom when no
+			// copy is recorded, it is validated as it streams.
+			c.px, c.spill, c.spillAt = p, x, p.spillAt()
+			if resp.ContentLength > c.spillAt {
+				if c.stream = p.startStream(x); c.stream != nil {
+					c.truncated = true
+				}
 			}
 		}
 	}

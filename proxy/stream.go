@@ -3,6 +3,7 @@ package proxy
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"sync"
@@ -20,6 +21,28 @@ import (
 // 64 ms of a 1 Gb/s link.
 const streamLag = 8 << 20
 
+// errAbandoned: the stream abandoned its validation (shed) as it went.
+var errAbandoned = errors.New("validation abandoned")
+
+// streamFrom is the size past which an XML response the proxy need not
+// hold whole is validated as it streams rather than held for a worker,
+// when no copy of it is recorded (a recorded copy is held up to
+// --max-body, the one rule for sizes). Holding is a copy the stream pays
+// for: every byte of a large body copied for a worker that a busy proxy
+// then sheds anyway is CPU taken from the transfer, so past 1 MiB (a
+// large list; real engine documents are mostly far smaller) the body goes
+// to its stream's validator, which a busy proxy abandons within paceLag.
+const streamFrom = 1 << 20
+
+// spillAt is the size past which a streamable response goes to its
+// stream: --max-body when a copy is recorded, else streamFrom at most.
+func (p *Proxy) spillAt() int64 {
+	if p.rec != nil {
+		return p.cfg.MaxBody
+	}
+	return min(p.cfg.MaxBody, streamFrom)
+}
+
 // headSize is how much of a streamed body the checker is given to tell
 // how it is written (media.Sniff).
 const headSize = 1 << 10
@@ -27,8 +50,9 @@ const headSize = 1 << 10
 // bodyStream validates a response too large to hold whole as it streams
 // past (the one rule for sizes, issue 14: what is checked as it is read is
 // not held, so it is validated whatever its size). The response's capture
-// hands it the body's bytes once the body outgrows --max-body (at once when
-// its Content-Length says so); a goroutine of its own feeds them, decoded
+// hands it the body's bytes once the body outgrows --max-body, or
+// streamFrom when no copy is recorded (at once when its Content-Length
+// says so); a goroutine of its own feeds them, decoded
 // when they are compressed, to the checker's XMLStream, paced by the
 // validation budget as the workers are and by its own streamPace.
 // The stream never waits for it: when more than --max-body + streamLag
@@ -41,11 +65,16 @@ type bodyStream struct {
 	enc    string // the body's encoding, "" when plain
 	window int64
 	wake   chan struct{}
+	gone   chan struct{} // closed once the validation is no longer wanted
 
 	mu      sync.Mutex
 	queue   []*[]byte // chunks not yet taken by the validator
 	waiting int64     // bytes received and not yet validated
-	dropped string    // why the stream was abandoned ("" while it is not)
+	// heldAt is what waited when the validator was last held back: by
+	// its pace, or before it first ran (a validator that gets no CPU in a
+	// burst never reaches its pace); -1 while it goes on.
+	heldAt  int64
+	dropped string // why the stream was abandoned ("" while it is not)
 	// sealed: the exchange is over; ok: it is to be judged (its bodies
 	// were seen whole).
 	sealed, ok bool
@@ -75,7 +104,7 @@ func (p *Proxy) startStream(x *exchange) *bodyStream {
 	if xs == nil {
 		return nil
 	}
-	s := &bodyStream{p: p, x: x, v: xs, enc: contentEncoding(x.respHeader), window: p.cfg.MaxBody + streamLag, wake: make(chan struct{}, 1)}
+	s := &bodyStream{p: p, x: x, v: xs, enc: contentEncoding(x.respHeader), window: p.cfg.MaxBody + streamLag, wake: make(chan struct{}, 1), gone: make(chan struct{})}
 	v.pending.Add(1)
 	v.wg.Add(1)
 	go s.run()
@@ -89,6 +118,9 @@ func (s *bodyStream) adopt(chunks []*[]byte) {
 	defer s.mu.Unlock()
 	for _, ch := range chunks {
 		s.waiting += int64(len(*ch))
+		if s.heldAt >= 0 {
+			s.heldAt += int64(len(*ch)) // the copy held so far is no lag
+		}
 	}
 	s.queue = append(s.queue, chunks...)
 	s.signal()
@@ -101,7 +133,7 @@ func (s *bodyStream) add(p []byte) {
 	if s.dropped != "" || s.sealed {
 		return
 	}
-	if s.waiting+int64(len(p)) > s.window {
+	if w := s.waiting + int64(len(p)); w > s.window || s.heldAt >= 0 && w-s.heldAt > paceLag {
 		s.drop("behind")
 		return
 	}
@@ -129,6 +161,7 @@ func (s *bodyStream) add(p []byte) {
 // drop abandons the stream; s.mu is held.
 func (s *bodyStream) drop(reason string) {
 	s.dropped = reason
+	s.unwanted()
 	s.free(s.queue)
 	s.queue, s.waiting = nil, 0
 	s.signal()
@@ -139,6 +172,33 @@ func (s *bodyStream) free(chunks []*[]byte) {
 	for _, ch := range chunks {
 		chunkPool.Put(ch)
 		s.p.mem.release(chunkSize)
+	}
+}
+
+// hold is told by the validator's pace when it holds the validator back
+// (on) and lets it go on; from the hold on, the stream may move paceLag
+// before the validation is abandoned. It reports whether the validation is
+// still wanted.
+func (s *bodyStream) hold(on bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case !on:
+		s.heldAt = -1
+	case s.heldAt < 0:
+		s.heldAt = s.waiting
+	}
+	return s.dropped == "" && !(s.sealed && !s.ok)
+}
+
+func (s *bodyStream) quit() <-chan struct{} { return s.gone }
+
+// unwanted closes gone, once; s.mu is held.
+func (s *bodyStream) unwanted() {
+	select {
+	case <-s.gone:
+	default:
+		close(s.gone)
 	}
 }
 
@@ -162,6 +222,9 @@ func (s *bodyStream) seal(ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sealed, s.ok = true, ok
+	if !ok {
+		s.unwanted()
+	}
 	s.signal()
 }
 
@@ -217,7 +280,7 @@ func (s *bodyStream) run() {
 	}
 	var head []byte
 	if err == nil {
-		head, err = s.p.feed(s.v, src)
+		head, err = s.p.feed(s.v, src, s)
 	}
 	_, _ = io.Copy(io.Discard, r) // to the stream's end (or what is left after a failed decoding)
 	verdict := s.v.Close()
@@ -228,8 +291,10 @@ func (s *bodyStream) run() {
 
 // feed validates what src reads with xs, paced by the validation budget
 // and the stream's own pace, and returns the first bytes it read
-// (headSize).
-func (p *Proxy) feed(xs *schema.XMLStream, src io.Reader) (head []byte, err error) {
+// (headSize). ps, when set, is the stream src reads: it is told when the
+// pace holds the validator back, and feed stops (errAbandoned) when it
+// abandons the validation meanwhile.
+func (p *Proxy) feed(xs *schema.XMLStream, src io.Reader, ps pacedStream) (head []byte, err error) {
 	v := p.val
 	bp := chunkPool.Get().(*[]byte)
 	defer chunkPool.Put(bp)
@@ -242,7 +307,9 @@ func (p *Proxy) feed(xs *schema.XMLStream, src io.Reader) (head []byte, err erro
 				head = append(head, buf[:min(n, headSize-len(head))]...)
 			}
 			v.budget.wait(v.stop)
-			pace.wait(v.budget, v.stop)
+			if !pace.wait(v.budget, v.stop, ps) {
+				return head, errAbandoned
+			}
 			start := time.Now()
 			_, _ = xs.Write(buf[:n])
 			d := time.Since(start)
@@ -347,7 +414,7 @@ func (p *Proxy) checkDecoded(ctx context.Context, x *exchange, ex *har.Exchange)
 	var head []byte
 	src, err := decoder(enc, bytes.NewReader(data))
 	if err == nil {
-		head, err = p.feed(xs, src)
+		head, err = p.feed(xs, src, nil)
 	}
 	return p.checkStreamed(ex, xs.Close(), head, err), true, nil
 }
