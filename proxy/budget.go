@@ -98,7 +98,17 @@ func (b *budget) wait(stop <-chan struct{}) {
 	}
 }
 
-// spend records validation time.
+// wallClock is the monotonic wall time since the process began: the
+// clock validation is measured by where its thread's own CPU time cannot
+// be read (lowerPriority).
+func wallClock() time.Duration { return time.Since(processStart) }
+
+var processStart = time.Now()
+
+// spend records validation time: the validating thread's own CPU time
+// where it can be read (lowerPriority), so that a validation the kernel
+// held back for the traffic (its thread is niced) is charged what it
+// used, not the time it waited.
 func (b *budget) spend(d time.Duration) {
 	b.mu.Lock()
 	b.spent += d

@@ -438,7 +438,7 @@ func (p *Proxy) enforceResponse(x *exchange, req *http.Request, resp *http.Respo
 	}
 	x.respBytes, x.respTruncated = data, truncated
 	resp.Body = replay(read, truncated, resp.Body)
-	res, err := p.check(req.Context(), x)
+	res, err := p.check(req.Context(), x, wallClock)
 	if err != nil {
 		resp.Body.Close()
 		return p.clientGone(x, req)

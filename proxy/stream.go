@@ -268,7 +268,7 @@ func (s *bodyStream) run() {
 	v := s.p.val
 	defer v.wg.Done()
 	defer v.pending.Add(-1)
-	lowerPriority()
+	clock := lowerPriority()
 	release, err := s.p.cmem.reserveBytes(context.Background(), schema.StreamCost)
 	if err == nil {
 		defer release()
@@ -280,7 +280,7 @@ func (s *bodyStream) run() {
 	}
 	var head []byte
 	if err == nil {
-		head, err = s.p.feed(s.v, src, s)
+		head, err = s.p.feed(s.v, src, s, clock)
 	}
 	_, _ = io.Copy(io.Discard, r) // to the stream's end (or what is left after a failed decoding)
 	verdict := s.v.Close()
@@ -293,8 +293,9 @@ func (s *bodyStream) run() {
 // and the stream's own pace, and returns the first bytes it read
 // (headSize). ps, when set, is the stream src reads: it is told when the
 // pace holds the validator back, and feed stops (errAbandoned) when it
-// abandons the validation meanwhile.
-func (p *Proxy) feed(xs *schema.XMLStream, src io.Reader, ps pacedStream) (head []byte, err error) {
+// abandons the validation meanwhile. clock measures the validation
+// (lowerPriority's).
+func (p *Proxy) feed(xs *schema.XMLStream, src io.Reader, ps pacedStream, clock func() time.Duration) (head []byte, err error) {
 	v := p.val
 	bp := chunkPool.Get().(*[]byte)
 	defer chunkPool.Put(bp)
@@ -310,9 +311,9 @@ func (p *Proxy) feed(xs *schema.XMLStream, src io.Reader, ps pacedStream) (head 
 			if !pace.wait(v.budget, v.stop, ps) {
 				return head, errAbandoned
 			}
-			start := time.Now()
+			start := clock()
 			_, _ = xs.Write(buf[:n])
-			d := time.Since(start)
+			d := clock() - start
 			v.budget.spend(d)
 			pace.spent += d
 		}
@@ -396,7 +397,7 @@ func (p *Proxy) checkStreamed(ex *har.Exchange, verdict schema.Result, head []by
 // but decodes past --max-body: measured by its decoded size, it is
 // validated as it decodes, as it would have been had it come plain
 // (streamed). ok is false when that does not apply.
-func (p *Proxy) checkDecoded(ctx context.Context, x *exchange, ex *har.Exchange) (res rules.Result, ok bool, err error) {
+func (p *Proxy) checkDecoded(ctx context.Context, x *exchange, ex *har.Exchange, clock func() time.Duration) (res rules.Result, ok bool, err error) {
 	data, cut, enc := x.wireResponse()
 	if !ex.ResponseTruncated || ex.NoResponse || cut || enc == "" || !p.streamable(x, x.method, x.respHeader) {
 		return rules.Result{}, false, nil
@@ -414,7 +415,7 @@ func (p *Proxy) checkDecoded(ctx context.Context, x *exchange, ex *har.Exchange)
 	var head []byte
 	src, err := decoder(enc, bytes.NewReader(data))
 	if err == nil {
-		head, err = p.feed(xs, src, nil)
+		head, err = p.feed(xs, src, nil, clock)
 	}
 	return p.checkStreamed(ex, xs.Close(), head, err), true, nil
 }
