@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bytes"
 	"testing"
 	"time"
 )
@@ -182,5 +183,48 @@ func TestPaceWaitEndsWhenAbandoned(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the held validator kept waiting after its stream was abandoned")
+	}
+}
+
+// TestFeedChargesStreamsOnly: validation fed from a stream is charged to
+// the budget as it goes (no worker charges it), while a worker's decode
+// of a held copy (checkDecoded, no stream) is not charged by feed, since
+// the worker charges its whole check: charged once either way.
+func TestFeedChargesStreamsOnly(t *testing.T) {
+	r := startProxy(t, "http://127.0.0.1:1", Config{})
+	var body bytes.Buffer
+	if err := hugeList(&body, 256<<10, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	var tick time.Duration
+	clock := func() time.Duration { tick += time.Microsecond; return tick } // each validated chunk costs 1 µs
+	spent := func() time.Duration {
+		b := r.p.val.budget
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		return b.spent
+	}
+	stream := &bodyStream{p: r.p, window: 1 << 30, heldAt: -1, wake: make(chan struct{}, 1), gone: make(chan struct{})}
+	for _, c := range []struct {
+		name   string
+		ps     pacedStream
+		charge bool
+	}{{"a worker's decode", nil, false}, {"a stream", stream, true}} {
+		xs := r.p.checker.StreamResponse("GET", "/ovirt-engine/api/vms", "4", 200)
+		if xs == nil {
+			t.Fatal("no streaming validator for GET /vms")
+		}
+		b := r.p.val.budget
+		b.mu.Lock()
+		b.window, b.unlimited = time.Hour, true // no window rolls meanwhile: what spent gains is this feed's
+		b.mu.Unlock()
+		before := spent()
+		if _, err := r.p.feed(xs, bytes.NewReader(body.Bytes()), c.ps, clock); err != nil {
+			t.Fatal(err)
+		}
+		xs.Close()
+		if got := spent() - before; (got > 0) != c.charge {
+			t.Errorf("%s: feed charged the budget %v, want charged=%v", c.name, got, c.charge)
+		}
 	}
 }

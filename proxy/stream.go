@@ -314,7 +314,11 @@ func (p *Proxy) feed(xs *schema.XMLStream, src io.Reader, ps pacedStream, clock 
 			start := clock()
 			_, _ = xs.Write(buf[:n])
 			d := clock() - start
-			v.budget.spend(d)
+			if ps != nil {
+				// A stream's validation is charged as it goes; a worker
+				// decoding a copy (checkDecoded) charges its check whole.
+				v.budget.spend(d)
+			}
 			pace.spent += d
 		}
 		switch {
